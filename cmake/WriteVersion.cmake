@@ -1,0 +1,15 @@
+execute_process(COMMAND git -C "${SRC}" rev-parse --short=12 HEAD
+  OUTPUT_VARIABLE REV OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0 OR REV STREQUAL "")
+  set(REV "unknown")
+endif()
+execute_process(COMMAND git -C "${SRC}" status --porcelain --untracked-files=no
+  OUTPUT_VARIABLE DIRTY OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+if(NOT DIRTY STREQUAL "")
+  set(REV "${REV}-dirty")
+endif()
+set(WIJKSIM_VERSION "${VERSION}")
+set(WIJKSIM_GIT_REVISION "${REV}")
+set(WIJKSIM_COMPILER "${COMPILER_ID} ${COMPILER_VERSION}")
+configure_file("${IN}" "${OUT}.tmp" @ONLY)
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different "${OUT}.tmp" "${OUT}")

@@ -1,0 +1,62 @@
+// wijksim: the command line. Each subcommand lives in its own file; this file only dispatches
+// and turns errors into exit codes: 2 for invalid input or arguments, 1 for a failure while
+// running.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "args.hpp"
+#include "wijksim/core/error.hpp"
+#include "wijksim/version.hpp"
+
+namespace {
+
+constexpr const char* kUsage = R"(wijksim - district-programme simulation
+
+usage:
+  wijksim run SCENARIO [--out DIR] [--seed N] [--replicates R] [--threads T] [--years Y]
+                       [--detail city|wijk|buurt] [--set PATH=VALUE]... [--force] [--quiet]
+  wijksim validate SCENARIO [--set PATH=VALUE]...
+  wijksim params [--format md|json]
+  wijksim version
+
+exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string command_line;
+  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+    std::cout << kUsage;
+    return args.empty() ? 2 : 0;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  try {
+    if (command == "run") return wijksim::cli::cmd_run(args, command_line);
+    if (command == "validate") return wijksim::cli::cmd_validate(args);
+    if (command == "params") return wijksim::cli::cmd_params(args);
+    if (command == "version" || command == "--version") {
+      std::cout << "wijksim " << wijksim::build_info::version << " (" << wijksim::build_info::git_revision << ", "
+                << wijksim::build_info::compiler << ")\n";
+      return 0;
+    }
+    std::cerr << "wijksim: unknown command \"" << command << "\"\n\n" << kUsage;
+    return 2;
+  } catch (const wijksim::InputError& e) {
+    for (const auto& p : e.problems()) std::cerr << "error: " << p.format() << "\n";
+    return 2;
+  } catch (const wijksim::RuntimeFailure& e) {
+    std::cerr << "error while running: " << e.what() << "\n";
+    return 1;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "error while running: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "error while running: " << e.what() << "\n";
+    return 1;
+  }
+}

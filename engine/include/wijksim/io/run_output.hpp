@@ -1,0 +1,39 @@
+#pragma once
+// The self-describing run folder: manifest.json, timeseries.csv, summary.json. Everything is
+// written under a temporary name next to the target and renamed when complete, so a crash
+// never leaves a folder that looks finished.
+#include <string>
+#include <vector>
+
+#include "wijksim/scenario/load.hpp"
+#include "wijksim/sim/runner.hpp"
+
+namespace wijksim {
+
+struct RunRequest {
+  std::string scenario_file;
+  std::vector<Override> overrides;  // including those the CLI flags turn into (--seed, --years, ...)
+  std::string out_dir;
+  unsigned threads = 1;
+  bool force = false;     // replace an existing output folder
+  bool progress = true;   // progress with ETA on stderr for runs longer than a few seconds
+  std::string command_line;
+};
+
+struct RunOutcome {
+  std::string out_dir;
+  // Final-week city metrics per replicate, for the stdout table.
+  std::vector<std::array<double, metric_count>> final_city;
+  RunnerStats stats;
+};
+
+// Validates (InputError), runs and writes. Throws RuntimeFailure on I/O problems.
+RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& request);
+
+// Checks the output location before any work is done (InputError if unusable).
+void check_output_location(const std::string& out_dir, bool force);
+
+// Versions of the engine and its libraries, as recorded in manifests.
+nlohmann::ordered_json engine_info();
+
+}  // namespace wijksim

@@ -1,0 +1,31 @@
+#pragma once
+// Scenario files: strict JSON loading. Every problem is collected and reported at once with
+// file, JSON path, what was found and what was expected.
+#include <string>
+#include <vector>
+
+#include "wijksim/scenario/spec.hpp"
+
+namespace wijksim {
+
+struct Override {
+  std::string path;   // dotted, array indices as numbers: programme.phases.1.max_weeks
+  std::string value;  // parsed as JSON; a bare word is a string
+  std::string text() const { return path + "=" + value; }
+};
+
+// Parses "PATH=VALUE"; throws InputError on a malformed argument.
+Override parse_override(const std::string& arg);
+
+// Reads, overrides, validates and resolves. Throws InputError with every problem.
+ScenarioSpec load_scenario_file(const std::string& file, const std::vector<Override>& overrides = {});
+ScenarioSpec load_scenario_json(const nlohmann::json& doc, const std::string& file_label,
+                                const std::vector<Override>& overrides = {});
+
+// Reads a JSON file with line/column on syntax errors (InputError).
+nlohmann::json read_json_file(const std::string& file);
+
+// Nearest candidate by edit distance, or "" if none is close.
+std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace wijksim

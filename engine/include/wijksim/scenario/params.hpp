@@ -1,0 +1,215 @@
+#pragma once
+// Every tunable number of the model, in the unit the model steps in (weeks, weekly
+// probabilities). Scenario files write them in the units of the parameter table
+// (param_table.hpp), which converts once at load. Defaults live only in the table.
+#include <array>
+
+namespace wijksim {
+
+enum class Style : int { stimuleren = 0, regisseren = 1, faciliteren = 2, loslaten = 3 };
+inline constexpr int style_count = 4;
+enum class WijkClass : int { green = 0, orange = 1, red = 2 };
+inline constexpr int class_count = 3;
+enum class Targeting : int { random = 0, low_trust_first = 1, via_active = 2 };
+enum class Allocation : int { by_class = 0, by_population = 1, equal_per_wijk = 2 };
+enum class PlanPreset : int { wendbaar = 0, hengelo = 1, top_down = 2 };
+enum class Detail : int { city = 0, wijk = 1, buurt = 2 };
+
+// CBS age bands of residents aged 15+ (0-15 are counted, not simulated).
+inline constexpr int age_band_count = 4;  // 15-25, 25-45, 45-65, 65+
+
+struct BuildingBlocks {
+  double vision = 0;              // prior shared vision V0
+  double anchoring = 0;           // administrative anchoring A
+  double urgency = 0;             // prior societal urgency U0
+  double process_leadership = 0;  // independent process leadership (quality x presence)
+  double long_breath = 0;         // planned programme length, weeks
+  double trust = 0;               // initial mean institutional trust
+  double resources = 0;           // multiplier on the plan's staff hours and budgets
+};
+
+struct ProgrammeParams {
+  bool enabled = true;
+  int plan = 0;                   // PlanPreset, used when no explicit phases are given
+  int stop_at_election = 0;       // 0: never forced; n: stops at the n-th election
+  double rollout_after = 0;       // weeks after start when the programme spreads wijk-wide; 0 never
+};
+
+struct GovernanceParams {
+  double first_election_after = 0;  // weeks after start
+  double election_interval = 0;     // weeks
+  double survival_base = 0, survival_anchoring = 0, survival_urgency = 0,
+         survival_results = 0, survival_vision = 0;
+  double budget_cut_probability = 0;  // weekly, at annual budget rounds only (see governance)
+  double budget_cut_fraction = 0;
+  double decision_weeks_anchored = 0, decision_weeks_unanchored = 0, decision_promised = 0;
+  double promise_keep_base = 0;
+  bool reallocate = true;
+  double reallocation_rate = 0;
+  double monitoring_interval = 0;   // weeks
+  int allocation = 0;               // Allocation
+};
+
+struct StyleParams {
+  double proactive = 0;   // share of free (non-overhead, non-casework) hours spent proactively
+  double outreach = 0;    // weights of the proactive split
+  double support = 0;
+  double projects = 0;
+  double ownership = 0;   // how much residents feel the result is theirs (crew effects)
+};
+
+struct ClassParams {
+  double capacity = 0;        // multiplier on programme staff per resident
+  int style = 0;              // Style
+  double deprivation_max = 0; // upper bound of mean deprivation for this class when derived
+};
+
+struct StaffParams {
+  double hours_per_fte = 0;
+  double turnover = 0;                 // weekly probability of leaving
+  double vacancy_weeks = 0;
+  double contacts_per_hour = 0;
+  double coordination_base = 0, coordination_no_vision = 0, coordination_leadership_cut = 0;
+  double caseload_hours_per_1000 = 0;  // reactive demand per 1,000 residents per week at d = 0.5
+  double relationship_gain = 0, relationship_half_hours = 0, relationship_decay = 0;
+  double presence_hours_ref = 0;       // visible hours per 1,000 residents per week for presence 0.63
+  double leader_hours = 0;             // process leader hours per week per programme wijk at PL = 1
+};
+
+struct ResidentParams {
+  double trust_sd = 0, trust_deprivation_shift = 0;
+  double social_trust_mean = 0, social_trust_sd = 0, social_trust_deprivation_shift = 0;
+  double efficacy_mean = 0, efficacy_sd = 0;
+  double threshold_mean = 0, threshold_sd = 0;
+  double epsilon_mean = 0, epsilon_sd = 0;
+  std::array<double, age_band_count> free_hours{};
+  std::array<double, age_band_count> age_propensity{};
+  double ses_concentration = 0;
+  double volunteer_hours = 0;
+};
+
+struct ParticipationParams {
+  double beta_trust = 0, beta_social = 0, beta_efficacy = 0, beta_network = 0, beta_invited = 0,
+         beta_urgency = 0, beta_cost = 0;
+  double noise = 0;
+  double join_rate = 0;       // weekly
+  double dropout = 0;         // weekly
+  double dropout_frustration = 0, dropout_duty = 0, dropout_vision = 0;
+  double initiator_rate = 0;  // weekly
+  double initiator_efficacy_min = 0;
+  double invite_weeks = 0;
+  double frustration_decay = 0;  // weekly share of frustration that fades
+};
+
+struct OutreachParams {
+  int targeting = 0;  // Targeting
+  double contact_trust_rate = 0;
+  double stranger_trust = 0, relationship_trust = 0;
+  double leadership_low_trust_gain = 0;
+};
+
+struct VisionParams {
+  double formation_rate = 0;     // weekly
+  double participants_per_hour = 0;
+  double diversity_weight = 0;
+  double leadership_breadth = 0;
+  double approval_fit = 0;
+};
+
+struct InitiativeParams {
+  double cost_median = 0, cost_sigma = 0, cost_min = 0, cost_max = 0;
+  double hours_median = 0, hours_sigma = 0;
+  double support_share = 0;
+  double fast_track_euros = 0, supporters_threshold_euros = 0, supporters_needed = 0;
+  double idea_max_weeks = 0;
+  double crew_target = 0;
+  double critical_mass_hours = 0, critical_mass_exponent = 0;
+  double stall_weeks = 0;
+  double approval_base = 0, approval_support = 0;
+  double co_funding = 0;
+  double theme_physical = 0, theme_social = 0;  // the rest is safety
+  double disorder_reduction = 0;
+  double crew_social_gain = 0, crew_efficacy_gain = 0, visible_efficacy_gain = 0;
+  double frustration_failure = 0;
+};
+
+struct BudgetParams {
+  double wijk_budget = 0;        // programme, euros per resident per week
+  double baseline_budget = 0;    // always, euros per resident per week
+  double investment_budget = 0;  // programme physical measures, euros per resident per week
+  double investment_effect = 0;  // disorder reduction per euro per resident (before saturation)
+};
+
+struct IncidentParams {
+  double base_rate = 0;          // per resident per week
+  double disorder_effect = 0, efficacy_effect = 0, presence_effect = 0;
+  double victims_per_incident = 0;
+  double disorder_per_incident = 0;  // disorder added per weekly incident per 1,000 residents
+  double disorder_relaxation = 0;    // weekly pull toward the buurt's equilibrium disorder
+  double disorder_min = 0, disorder_max = 0;
+};
+
+struct SafetyParams {
+  double base = 0, w_social = 0, w_efficacy = 0, w_disorder = 0, deprivation_bias = 0,
+         w_heard = 0, w_victim = 0, w_presence = 0, w_active = 0;
+  double fear_rise = 0, fear_recovery = 0, fear_spread = 0;
+  double unsafe_threshold = 0;
+  double heard_weeks = 0, victim_weeks = 0;
+  double initial_sd = 0;
+};
+
+struct TrustParams {
+  double asymmetry = 0;         // lambda: weight of a bad experience relative to a good one
+  double experience_gain = 0;
+  double social_influence = 0;  // mu of bounded confidence
+  double baseline_drift = 0;
+  double news_weight = 0;
+  double leadership_damping = 0;
+  double social_activity_gain = 0, social_fear_loss = 0, social_drift = 0;
+  double efficacy_drift = 0;
+};
+
+struct NetworkParams {
+  double ties_min = 0, ties_max = 0, rewire = 0, cross_buurt = 0;
+};
+
+struct UrgencyParams {
+  double indicator_weight = 0;
+  double partner_mobilisation = 0;
+};
+
+struct SimulationParams {
+  double years = 0;    // weeks
+  double burn_in = 0;  // weeks simulated before week 0 without the programme
+  int seed = 0;
+  int replicates = 0;
+};
+
+struct OutputParams {
+  int detail = 0;       // Detail
+  double interval = 0;  // weeks
+};
+
+struct Params {
+  BuildingBlocks building_blocks;
+  ProgrammeParams programme;
+  GovernanceParams governance;
+  std::array<StyleParams, style_count> styles;
+  std::array<ClassParams, class_count> classes;
+  StaffParams staff;
+  ResidentParams residents;
+  ParticipationParams participation;
+  OutreachParams outreach;
+  VisionParams vision;
+  InitiativeParams initiatives;
+  BudgetParams budget;
+  IncidentParams incidents;
+  SafetyParams safety;
+  TrustParams trust;
+  NetworkParams network;
+  UrgencyParams urgency;
+  SimulationParams simulation;
+  OutputParams output;
+};
+
+}  // namespace wijksim

@@ -1,0 +1,143 @@
+#pragma once
+// The mutable state of one simulation, built from a ScenarioSpec. Residents are a structure of
+// arrays numbered so that each buurt is one contiguous block of rows; the fields neighbours
+// read live in their own compact array (NeighbourView), written once a week after every buurt
+// has finished reading, so a week's result never depends on update order or thread count.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "wijksim/scenario/spec.hpp"
+
+namespace wijksim {
+
+enum class Engagement : std::uint8_t { passive = 0, active = 1, initiator = 2 };
+
+// Resident flag bits.
+enum : std::uint8_t {
+  flag_reached = 1,           // contacted by a professional at least once
+  flag_vision = 2,            // took part in vision formation
+  flag_in_crew = 4,           // member of a running initiative's crew
+  flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
+};
+
+// What a resident's ties can see of them: last week's values, 8 bytes.
+struct NeighbourView {
+  float trust;
+  std::uint8_t fear;    // (1 - P) in 1/255
+  std::uint8_t active;  // 1 if active or initiator
+  std::int8_t news;     // +1 good / -1 bad experience with the municipality last week
+  std::uint8_t victim;  // 1 if victimised last week
+};
+
+struct Residents {
+  // fixed
+  std::vector<std::uint8_t> age_band;
+  std::vector<float> ses, free_hours, theta, epsilon, trust0, social0, efficacy0, safety_offset;
+  // changing
+  std::vector<float> trust, social, efficacy, safety, frustration;
+  std::vector<Engagement> engagement;
+  std::vector<std::uint8_t> flags;
+  std::vector<std::uint8_t> good_experiences, bad_experiences;  // this week
+  std::vector<std::uint8_t> victim_now;                         // victimised this week
+  std::vector<std::uint16_t> duty_weeks;
+  std::vector<std::int32_t> invited_until, heard_until, victim_until;
+  // ties (CSR over global rows): the people whose behaviour and stories reach this resident
+  std::vector<std::uint32_t> tie_offsets, ties;
+  std::vector<NeighbourView> view;
+
+  std::size_t size() const { return trust.size(); }
+  void resize(std::size_t n);
+  std::size_t bytes() const;  // heap bytes held
+};
+
+enum class InitiativeState : std::uint8_t { idea, proposed, running, completed, failed, refused };
+enum class Theme : std::uint8_t { physical, social, safety };
+
+struct Initiative {
+  static constexpr int max_crew = 12;
+  Theme theme = Theme::social;
+  InitiativeState state = InitiativeState::idea;
+  bool programme_funded = false;
+  bool promise_kept = true;  // drawn at approval: will the municipality deliver as promised?
+  std::uint32_t initiator = 0;  // local index: with `created`, the initiative's stable id
+  std::int32_t created = 0, proposed_week = 0, decision_week = 0, money_week = 0;
+  float cost = 0, hours_needed = 0, progress = 0, supporters = 0, reserved = 0;
+  std::int32_t stalled_weeks = 0;
+  std::uint8_t crew_size = 0;
+  std::array<std::uint32_t, max_crew> crew{};  // local indices in the buurt
+};
+
+struct Buurt {
+  // fixed
+  std::string code;
+  std::uint64_t key = 0;  // entity key for random streams: hash of the CBS code
+  std::uint32_t first = 0, count = 0;  // rows of residents aged 15+
+  std::uint32_t wijk = 0;
+  int residents_total = 0;
+  double deprivation = 0;
+  // programme
+  bool in_programme = false;
+  double allocation_weight = 1;  // within-wijk weight for programme hours (monitoring)
+  // this week's professional hours by activity
+  double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
+         h_coordination = 0, h_visible = 0, h_leader = 0;
+  double relationship = 0;     // hours-weighted relationship capital of the professionals here
+  double presence = 0;         // visible presence 0..1
+  double project_hours_acc = 0;
+  // money (euros)
+  double programme_budget = 0, baseline_budget = 0, invest_week = 0;
+  double euros_spent = 0;      // cumulative from week 0
+  // conditions
+  double disorder = 0;
+  double incident_multiplier = 1;
+  int incidents_week = 0;
+  int visible_results_week = 0;
+  double vision = 0;
+  std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
+  int vision_participants = 0;
+  int reached = 0;
+  // last week's aggregates, read by this week's processes
+  double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
+  // initiatives
+  std::vector<Initiative> initiatives;
+  int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
+  int completed_term = 0;  // completed since the last election (visible results)
+};
+
+struct Post {
+  int role = 0;           // index into ScenarioSpec::roles
+  std::uint32_t wijk = 0;
+  std::uint64_t key = 0;  // stable entity key for turnover draws
+  double hours = 0;       // contract hours per week
+  std::int32_t vacant_until = -1000000;
+  std::int32_t tenure = 0;
+  std::vector<float> relationship;  // per buurt of the wijk
+};
+
+struct Wijk {
+  std::string code;
+  std::uint32_t first_buurt = 0, buurt_count = 0;
+  int wijk_class = 1;
+  int style = 0;
+  int residents_total = 0, adults = 0;
+  bool in_programme = false;
+  double urgency = 0;
+  double budget_factor = 1;  // programme hours and budgets after cuts
+  double vision = 0;         // adult-weighted mean of its buurten
+  // last week's aggregates
+  double unsafe_share = 0, disorder = 0, incidents_rate = 0;
+};
+
+struct ProgrammeState {
+  bool alive = false;
+  bool finished = false;  // reached its planned end
+  bool stopped = false;   // ended early (election, forced, shock)
+  int phase = -1;         // index into ScenarioSpec::phases
+  int weeks_in_phase = 0;
+  int weeks_since_monitoring = 0;
+  int elections_held = 0;
+  std::int32_t started = 0, planned_end = 0, ended = -1;
+};
+
+}  // namespace wijksim

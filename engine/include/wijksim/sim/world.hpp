@@ -1,0 +1,58 @@
+#pragma once
+// Everything one simulation owns: the spec it was built from, the state, and the keys of its
+// random streams. Model processes are free functions over a World.
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "wijksim/core/rng.hpp"
+#include "wijksim/scenario/spec.hpp"
+#include "wijksim/sim/state.hpp"
+
+namespace wijksim {
+
+struct StreamKeys {
+  std::array<std::uint64_t, 16> key{};
+  std::uint64_t operator[](Stream s) const { return key[static_cast<std::size_t>(s)]; }
+};
+
+// Per-thread work space, sized once for the largest buurt: the weekly step never allocates.
+struct Scratch {
+  std::vector<float> tie_active, tie_fear, hk_target, news_good, news_bad, weight;
+  std::vector<std::uint8_t> heard;
+  void reserve(std::size_t n) {
+    for (auto* v : {&tie_active, &tie_fear, &hk_target, &news_good, &news_bad, &weight}) v->assign(n, 0.f);
+    heard.assign(n, 0);
+  }
+};
+
+struct World {
+  const ScenarioSpec* spec = nullptr;
+  const Params* p = nullptr;
+  std::uint64_t seed = 0;
+  std::uint32_t replicate = 0;
+  StreamKeys keys;
+
+  Residents residents;
+  std::vector<Buurt> buurten;
+  std::vector<Wijk> wijken;
+  std::vector<Post> posts;
+  ProgrammeState programme;
+
+  std::int32_t step = 0;  // weeks since the start of burn-in: the week key of random draws
+  std::int32_t week = 0;  // weeks since the start date (negative during burn-in)
+  std::vector<std::int32_t> election_weeks;
+  std::vector<double> wijk_scratch, wijk_scratch2;  // serial processes' work space
+
+  // Programme state as it applies this week (set by governance).
+  const PhaseSpec* phase() const {
+    return programme.alive && programme.phase >= 0 ? &spec->phases[static_cast<std::size_t>(programme.phase)] : nullptr;
+  }
+  double process_leadership() const {
+    return programme.alive ? p->building_blocks.process_leadership : 0.0;
+  }
+  CounterRng rng(Stream s, EntityId e) const { return CounterRng(keys[s], e, step); }
+  EntityId resident_id(const Buurt& b, std::uint32_t local) const { return EntityId{b.key, local}; }
+};
+
+}  // namespace wijksim

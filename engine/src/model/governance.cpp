@@ -1,0 +1,258 @@
+// Calendar and governance (MODEL.md §4.1): the programme's start, phases and end; elections
+// with survival draws; yearly budget rounds; scheduled shocks; rollout; quarterly monitoring
+// and re-allocation; urgency from live indicators.
+#include <algorithm>
+#include <cmath>
+
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+namespace {
+
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+
+// A stopped programme withdraws staff and budgets and refuses pending requests: each is a
+// broken promise to the residents involved.
+void stop_programme(World& w) {
+  if (!w.programme.alive) return;
+  w.programme.alive = false;
+  w.programme.stopped = true;
+  w.programme.ended = w.week;
+  auto& r = w.residents;
+  const auto& p = *w.p;
+  const auto recent = static_cast<std::int32_t>(p.participation.invite_weeks + 26);
+  for (auto& b : w.buurten) {
+    if (!b.in_programme) continue;
+    for (auto& in : b.initiatives) {
+      const bool pending = in.state == InitiativeState::proposed;
+      const bool funded_running = in.state == InitiativeState::running && in.programme_funded;
+      if (!pending && !funded_running) continue;
+      in.state = pending ? InitiativeState::refused : InitiativeState::failed;
+      pending ? ++b.refused : ++b.failed;
+      b.programme_budget += in.reserved;  // withdrawn with the budget below
+      in.reserved = 0;
+      for (int k = 0; k < in.crew_size; ++k) {
+        const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+        add_bad_experience(r, row);
+        r.frustration[row] += static_cast<float>(p.initiatives.frustration_failure);
+      }
+    }
+    // Residents the programme recently invited were promised involvement.
+    for (std::uint32_t row = b.first; row < b.first + b.count; ++row)
+      if (r.invited_until[row] > w.week - recent) add_bad_experience(r, row);
+    b.programme_budget = 0;
+    b.invest_week = 0;
+  }
+}
+
+// A planned end: staff leave as announced, promises already made are honoured.
+void finish_programme(World& w) {
+  w.programme.alive = false;
+  w.programme.finished = true;
+  w.programme.ended = w.week;
+  for (auto& b : w.buurten) b.invest_week = 0;
+}
+
+void start_programme(World& w) {
+  const auto& spec = *w.spec;
+  w.programme = ProgrammeState{};
+  w.programme.alive = true;
+  w.programme.phase = 0;
+  w.programme.started = w.week;
+  w.programme.planned_end = w.week + static_cast<std::int32_t>(std::lround(w.p->building_blocks.long_breath));
+  for (auto& b : w.buurten) {
+    const bool wijk_in = w.wijken[b.wijk].in_programme;
+    b.in_programme = wijk_in && (spec.programme_start_buurten.empty() ||
+                                 std::find(spec.programme_start_buurten.begin(), spec.programme_start_buurten.end(),
+                                           b.code) != spec.programme_start_buurten.end());
+    b.completed_term = 0;
+  }
+}
+
+void advance_phase(World& w) {
+  auto& pr = w.programme;
+  const auto& phases = w.spec->phases;
+  ++pr.weeks_in_phase;
+  ++pr.weeks_since_monitoring;
+  if (pr.phase + 1 >= static_cast<int>(phases.size())) return;  // the last phase runs to the end
+  const PhaseSpec& ph = phases[static_cast<std::size_t>(pr.phase)];
+  bool leave;
+  if (ph.exit_reached_share >= 0) {
+    long long reached = 0, adults = 0;
+    for (const auto& b : w.buurten)
+      if (b.in_programme) {
+        reached += b.reached;
+        adults += b.count;
+      }
+    const double share = adults > 0 ? static_cast<double>(reached) / static_cast<double>(adults) : 0;
+    leave = (pr.weeks_in_phase >= ph.min_weeks && share >= ph.exit_reached_share) ||
+            (ph.max_weeks > 0 && pr.weeks_in_phase >= ph.max_weeks);
+  } else {
+    leave = pr.weeks_in_phase >= ph.min_weeks;
+  }
+  if (leave) {
+    ++pr.phase;
+    pr.weeks_in_phase = 0;
+    pr.weeks_since_monitoring = 0;
+  }
+}
+
+void hold_election(World& w) {
+  auto& pr = w.programme;
+  const auto& p = *w.p;
+  ++pr.elections_held;
+  if (!pr.alive) return;
+  if (p.programme.stop_at_election > 0 && pr.elections_held >= p.programme.stop_at_election) {
+    stop_programme(w);
+    return;
+  }
+  // Survival: anchoring, political attention (urgency), visible results, vision breadth.
+  double completed = 0, residents = 0, participants = 0, adults = 0, urgency = 0, wres = 0;
+  for (auto& b : w.buurten) {
+    if (!b.in_programme) continue;
+    completed += b.completed_term;
+    residents += b.residents_total;
+    participants += b.vision_participants;
+    adults += b.count;
+    b.completed_term = 0;
+  }
+  for (const auto& wk : w.wijken)
+    if (wk.in_programme) {
+      urgency += wk.urgency * wk.residents_total;
+      wres += wk.residents_total;
+    }
+  urgency = wres > 0 ? urgency / wres : p.building_blocks.urgency;
+  const double results = residents > 0 ? completed * 1000.0 / residents : 0;
+  const double breadth = adults > 0 ? participants / adults : 0;
+  const auto& gv = p.governance;
+  const double survive = logistic(gv.survival_base + gv.survival_anchoring * (p.building_blocks.anchoring - 0.5) +
+                                  gv.survival_urgency * (urgency - 0.5) + gv.survival_results * std::min(results, 3.0) +
+                                  gv.survival_vision * breadth);
+  CounterRng rng = w.rng(Stream::governance, EntityId{0, 1});
+  if (rng.uniform() >= survive) stop_programme(w);
+}
+
+void budget_round(World& w) {
+  const auto& p = *w.p;
+  CounterRng rng = w.rng(Stream::governance, EntityId{0, 2});
+  const double cut = p.governance.budget_cut_probability * (1.0 - p.building_blocks.anchoring);
+  if (w.programme.alive && rng.uniform() < cut)
+    for (auto& wk : w.wijken) wk.budget_factor *= 1.0 - p.governance.budget_cut_fraction;
+  // New year's budgets: unspent money lapses (so roughly the share actually asked is spent).
+  for (auto& b : w.buurten) {
+    const Wijk& wk = w.wijken[b.wijk];
+    b.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.residents_total;
+    if (programme_reaches(w, b))
+      b.programme_budget = p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources * wk.budget_factor;
+    else
+      b.programme_budget = 0;
+  }
+}
+
+void apply_shocks(World& w) {
+  for (std::size_t i = 0; i < w.spec->shocks.size(); ++i) {
+    const ShockSpec& s = w.spec->shocks[i];
+    const auto start = static_cast<std::int32_t>(std::lround(s.week));
+    auto applies = [&](const Wijk& wk) {
+      return s.wijken.empty() || std::find(s.wijken.begin(), s.wijken.end(), wk.code) != s.wijken.end();
+    };
+    if (s.kind == ShockKind::incident_wave) {
+      const bool on = w.week >= start && w.week < start + static_cast<std::int32_t>(std::lround(s.duration_weeks));
+      if (w.week == start || w.week == start + static_cast<std::int32_t>(std::lround(s.duration_weeks)))
+        for (auto& b : w.buurten)
+          if (applies(w.wijken[b.wijk])) b.incident_multiplier = on ? s.magnitude : 1.0;
+      continue;
+    }
+    if (w.week != start) continue;
+    switch (s.kind) {
+      case ShockKind::budget_cut:
+        for (auto& wk : w.wijken)
+          if (applies(wk)) wk.budget_factor *= 1.0 - s.magnitude;
+        for (auto& b : w.buurten)
+          if (applies(w.wijken[b.wijk])) b.programme_budget *= 1.0 - s.magnitude;
+        break;
+      case ShockKind::staff_change:
+        for (auto& post : w.posts) {
+          if (!applies(w.wijken[post.wijk])) continue;
+          CounterRng rng = w.rng(Stream::shocks, EntityId{post.key, static_cast<std::uint32_t>(i)});
+          if (rng.uniform() < s.magnitude) {
+            post.vacant_until = w.week + static_cast<std::int32_t>(std::lround(w.p->staff.vacancy_weeks));
+            std::fill(post.relationship.begin(), post.relationship.end(), 0.f);
+            post.tenure = 0;
+          }
+        }
+        break;
+      case ShockKind::stop: stop_programme(w); break;
+      case ShockKind::incident_wave: break;
+    }
+  }
+}
+
+// Leren en bijsturen: move programme hours toward buurten where unsafety is high or few are active.
+void monitor_and_reallocate(World& w) {
+  const auto& p = *w.p;
+  for (auto& wk : w.wijken) {
+    double need_sum = 0, n_sum = 0;
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      const Buurt& b = w.buurten[wk.first_buurt + k];
+      if (!b.in_programme) continue;
+      need_sum += (b.unsafe_share + std::max(0.0, 0.12 - b.active_share)) * b.count;
+      n_sum += b.count;
+    }
+    if (need_sum <= 0 || n_sum <= 0) continue;
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      Buurt& b = w.buurten[wk.first_buurt + k];
+      if (!b.in_programme) continue;
+      const double need = (b.unsafe_share + std::max(0.0, 0.12 - b.active_share)) / (need_sum / n_sum);
+      b.allocation_weight += p.governance.reallocation_rate * (need - b.allocation_weight);
+    }
+  }
+}
+
+void update_urgency(World& w) {
+  const auto& p = *w.p;
+  const double expected_rate = p.incidents.base_rate;  // per resident per week
+  for (auto& wk : w.wijken) {
+    const double indicator = clamp01(0.4 * wk.unsafe_share / 0.25 + 0.4 * wk.disorder / 0.5 +
+                                     0.2 * (expected_rate > 0 ? wk.incidents_rate / expected_rate / 2 : 0));
+    wk.urgency = (1 - p.urgency.indicator_weight) * p.building_blocks.urgency + p.urgency.indicator_weight * indicator;
+  }
+}
+
+}  // namespace
+
+void governance(World& w) {
+  const auto& p = *w.p;
+  update_urgency(w);
+  if (w.week == 0 && p.programme.enabled) start_programme(w);
+  if (w.week % static_cast<std::int32_t>(weeks_per_year) == 0) budget_round(w);
+  if (w.week >= 0) {
+    if (std::find(w.election_weeks.begin(), w.election_weeks.end(), w.week) != w.election_weeks.end()) hold_election(w);
+    apply_shocks(w);
+  }
+  auto& pr = w.programme;
+  if (pr.alive && w.week >= pr.planned_end && w.week > pr.started) finish_programme(w);
+  if (!pr.alive) return;
+  if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
+    for (auto& b : w.buurten)
+      if (w.wijken[b.wijk].in_programme && !b.in_programme) {
+        b.in_programme = true;
+        b.programme_budget = p.budget.wijk_budget * b.residents_total * p.building_blocks.resources *
+                             w.wijken[b.wijk].budget_factor * (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
+      }
+  }
+  if (w.week > pr.started) advance_phase(w);
+  const PhaseSpec* ph = w.phase();
+  if (ph && ph->monitoring && p.governance.reallocate &&
+      pr.weeks_since_monitoring >= static_cast<int>(std::lround(p.governance.monitoring_interval))) {
+    monitor_and_reallocate(w);
+    pr.weeks_since_monitoring = 0;
+  }
+  // Physical investments flow while the plan's budget is open.
+  for (auto& b : w.buurten)
+    b.invest_week = (ph && ph->budget_open && b.in_programme)
+                        ? p.budget.investment_budget * b.residents_total * p.building_blocks.resources * w.wijken[b.wijk].budget_factor
+                        : 0.0;
+}
+
+}  // namespace wijksim::model

@@ -1,0 +1,49 @@
+// Incidents and disorder (MODEL.md §4.8). Recorded incidents per buurt ~ Poisson(residents x
+// base rate x (1 + a D) x (1 - b CE) x (1 - c presence)); victimisation (including unrecorded
+// incidents) falls on residents aged 15+, and their ties hear of it next week. Disorder rises
+// with incidents, is pulled toward the buurt's equilibrium (maintenance against neglect), and
+// falls with physical investment (saturating) and completed initiatives (initiatives.cpp).
+#include <algorithm>
+#include <boost/random/poisson_distribution.hpp>
+#include <cmath>
+
+#include "wijksim/city/build.hpp"
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+void incidents_and_disorder(World& w, Buurt& b) {
+  const Params& p = *w.p;
+  const auto& ip = p.incidents;
+  auto& r = w.residents;
+  CounterRng rng = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFFu});
+  const double rate = b.residents_total * ip.base_rate * (1.0 + ip.disorder_effect * b.disorder) *
+                      (1.0 - ip.efficacy_effect * b.collective_efficacy) * (1.0 - ip.presence_effect * b.presence) *
+                      b.incident_multiplier;
+  int incidents = 0;
+  if (rate > 0) incidents = boost::random::poisson_distribution<int, double>(rate)(rng);
+  b.incidents_week = incidents;
+  if (incidents > 0 && b.count > 0) {
+    const double victims_mean = incidents * ip.victims_per_incident * b.count / std::max(1, b.residents_total);
+    const int victims = victims_mean > 0 ? boost::random::poisson_distribution<int, double>(victims_mean)(rng) : 0;
+    const auto until = w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks));
+    for (int k = 0; k < victims; ++k) {
+      const std::uint32_t row = b.first + static_cast<std::uint32_t>(rng.uniform() * b.count);
+      r.victim_until[row] = until;
+      r.victim_now[row] = 1;
+    }
+  }
+  // Disorder.
+  const double per_1000 = b.residents_total > 0 ? incidents * 1000.0 / b.residents_total : 0.0;
+  const double expected_per_1000 = ip.base_rate * 1000.0;
+  double d = b.disorder + ip.disorder_relaxation * (equilibrium_disorder(p, b.deprivation) - b.disorder) +
+             ip.disorder_per_incident * (per_1000 - expected_per_1000);
+  if (b.invest_week > 0 && b.residents_total > 0) {
+    const double per_resident_year = b.invest_week / b.residents_total * weeks_per_year;
+    d -= p.budget.investment_effect * per_resident_year / (1.0 + per_resident_year / 20.0) * d;
+    b.euros_spent += b.invest_week;
+  }
+  b.disorder = clamp01(d);
+}
+
+}  // namespace wijksim::model

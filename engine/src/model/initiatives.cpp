@@ -1,0 +1,245 @@
+// Initiatives and their effects (MODEL.md §4.6-4.7). Lifecycle: idea (crew and supporters
+// gather) -> proposed (the municipality decides after a delay that shrinks with anchoring) ->
+// running (approved: money and support promised) or refused -> completed or failed (stalled
+// too long, or the programme's money withdrawn). Progress follows a critical-mass production
+// function of crew hours (Oliver, Marwell & Teixeira 1985): small crews stall.
+#include <algorithm>
+#include <boost/random/lognormal_distribution.hpp>
+#include <cmath>
+
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+namespace {
+
+void crew_experience(World& w, Buurt& b, const Initiative& in, bool good) {
+  const Params& p = *w.p;
+  auto& r = w.residents;
+  for (int k = 0; k < in.crew_size; ++k) {
+    const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+    if (good) {
+      add_good_experience(r, row);
+    } else {
+      add_bad_experience(r, row);
+      r.frustration[row] += static_cast<float>(p.initiatives.frustration_failure);
+      r.efficacy[row] *= 0.9f;
+    }
+  }
+}
+
+void release_crew(World& w, Buurt& b, const Initiative& in) {
+  auto& r = w.residents;
+  for (int k = 0; k < in.crew_size; ++k) {
+    const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+    r.flags[row] &= static_cast<std::uint8_t>(~flag_in_crew);
+    r.duty_weeks[row] = 0;
+    if (r.engagement[row] == Engagement::initiator) r.engagement[row] = Engagement::active;
+  }
+}
+
+// An initiator recruits a crew: active ties in the buurt first, then other active residents.
+void recruit(World& w, Buurt& b, Initiative& in, std::uint32_t initiator, CounterRng& rng) {
+  auto& r = w.residents;
+  const Params& p = *w.p;
+  auto add = [&](std::uint32_t local) {
+    for (int k = 0; k < in.crew_size; ++k)
+      if (in.crew[static_cast<std::size_t>(k)] == local) return;
+    in.crew[in.crew_size++] = local;
+    r.flags[b.first + local] |= flag_in_crew;
+  };
+  add(initiator);
+  const int target = std::min<int>(Initiative::max_crew, static_cast<int>(std::lround(p.initiatives.crew_target)));
+  const std::uint32_t row = b.first + initiator;
+  for (std::uint32_t k = r.tie_offsets[row]; k < r.tie_offsets[row + 1] && in.crew_size < target; ++k) {
+    const std::uint32_t j = r.ties[k];
+    if (j < b.first || j >= b.first + b.count) continue;
+    if (r.engagement[j] == Engagement::active && !(r.flags[j] & flag_in_crew)) add(j - b.first);
+  }
+  for (int attempt = 0; attempt < 3 * target && in.crew_size < target && b.count > 1; ++attempt) {
+    const auto local = static_cast<std::uint32_t>(rng.uniform() * b.count);
+    const std::uint32_t j = b.first + local;
+    if (r.engagement[j] == Engagement::active && !(r.flags[j] & flag_in_crew)) add(local);
+  }
+}
+
+void drop_passive_crew(World& w, Buurt& b, Initiative& in) {
+  auto& r = w.residents;
+  int kept = 0;
+  for (int k = 0; k < in.crew_size; ++k) {
+    const std::uint32_t local = in.crew[static_cast<std::size_t>(k)];
+    if (r.engagement[b.first + local] != Engagement::passive) in.crew[static_cast<std::size_t>(kept++)] = local;
+  }
+  in.crew_size = static_cast<std::uint8_t>(kept);
+}
+
+double crew_hours(const World& w, const Buurt& b, const Initiative& in) {
+  const auto& r = w.residents;
+  double h = 0;
+  for (int k = 0; k < in.crew_size; ++k) {
+    const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+    h += std::min<double>(w.p->residents.volunteer_hours, r.free_hours[row]);
+  }
+  return h;
+}
+
+}  // namespace
+
+void initiatives(World& w, Buurt& b) {
+  const Params& p = *w.p;
+  const auto& ip = p.initiatives;
+  auto& r = w.residents;
+  b.visible_results_week = 0;
+  const PhaseSpec* ph = w.phase();
+  const bool programme_money = programme_reaches(w, b) && ph && ph->budget_open;
+  const int style = w.wijken[b.wijk].style;
+
+  // New ideas from this week's initiators.
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    const std::uint32_t row = b.first + i;
+    if (!(r.flags[row] & flag_wants_initiative)) continue;
+    r.flags[row] &= static_cast<std::uint8_t>(~flag_wants_initiative);
+    CounterRng rng = w.rng(Stream::initiatives, w.resident_id(b, i));
+    Initiative in;
+    const double theme = rng.uniform();
+    in.theme = theme < ip.theme_physical ? Theme::physical
+               : theme < ip.theme_physical + ip.theme_social ? Theme::social
+                                                              : Theme::safety;
+    boost::random::lognormal_distribution<double> cost(std::log(std::max(1.0, ip.cost_median)), ip.cost_sigma);
+    boost::random::lognormal_distribution<double> hours(std::log(ip.hours_median), ip.hours_sigma);
+    in.cost = static_cast<float>(std::clamp(cost(rng), ip.cost_min, ip.cost_max));
+    in.hours_needed = static_cast<float>(hours(rng));
+    in.created = w.week;
+    in.initiator = i;
+    recruit(w, b, in, i, rng);
+    in.supporters = static_cast<float>(in.crew_size);
+    b.initiatives.push_back(in);
+  }
+
+  double support_need = 0;
+  for (const auto& in : b.initiatives)
+    if (in.state == InitiativeState::running) support_need += ip.support_share * crew_hours(w, b, in);
+  const double support_ratio = support_need > 0 ? std::min(1.0, b.h_support / support_need) : 1.0;
+
+  const double anchoring = p.building_blocks.anchoring;
+  const double mean_delay = p.governance.decision_weeks_anchored +
+                            (p.governance.decision_weeks_unanchored - p.governance.decision_weeks_anchored) * (1.0 - anchoring);
+  const double keep_promise = p.governance.promise_keep_base + (1.0 - p.governance.promise_keep_base) * anchoring;
+  for (auto& in : b.initiatives) {
+    if (in.state == InitiativeState::completed || in.state == InitiativeState::failed ||
+        in.state == InitiativeState::refused)
+      continue;
+    drop_passive_crew(w, b, in);
+    // Keyed by the initiative's own id, so its draws do not depend on its place in the list.
+    CounterRng rng = w.rng(Stream::initiatives, EntityId{b.key ^ splitmix64(static_cast<std::uint64_t>(in.created)), 0x80000000u | in.initiator});
+    if (in.crew_size == 0) {
+      in.state = InitiativeState::failed;
+      ++b.failed;
+      continue;
+    }
+    switch (in.state) {
+      case InitiativeState::idea: {
+        // Signatures: each crew member gathers some a week, more where social trust is high.
+        double s_mean = 0;
+        for (int k = 0; k < in.crew_size; ++k) s_mean += r.social[b.first + in.crew[static_cast<std::size_t>(k)]];
+        s_mean /= in.crew_size;
+        in.supporters += static_cast<float>(in.crew_size * (0.3 + 0.7 * s_mean));
+        const bool big = in.cost > ip.supporters_threshold_euros;
+        const bool enough = !big || in.supporters >= ip.supporters_needed;
+        if (w.week - in.created >= 2 && enough) {
+          in.state = InitiativeState::proposed;
+          ++b.proposed;
+          in.proposed_week = w.week;
+          const double mean = in.cost < ip.fast_track_euros ? mean_delay / 4 : mean_delay;
+          in.decision_week = w.week + 1 + static_cast<std::int32_t>(std::floor(-mean * std::log(1.0 - rng.uniform())));
+        } else if (w.week - in.created > ip.idea_max_weeks) {
+          in.state = InitiativeState::failed;  // fizzled before reaching the municipality
+          ++b.failed;
+          release_crew(w, b, in);
+        }
+        break;
+      }
+      case InitiativeState::proposed: {
+        if (w.week < in.decision_week) break;
+        if (in.decision_week - in.proposed_week > p.governance.decision_promised)
+          crew_experience(w, b, in, false);  // decided later than promised
+        const double ask = in.cost * (1.0 - ip.co_funding);
+        double& pot = programme_money ? b.programme_budget : b.baseline_budget;
+        double approve = ip.approval_base + p.vision.approval_fit * (b.vision - 0.2) +
+                         ip.approval_support * (std::min(1.0, in.supporters / std::max(1.0, ip.supporters_needed)) - 0.5);
+        if (style == static_cast<int>(Style::regisseren)) approve -= 0.1;  // professionals prefer their own plans
+        if (style == static_cast<int>(Style::faciliteren)) approve += 0.05;
+        if (ask > pot) approve = 0;  // no money left this year
+        if (rng.uniform() < clamp01(approve)) {
+          in.state = InitiativeState::running;
+          in.programme_funded = programme_money;
+          in.reserved = static_cast<float>(ask);
+          pot -= ask;
+          in.promise_kept = rng.uniform() < keep_promise;
+          in.money_week = w.week + (in.promise_kept ? 0 : 8);  // a broken promise: money comes late
+          ++b.approved;
+          if (!in.promise_kept) crew_experience(w, b, in, false);
+        } else {
+          in.state = InitiativeState::refused;
+          ++b.refused;
+          crew_experience(w, b, in, false);
+          release_crew(w, b, in);
+        }
+        break;
+      }
+      case InitiativeState::running: {
+        const double h = crew_hours(w, b, in);
+        const double gamma = ip.critical_mass_exponent;
+        const double hg = std::pow(h, gamma);
+        double production = h * hg / (std::pow(ip.critical_mass_hours, gamma) + hg);
+        production *= 0.5 + 0.5 * support_ratio;  // professional support speeds things up
+        if (w.week < in.money_week) production *= 0.2;  // waiting for promised money
+        const double before = in.progress;
+        in.progress = static_cast<float>(std::min<double>(in.hours_needed, in.progress + production));
+        const double spent = in.reserved * (in.progress - before) / std::max(1e-6, in.hours_needed - before);
+        in.reserved -= static_cast<float>(spent);
+        b.euros_spent += spent;
+        in.stalled_weeks = production < 0.25 * w.p->residents.volunteer_hours ? in.stalled_weeks + 1 : 0;
+        if (in.progress >= in.hours_needed - 1e-3f) {
+          in.state = InitiativeState::completed;
+          ++b.completed;
+          ++b.completed_term;
+          ++b.visible_results_week;
+          const double ownership = p.styles[static_cast<std::size_t>(style)].ownership;
+          for (int k = 0; k < in.crew_size; ++k) {
+            const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+            r.social[row] += static_cast<float>(ip.crew_social_gain * ownership * (1.0 - r.social[row]));
+            r.efficacy[row] += static_cast<float>(ip.crew_efficacy_gain * ownership * (1.0 - r.efficacy[row]));
+          }
+          if (in.promise_kept) crew_experience(w, b, in, true);
+          if (in.theme != Theme::social)
+            b.disorder = std::max(0.0, b.disorder - ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total)));
+          release_crew(w, b, in);
+        } else if (in.stalled_weeks > ip.stall_weeks) {
+          in.state = InitiativeState::failed;
+          ++b.failed;
+          crew_experience(w, b, in, false);
+          release_crew(w, b, in);
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  // Finished initiatives leave the list.
+  b.initiatives.erase(std::remove_if(b.initiatives.begin(), b.initiatives.end(),
+                                     [](const Initiative& in) {
+                                       return in.state == InitiativeState::completed || in.state == InitiativeState::failed ||
+                                              in.state == InitiativeState::refused;
+                                     }),
+                      b.initiatives.end());
+
+  // Professional-led projects (regisseren, top-down): quick visible results, little ownership.
+  b.project_hours_acc += b.h_projects;
+  if (b.project_hours_acc >= 200.0) {
+    b.project_hours_acc -= 200.0;
+    ++b.visible_results_week;
+    b.disorder = std::max(0.0, b.disorder - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total)));
+  }
+}
+
+}  // namespace wijksim::model

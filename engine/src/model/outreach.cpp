@@ -1,0 +1,56 @@
+// Outreach (MODEL.md §4.3): proactive hours become contacts with passive residents who are not
+// already invited. Contacts are spread by a targeting weight; the chance of being reached
+// saturates (1 - exp(-m w / W)), which gives outreach its diminishing returns. A contact marks
+// the resident invited and moves trust toward what the professionals have earned here.
+#include <cmath>
+
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+void outreach(World& w, Buurt& b, Scratch& s) {
+  const Params& p = *w.p;
+  auto& r = w.residents;
+  const double contacts = b.h_outreach * p.staff.contacts_per_hour;
+  if (contacts <= 0 || b.count == 0) return;
+  const auto targeting = static_cast<Targeting>(p.outreach.targeting);
+  double total = 0;
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    const std::uint32_t row = b.first + i;
+    float weight = 0;
+    if (r.engagement[row] == Engagement::passive && r.invited_until[row] <= w.week) {
+      switch (targeting) {
+        case Targeting::random: weight = 1.f; break;
+        case Targeting::low_trust_first: weight = 0.2f + 4.f * (1.f - r.trust[row]) * (1.f - r.trust[row]); break;
+        case Targeting::via_active: weight = 0.2f + 4.f * s.tie_active[i]; break;
+      }
+    }
+    s.weight[i] = weight;
+    total += weight;
+  }
+  if (total <= 0) return;
+  // Process leadership: perceived neutrality makes contact count more for those who distrust.
+  const double pl = w.process_leadership() * (b.h_leader > 0 ? 1.0 : 0.0);
+  const double earned = p.outreach.stranger_trust + (p.outreach.relationship_trust - p.outreach.stranger_trust) * b.relationship;
+  const double scale = contacts / total;
+  const auto invite = static_cast<std::int32_t>(std::lround(p.participation.invite_weeks));
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    if (s.weight[i] <= 0) continue;
+    const std::uint32_t row = b.first + i;
+    const double reach = 1.0 - std::exp(-scale * s.weight[i]);
+    CounterRng rng = w.rng(Stream::outreach, w.resident_id(b, i));
+    if (rng.uniform() >= reach) continue;
+    r.invited_until[row] = w.week + invite;
+    if (!(r.flags[row] & flag_reached)) {
+      r.flags[row] |= flag_reached;
+      ++b.reached;
+    }
+    const float t = r.trust[row];
+    const double rate = p.outreach.contact_trust_rate * (1.0 + pl * p.outreach.leadership_low_trust_gain * (1.0 - t));
+    // Meeting a professional who has earned less trust than one has pulls gently down.
+    const double step = earned >= t ? std::min(1.0, rate) * (earned - t) : 0.25 * p.outreach.contact_trust_rate * (earned - t);
+    r.trust[row] = clamp01(static_cast<float>(t + step));
+  }
+}
+
+}  // namespace wijksim::model

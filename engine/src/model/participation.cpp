@@ -1,0 +1,66 @@
+// Participation (MODEL.md §4.4): a Granovetter threshold rule on the network with logistic
+// noise. A passive resident joins with weekly probability join_rate * logistic((u - theta) /
+// noise), where u weighs trust, social trust, efficacy, the active share among ties, a recent
+// invitation, urgency while the programme mobilises, minus the cost of taking part and
+// frustration. Active residents drop out with a hazard that rises with frustration, long crew
+// duty and a utility that fell below the threshold, and falls with a shared vision. Active
+// residents with efficacy and free hours become initiators.
+#include <cmath>
+
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+void participation(World& w, Buurt& b, Scratch& s) {
+  const Params& p = *w.p;
+  const auto& pp = p.participation;
+  auto& r = w.residents;
+  const PhaseSpec* ph = w.phase();
+  const bool mobilising = ph && ph->mobilising && b.in_programme;
+  const double urgency = mobilising ? w.wijken[b.wijk].urgency : 0.0;
+  const double vision_keep = 1.0 - pp.dropout_vision * b.vision;
+  const float inv_noise = static_cast<float>(1.0 / pp.noise);
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    const std::uint32_t row = b.first + i;
+    const float free_h = r.free_hours[row];
+    const float cost = 0.5f * (1.f - std::min(1.f, free_h / 8.f)) + 0.5f * (1.f - r.ses[row]);
+    const bool invited = r.invited_until[row] > w.week;
+    const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
+                     pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
+                     pp.beta_cost * cost - r.frustration[row] +
+                     p.residents.age_propensity[r.age_band[row]];
+    const float willing = 1.f / (1.f + std::exp(-static_cast<float>(u - r.theta[row]) * inv_noise));
+    CounterRng rng = w.rng(Stream::participation, w.resident_id(b, i));
+    const double draw = rng.uniform();
+    switch (r.engagement[row]) {
+      case Engagement::passive:
+        if (draw < pp.join_rate * willing) {
+          r.engagement[row] = Engagement::active;
+          r.duty_weeks[row] = 0;
+        }
+        break;
+      case Engagement::active:
+      case Engagement::initiator: {
+        const bool crew = r.flags[row] & flag_in_crew;
+        if (crew && r.duty_weeks[row] < 65535) ++r.duty_weeks[row];
+        const double hazard = pp.dropout * (1.0 + pp.dropout_frustration * r.frustration[row]) *
+                              (1.0 + pp.dropout_duty * r.duty_weeks[row] / weeks_per_year) * vision_keep *
+                              (1.0 + 2.0 * (1.0 - willing));
+        if (draw < hazard) {
+          r.engagement[row] = Engagement::passive;
+          r.flags[row] &= static_cast<std::uint8_t>(~(flag_in_crew | flag_wants_initiative));
+          r.duty_weeks[row] = 0;
+          break;
+        }
+        if (r.engagement[row] == Engagement::active && !crew && r.efficacy[row] >= pp.initiator_efficacy_min &&
+            free_h >= 2.f && rng.uniform() < pp.initiator_rate * r.efficacy[row] * 2.0) {
+          r.engagement[row] = Engagement::initiator;
+          r.flags[row] |= flag_wants_initiative;
+        }
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace wijksim::model

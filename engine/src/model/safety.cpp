@@ -1,0 +1,31 @@
+// Perceived safety (MODEL.md §4.9). Each resident's P moves toward a personal target set by
+// social trust, collective efficacy, perceived disorder (with a compositional bias by
+// deprivation), incidents heard of or suffered, visible professionals and the active share.
+// Fear comes fast and goes slowly (two rates), and spreads from more fearful ties.
+#include "wijksim/city/build.hpp"
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+void perceived_safety(World& w, Buurt& b, const Scratch& s) {
+  const Params& p = *w.p;
+  const auto& sp = p.safety;
+  auto& r = w.residents;
+  const auto heard_for = static_cast<std::int32_t>(sp.heard_weeks + 0.5);
+  const float rise = static_cast<float>(sp.fear_rise), recover = static_cast<float>(sp.fear_recovery),
+              spread = static_cast<float>(sp.fear_spread);
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    const std::uint32_t row = b.first + i;
+    if (s.heard[i]) r.heard_until[row] = w.week + heard_for;
+    const bool heard = r.heard_until[row] > w.week;
+    const bool victim = r.victim_until[row] > w.week;
+    const float target = safety_target(p, b, r.social[row], r.safety_offset[row], heard, victim);
+    float P = r.safety[row];
+    P += (target < P ? rise : recover) * (target - P);
+    const float fear = 1.f - P;
+    if (s.tie_fear[i] > fear) P -= spread * (s.tie_fear[i] - fear);
+    r.safety[row] = clamp01(P);
+  }
+}
+
+}  // namespace wijksim::model

@@ -1,0 +1,107 @@
+#include "wijksim/sim/metrics.hpp"
+
+#include <array>
+
+namespace wijksim {
+
+namespace {
+constexpr std::array<std::string_view, metric_count> kMetricNames = {
+    "residents", "adults", "active_residents", "active_share", "initiators", "unsafe_share", "trust_share",
+    "mean_trust", "mean_social_trust", "collective_efficacy", "incidents", "disorder", "initiatives_proposed",
+    "initiatives_approved", "initiatives_running", "initiatives_completed", "initiatives_failed",
+    "initiatives_refused", "vision", "reached_share", "phase", "programme_alive", "hours_outreach", "hours_vision",
+    "hours_support", "hours_projects", "hours_casework", "hours_coordination", "euros_spent"};
+}
+
+std::string_view metric_name(Metric m) { return kMetricNames[static_cast<std::size_t>(m)]; }
+
+int metric_index(std::string_view name) {
+  for (std::size_t i = 0; i < metric_count; ++i)
+    if (kMetricNames[i] == name) return static_cast<int>(i);
+  return -1;
+}
+
+Tally tally_buurt(const World& w, const Buurt& b) {
+  const auto& r = w.residents;
+  const float unsafe_below = static_cast<float>(w.p->safety.unsafe_threshold);
+  Tally t{};
+  double active = 0, initiators = 0, unsafe = 0, trusting = 0, st = 0, ss = 0, sse = 0;
+  for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
+    const auto e = r.engagement[row];
+    active += e != Engagement::passive;
+    initiators += e == Engagement::initiator;
+    unsafe += r.safety[row] < unsafe_below;
+    trusting += r.trust[row] > 0.5f;
+    st += r.trust[row];
+    ss += r.social[row];
+    sse += r.social[row] * r.efficacy[row];
+  }
+  int running = 0;
+  for (const auto& in : b.initiatives) running += in.state == InitiativeState::running;
+  at(t, TallyField::residents) = b.residents_total;
+  at(t, TallyField::adults) = b.count;
+  at(t, TallyField::active) = active;
+  at(t, TallyField::initiators) = initiators;
+  at(t, TallyField::unsafe) = unsafe;
+  at(t, TallyField::trusting) = trusting;
+  at(t, TallyField::sum_trust) = st;
+  at(t, TallyField::sum_social) = ss;
+  at(t, TallyField::sum_efficacy_social) = sse;
+  at(t, TallyField::incidents) = b.incidents_week;
+  at(t, TallyField::disorder_x_residents) = b.disorder * b.residents_total;
+  at(t, TallyField::proposed) = b.proposed;
+  at(t, TallyField::approved) = b.approved;
+  at(t, TallyField::running) = running;
+  at(t, TallyField::completed) = b.completed;
+  at(t, TallyField::failed) = b.failed;
+  at(t, TallyField::refused) = b.refused;
+  at(t, TallyField::vision_x_adults) = b.vision * b.count;
+  at(t, TallyField::reached) = b.reached;
+  at(t, TallyField::h_outreach) = b.h_outreach;
+  at(t, TallyField::h_vision) = b.h_vision;
+  at(t, TallyField::h_support) = b.h_support;
+  at(t, TallyField::h_projects) = b.h_projects;
+  at(t, TallyField::h_casework) = b.h_casework;
+  at(t, TallyField::h_coordination) = b.h_coordination;
+  at(t, TallyField::euros_spent) = b.euros_spent;
+  return t;
+}
+
+std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) {
+  std::array<double, metric_count> m{};
+  auto set = [&](Metric k, double v) { m[static_cast<std::size_t>(k)] = v; };
+  const double adults = at(t, TallyField::adults), residents = at(t, TallyField::residents);
+  auto per_adult = [&](TallyField f) { return adults > 0 ? at(t, f) / adults : 0.0; };
+  set(Metric::residents, residents);
+  set(Metric::adults, adults);
+  set(Metric::active_residents, at(t, TallyField::active));
+  set(Metric::active_share, per_adult(TallyField::active));
+  set(Metric::initiators, at(t, TallyField::initiators));
+  set(Metric::unsafe_share, per_adult(TallyField::unsafe));
+  set(Metric::trust_share, per_adult(TallyField::trusting));
+  set(Metric::mean_trust, per_adult(TallyField::sum_trust));
+  set(Metric::mean_social_trust, per_adult(TallyField::sum_social));
+  set(Metric::collective_efficacy, per_adult(TallyField::sum_efficacy_social));
+  set(Metric::incidents, at(t, TallyField::incidents));
+  set(Metric::disorder, residents > 0 ? at(t, TallyField::disorder_x_residents) / residents : 0.0);
+  set(Metric::initiatives_proposed, at(t, TallyField::proposed));
+  set(Metric::initiatives_approved, at(t, TallyField::approved));
+  set(Metric::initiatives_running, at(t, TallyField::running));
+  set(Metric::initiatives_completed, at(t, TallyField::completed));
+  set(Metric::initiatives_failed, at(t, TallyField::failed));
+  set(Metric::initiatives_refused, at(t, TallyField::refused));
+  set(Metric::vision, per_adult(TallyField::vision_x_adults));
+  set(Metric::reached_share, per_adult(TallyField::reached));
+  set(Metric::phase, w.programme.alive ? w.programme.phase + 1 : 0);
+  set(Metric::programme_alive, w.programme.alive ? 1 : 0);
+  set(Metric::hours_outreach, at(t, TallyField::h_outreach));
+  set(Metric::hours_vision, at(t, TallyField::h_vision));
+  set(Metric::hours_support, at(t, TallyField::h_support));
+  set(Metric::hours_projects, at(t, TallyField::h_projects));
+  set(Metric::hours_casework, at(t, TallyField::h_casework));
+  set(Metric::hours_coordination, at(t, TallyField::h_coordination));
+  set(Metric::euros_spent, at(t, TallyField::euros_spent));
+  return m;
+}
+
+}  // namespace wijksim
