@@ -1,5 +1,5 @@
 // Outreach (MODEL.md §4.3): proactive hours become contacts with passive residents who are not
-// already invited. Contacts are spread by a targeting weight; the chance of being reached
+// already invited. Hours turn into contacts with diminishing returns. Contacts are spread by a targeting weight; the chance of being reached
 // saturates (1 - exp(-m w / W)), which gives outreach its diminishing returns. A contact marks
 // the resident invited and moves trust toward what the professionals have earned here.
 #include <cmath>
@@ -11,7 +11,10 @@ namespace wijksim::model {
 void outreach(World& w, Buurt& b, Scratch& s) {
   const Params& p = *w.p;
   auto& r = w.residents;
-  const double contacts = b.h_outreach * p.staff.contacts_per_hour;
+  // Diminishing returns: the first hours reach the easy doors; more hours in the same buurt
+  // find fewer new people (contacts saturate at saturation hours x contacts per hour).
+  const double saturation = p.staff.outreach_saturation * std::max(1, b.residents_total) / 1000.0;
+  const double contacts = p.staff.contacts_per_hour * saturation * (1.0 - std::exp(-b.h_outreach / saturation));
   if (contacts <= 0 || b.count == 0) return;
   const auto targeting = static_cast<Targeting>(p.outreach.targeting);
   double total = 0;

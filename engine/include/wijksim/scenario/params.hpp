@@ -69,6 +69,7 @@ struct StaffParams {
   double turnover = 0;                 // weekly probability of leaving
   double vacancy_weeks = 0;
   double contacts_per_hour = 0;
+  double outreach_saturation = 0;     // outreach hours per 1,000 residents per week at which contacts saturate
   double coordination_base = 0, coordination_no_vision = 0, coordination_leadership_cut = 0;
   double caseload_hours_per_1000 = 0;  // reactive demand per 1,000 residents per week at d = 0.5
   double relationship_gain = 0, relationship_half_hours = 0, relationship_decay = 0;
