@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# One-command set-up for a fresh Debian 12 machine.
+#   bash tools/quickstart.sh demo   install what is missing, build, run hengelo-noord, plot it
+#   bash tools/quickstart.sh test   install what is missing, build, run every test
+# Everything comes from Debian's packages; nothing is downloaded at build or run time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode="${1:-demo}"
+case "$mode" in demo|test) ;; *) echo "usage: bash tools/quickstart.sh demo|test" >&2; exit 2 ;; esac
+
+packages=(g++ cmake ninja-build git pkg-config
+          libeigen3-dev libboost-random-dev libboost-dev nlohmann-json3-dev catch2 libbenchmark-dev
+          libsqlite3-dev python3-matplotlib python3-pytest)
+
+install_missing() {
+  local missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "quickstart: all packages present"
+    return
+  fi
+  echo "quickstart: installing ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+build() {
+  cmake --preset release
+  cmake --build --preset release -j "$(nproc)"
+}
+
+install_missing
+build
+
+if [ "$mode" = demo ]; then
+  out=out/hengelo-noord
+  ./build/release/engine/wijksim run scenarios/hengelo-noord.json --out "$out" --replicates 10 --force
+  /usr/bin/python3 tools/plot/wijksim_plot.py fan "$out" --out "$out/fan.png" \
+    --metrics active_share unsafe_share mean_trust
+  echo "quickstart: results in $out (manifest.json, timeseries.csv, summary.json, fan.png)"
+else
+  ctest --preset release --output-on-failure -j 2
+fi
