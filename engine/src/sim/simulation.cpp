@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "wijksim/city/build.hpp"
+#include "wijksim/core/error.hpp"
 #include "wijksim/model/processes.hpp"
+#include "wijksim/sim/invariants.hpp"
 
 namespace wijksim {
 
@@ -112,6 +114,10 @@ void Simulation::step() {
     for (std::size_t i = 0; i < phase_count; ++i) sec[i] += ws[i];
     ws = PhaseSeconds{};
   }
+#ifndef NDEBUG
+  if (const std::string broken = check_invariants(w_); !broken.empty())
+    throw RuntimeFailure("invariant violated in week " + std::to_string(w_.week) + ": " + broken);
+#endif
   ++w_.week;
   ++w_.step;
 }

@@ -1,0 +1,48 @@
+#include "wijksim/sim/invariants.hpp"
+
+#include <cmath>
+#include <sstream>
+
+namespace wijksim {
+
+namespace {
+bool unit_interval(float x) { return std::isfinite(x) && x >= 0.f && x <= 1.f; }
+bool unit_interval(double x) { return std::isfinite(x) && x >= 0.0 && x <= 1.0; }
+}  // namespace
+
+std::string check_invariants(const World& w) {
+  const auto& r = w.residents;
+  std::ostringstream os;
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (!unit_interval(r.trust[i]) || !unit_interval(r.social[i]) || !unit_interval(r.efficacy[i]) ||
+        !unit_interval(r.safety[i]) || !std::isfinite(r.frustration[i]) || r.frustration[i] < 0.f) {
+      os << "resident row " << i << " out of range: T=" << r.trust[i] << " S=" << r.social[i] << " E=" << r.efficacy[i]
+         << " P=" << r.safety[i] << " F=" << r.frustration[i];
+      return os.str();
+    }
+  }
+  std::uint64_t rows = 0;
+  for (const auto& b : w.buurten) {
+    if (b.first != rows) return "buurt " + b.code + " is not contiguous with the previous one";
+    rows += b.count;
+    if (!unit_interval(b.disorder) || !unit_interval(b.vision) || !unit_interval(b.presence))
+      return "buurt " + b.code + ": disorder, vision or presence outside [0, 1]";
+    if (!std::isfinite(b.programme_budget) || b.programme_budget < -1e-6 || !std::isfinite(b.baseline_budget) ||
+        b.baseline_budget < -1e-6 || !std::isfinite(b.euros_spent) || b.euros_spent < 0)
+      return "buurt " + b.code + ": a budget is negative or not finite";
+    if (b.reached > static_cast<int>(b.count) || b.vision_participants > static_cast<int>(b.count))
+      return "buurt " + b.code + ": more residents reached than live there";
+    if (b.approved + b.refused > b.proposed || b.completed > b.approved)
+      return "buurt " + b.code + ": initiative counts not conserved";
+    for (const auto& in : b.initiatives)
+      for (int k = 0; k < in.crew_size; ++k)
+        if (in.crew[static_cast<std::size_t>(k)] >= b.count) return "buurt " + b.code + ": crew member outside the buurt";
+  }
+  if (rows != r.size()) return "buurten do not cover every resident row";
+  if (r.tie_offsets.size() != r.size() + 1 || r.tie_offsets.back() != r.ties.size()) return "tie offsets inconsistent";
+  for (auto t : r.ties)
+    if (t >= r.size()) return "a tie points outside the population";
+  return {};
+}
+
+}  // namespace wijksim
