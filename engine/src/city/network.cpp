@@ -22,13 +22,19 @@ void build_network(World& w, ThreadPool& pool) {
   const Params& p = *w.p;
   auto& r = w.residents;
   const std::size_t n = r.size();
+  // Other buurten a cross-buurt tie can reach: the non-empty buurten of the same wijk.
+  std::vector<std::vector<std::uint32_t>> peopled(w.wijken.size());
+  for (std::uint32_t bi = 0; bi < w.buurten.size(); ++bi)
+    if (w.buurten[bi].count > 0) peopled[w.buurten[bi].wijk].push_back(bi);
+  // A resident has ties when someone else lives in the buurt or elsewhere in the wijk.
+  auto has_ties = [&](const Buurt& b) { return b.count > 1 || (b.count == 1 && peopled[b.wijk].size() > 1); };
   std::vector<std::uint32_t> degree(n, 0);
   // Pass 1: degrees (the first draw of each resident's network stream).
   pool.parallel_for(w.buurten.size(), [&](std::size_t bi, unsigned) {
     const Buurt& b = w.buurten[bi];
     for (std::uint32_t i = 0; i < b.count; ++i) {
       CounterRng rng(w.keys[Stream::network], w.resident_id(b, i), 0);
-      degree[b.first + i] = b.count + (w.wijken[b.wijk].buurt_count > 1 ? 1u : 0u) > 1 ? tie_count(p, rng) : 0u;
+      degree[b.first + i] = has_ties(b) ? tie_count(p, rng) : 0u;
     }
   });
   r.tie_offsets.assign(n + 1, 0);
@@ -37,7 +43,8 @@ void build_network(World& w, ThreadPool& pool) {
   // Pass 2: targets, continuing the same streams.
   pool.parallel_for(w.buurten.size(), [&](std::size_t bi, unsigned) {
     const Buurt& b = w.buurten[bi];
-    const Wijk& wk = w.wijken[b.wijk];
+    const auto& others = peopled[b.wijk];  // includes b itself when b is peopled
+    const bool can_cross = others.size() > 1;
     for (std::uint32_t i = 0; i < b.count; ++i) {
       const std::uint32_t row = b.first + i;
       CounterRng rng(w.keys[Stream::network], w.resident_id(b, i), 0);
@@ -48,17 +55,14 @@ void build_network(World& w, ThreadPool& pool) {
         std::uint32_t target;
         const double u = rng.uniform();
         const double v = rng.uniform();
-        const bool cross = (u < p.network.cross_buurt && wk.buurt_count > 1) || b.count == 1;
+        const bool cross = can_cross && (u < p.network.cross_buurt || b.count == 1);
         if (cross) {
-          // Another buurt of the wijk, then a uniform resident in it.
-          auto other = wk.first_buurt + static_cast<std::uint32_t>(v * (wk.buurt_count - 1));
-          if (other >= bi) ++other;
-          const Buurt& ob = w.buurten[other];
-          if (ob.count == 0) {
-            target = row;  // an empty buurt: a self-tie, skipped by readers' averages below
-          } else {
-            target = ob.first + static_cast<std::uint32_t>(rng.uniform() * ob.count);
-          }
+          // Another peopled buurt of the wijk, then a uniform resident in it. Never a self-tie.
+          auto k_other = static_cast<std::uint32_t>(v * static_cast<double>(others.size() - 1));
+          const auto self = static_cast<std::uint32_t>(std::find(others.begin(), others.end(), bi) - others.begin());
+          if (k_other >= self) ++k_other;
+          const Buurt& ob = w.buurten[others[k_other]];
+          target = ob.first + static_cast<std::uint32_t>(rng.uniform() * ob.count);
         } else if (v < p.network.rewire) {
           auto j = static_cast<std::uint32_t>(rng.uniform() * (b.count - 1));
           if (j >= i) ++j;

@@ -25,6 +25,7 @@ void Residents::resize(std::size_t n) {
   heard_until.assign(n, -1000000);
   victim_until.assign(n, -1000000);
   view.assign(n, NeighbourView{});
+  view_trust.assign(n, 0);
 }
 
 std::size_t Residents::bytes() const {
@@ -32,28 +33,16 @@ std::size_t Residents::bytes() const {
   return b(age_band) + b(ses) + b(free_hours) + b(theta) + b(epsilon) + b(trust0) + b(social0) + b(efficacy0) +
          b(safety_offset) + b(trust) + b(social) + b(efficacy) + b(safety) + b(frustration) + b(engagement) +
          b(flags) + b(good_experiences) + b(bad_experiences) + b(victim_now) + b(duty_weeks) + b(invited_until) +
-         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view);
+         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view) + b(view_trust);
 }
 
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten) {
-  const double per_resident = 4 * 13 + 1 * 6 + 2 + 4 * 3 + sizeof(NeighbourView) + 4 + 4 * mean_ties;
+  const double per_resident = 4 * 13 + 1 * 6 + 2 + 4 * 3 + sizeof(NeighbourView) + 1 + 4 + 4 * mean_ties;
   return static_cast<std::size_t>(per_resident * static_cast<double>(adults)) + buurten * 4096;
 }
 
 double equilibrium_disorder(const Params& p, double deprivation) {
   return p.incidents.disorder_min + (p.incidents.disorder_max - p.incidents.disorder_min) * deprivation;
-}
-
-float safety_target(const Params& p, const Buurt& b, float social, float offset, bool heard, bool victim) {
-  const auto& s = p.safety;
-  // Centred terms: at average conditions the target is safety.base.
-  const double perceived_disorder = b.disorder + s.deprivation_bias * b.deprivation;
-  double t = s.base + offset + s.w_social * (social - 0.5) + s.w_efficacy * (b.collective_efficacy - 0.3) -
-             s.w_disorder * (perceived_disorder - 0.35) + s.w_presence * (b.presence - 0.3) +
-             s.w_active * (b.active_share - 0.07);
-  if (heard) t -= s.w_heard;
-  if (victim) t -= s.w_victim;
-  return static_cast<float>(model::clamp01(t));
 }
 
 namespace {
@@ -101,9 +90,10 @@ void synthesise_buurt(World& w, Buurt& b, const BuurtSpec& spec) {
   for (std::uint32_t i = 0; i < b.count; ++i) ce += r.social[b.first + i] * r.efficacy[b.first + i];
   b.collective_efficacy = b.count ? ce / b.count : 0;
   b.active_share = 0.07;
+  const double buurt_term = safety_buurt_term(p, b);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
-    r.safety[row] = safety_target(p, b, r.social[row], r.safety_offset[row], false, false);
+    r.safety[row] = safety_target(p, buurt_term, r.social[row], r.safety_offset[row], false, false);
   }
 }
 

@@ -20,7 +20,7 @@ void stop_programme(World& w) {
   w.programme.ended = w.week;
   auto& r = w.residents;
   const auto& p = *w.p;
-  const auto recent = static_cast<std::int32_t>(p.participation.invite_weeks + 26);
+  const std::int32_t recent = 26;  // invitations still running or ended within half a year
   for (auto& b : w.buurten) {
     if (!b.in_programme) continue;
     for (auto& in : b.initiatives) {
@@ -35,6 +35,9 @@ void stop_programme(World& w) {
         const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
         add_bad_experience(r, row);
         r.frustration[row] += static_cast<float>(p.initiatives.frustration_failure);
+        r.flags[row] &= static_cast<std::uint8_t>(~flag_in_crew);
+        r.duty_weeks[row] = 0;
+        if (r.engagement[row] == Engagement::initiator) r.engagement[row] = Engagement::active;
       }
     }
     // Residents the programme recently invited were promised involvement.
@@ -51,6 +54,16 @@ void finish_programme(World& w) {
   w.programme.finished = true;
   w.programme.ended = w.week;
   for (auto& b : w.buurten) b.invest_week = 0;
+}
+
+// Week 0: cumulative outcomes count from the start date, not from the start of burn-in.
+void start_observation(World& w) {
+  for (auto& b : w.buurten) {
+    b.proposed = b.approved = b.completed = b.failed = b.refused = b.completed_term = 0;
+    b.euros_spent = 0;
+    b.reached = 0;
+  }
+  for (auto& f : w.residents.flags) f &= static_cast<std::uint8_t>(~flag_reached);
 }
 
 void start_programme(World& w) {
@@ -136,7 +149,7 @@ void budget_round(World& w) {
   const auto& p = *w.p;
   CounterRng rng = w.rng(Stream::governance, EntityId{0, 2});
   const double cut = p.governance.budget_cut_probability * (1.0 - p.building_blocks.anchoring);
-  if (w.programme.alive && rng.uniform() < cut)
+  if (w.programme.alive && w.week > w.programme.started && rng.uniform() < cut)
     for (auto& wk : w.wijken) wk.budget_factor *= 1.0 - p.governance.budget_cut_fraction;
   // New year's budgets: unspent money lapses (so roughly the share actually asked is spent).
   for (auto& b : w.buurten) {
@@ -224,14 +237,18 @@ void update_urgency(World& w) {
 void governance(World& w) {
   const auto& p = *w.p;
   update_urgency(w);
-  if (w.week == 0 && p.programme.enabled) start_programme(w);
+  if (w.week == 0) {
+    start_observation(w);
+    if (p.programme.enabled) start_programme(w);
+  }
   if (w.week % static_cast<std::int32_t>(weeks_per_year) == 0) budget_round(w);
+  auto& pr = w.programme;
+  // A planned end comes before that week's election: finishing as announced is no broken promise.
+  if (pr.alive && w.week >= pr.planned_end && w.week > pr.started) finish_programme(w);
   if (w.week >= 0) {
     if (std::find(w.election_weeks.begin(), w.election_weeks.end(), w.week) != w.election_weeks.end()) hold_election(w);
     apply_shocks(w);
   }
-  auto& pr = w.programme;
-  if (pr.alive && w.week >= pr.planned_end && w.week > pr.started) finish_programme(w);
   if (!pr.alive) return;
   if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
     for (auto& b : w.buurten)

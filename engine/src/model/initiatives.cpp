@@ -72,6 +72,13 @@ void drop_passive_crew(World& w, Buurt& b, Initiative& in) {
   in.crew_size = static_cast<std::uint8_t>(kept);
 }
 
+// Money reserved for an initiative that ends early goes back to the pot it came from.
+void refund(Buurt& b, Initiative& in, bool programme_pot_open) {
+  if (in.programme_funded && programme_pot_open) b.programme_budget += in.reserved;
+  else if (!in.programme_funded) b.baseline_budget += in.reserved;
+  in.reserved = 0;
+}
+
 double crew_hours(const World& w, const Buurt& b, const Initiative& in) {
   const auto& r = w.residents;
   double h = 0;
@@ -134,6 +141,7 @@ void initiatives(World& w, Buurt& b) {
     if (in.crew_size == 0) {
       in.state = InitiativeState::failed;
       ++b.failed;
+      refund(b, in, programme_money);
       continue;
     }
     switch (in.state) {
@@ -217,6 +225,7 @@ void initiatives(World& w, Buurt& b) {
         } else if (in.stalled_weeks > ip.stall_weeks) {
           in.state = InitiativeState::failed;
           ++b.failed;
+          refund(b, in, programme_money);
           crew_experience(w, b, in, false);
           release_crew(w, b, in);
         }
@@ -235,7 +244,7 @@ void initiatives(World& w, Buurt& b) {
 
   // Professional-led projects (regisseren, top-down): quick visible results, little ownership.
   b.project_hours_acc += b.h_projects;
-  if (b.project_hours_acc >= 200.0) {
+  while (b.project_hours_acc >= 200.0) {
     b.project_hours_acc -= 200.0;
     ++b.visible_results_week;
     b.disorder = std::max(0.0, b.disorder - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total)));

@@ -40,9 +40,10 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   for (std::uint32_t i = 0; i < b.count; ++i) {
     if (s.weight[i] <= 0) continue;
     const std::uint32_t row = b.first + i;
-    const double reach = 1.0 - std::exp(-scale * s.weight[i]);
-    CounterRng rng = w.rng(Stream::outreach, w.resident_id(b, i));
-    if (rng.uniform() >= reach) continue;
+    // reach = 1 - exp(-x) <= x: most draws are decided without computing the exponential.
+    const float u = s.draws[i][draw_outreach];
+    const float x = static_cast<float>(scale) * s.weight[i];
+    if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
     if (!(r.flags[row] & flag_reached)) {
       r.flags[row] |= flag_reached;

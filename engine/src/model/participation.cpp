@@ -20,6 +20,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const double urgency = mobilising ? w.wijken[b.wijk].urgency : 0.0;
   const double vision_keep = 1.0 - pp.dropout_vision * b.vision;
   const float inv_noise = static_cast<float>(1.0 / pp.noise);
+  const auto join_rate = static_cast<float>(pp.join_rate);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
     const float free_h = r.free_hours[row];
@@ -29,12 +30,15 @@ void participation(World& w, Buurt& b, Scratch& s) {
                      pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
                      pp.beta_cost * cost - r.frustration[row] +
                      p.residents.age_propensity[r.age_band[row]];
-    const float willing = 1.f / (1.f + std::exp(-static_cast<float>(u - r.theta[row]) * inv_noise));
-    CounterRng rng = w.rng(Stream::participation, w.resident_id(b, i));
-    const double draw = rng.uniform();
+    const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
+    const float draw = s.draws[i][draw_participation];
+    // A passive resident joins with probability join_rate x willing <= join_rate: most
+    // draws are decided before computing the logistic.
+    if (r.engagement[row] == Engagement::passive && draw >= join_rate) continue;
+    const float willing = 1.f / (1.f + std::exp(-z));
     switch (r.engagement[row]) {
       case Engagement::passive:
-        if (draw < pp.join_rate * willing) {
+        if (draw < join_rate * willing) {
           r.engagement[row] = Engagement::active;
           r.duty_weeks[row] = 0;
         }
@@ -53,7 +57,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
           break;
         }
         if (r.engagement[row] == Engagement::active && !crew && r.efficacy[row] >= pp.initiator_efficacy_min &&
-            free_h >= 2.f && rng.uniform() < pp.initiator_rate * r.efficacy[row] * 2.0) {
+            free_h >= 2.f && s.draws[i][draw_initiator] < pp.initiator_rate * r.efficacy[row] * 2.0) {
           r.engagement[row] = Engagement::initiator;
           r.flags[row] |= flag_wants_initiative;
         }

@@ -2,6 +2,7 @@
 // the active share among ties (threshold rule), their fear (fear spreading), incidents they
 // heard of, experiences with the municipality they were told about, and the mean trust of
 // ties within the resident's confidence bound (Hegselmann-Krause). One pass over the ties.
+// It also draws the resident's random numbers for the week (Scratch::draws).
 #include "wijksim/model/processes.hpp"
 
 namespace wijksim::model {
@@ -9,37 +10,35 @@ namespace wijksim::model {
 void sense_ties(World& w, const Buurt& b, Scratch& s) {
   const auto& r = w.residents;
   const NeighbourView* view = r.view.data();
+  const std::uint8_t* view_trust = r.view_trust.data();
   const std::uint32_t* offsets = r.tie_offsets.data();
   const std::uint32_t* ties = r.ties.data();
+  const std::uint64_t key = w.keys[Stream::resident_week];
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
-    const float own = view[row].trust;
-    const float eps = r.epsilon[row];
-    float active = 0, fear = 0, trust_sum = 0;
-    int n = 0, n_trust = 0, good = 0, bad = 0, heard = 0;
+    const int own = view_trust[row];
+    const int eps = static_cast<int>(r.epsilon[row] * 255.f);
+    std::uint64_t lanes = 0;
+    unsigned trust_sum = 0, n_trust = 0;
+    const std::uint32_t n = offsets[row + 1] - offsets[row];  // the network has no self-ties
     for (std::uint32_t k = offsets[row]; k < offsets[row + 1]; ++k) {
       const std::uint32_t j = ties[k];
-      if (j == row) continue;
-      const NeighbourView v = view[j];
-      ++n;
-      active += v.active;
-      fear += v.fear;
-      heard |= v.victim;
-      good += v.news > 0;
-      bad += v.news < 0;
-      const float d = v.trust - own;
-      if (d < eps && d > -eps) {
-        trust_sum += v.trust;
-        ++n_trust;
-      }
+      lanes += view[j].lanes;
+      const int t = view_trust[j];
+      const int d = t - own;
+      const unsigned close = static_cast<unsigned>(d < eps) & static_cast<unsigned>(d > -eps);
+      trust_sum += static_cast<unsigned>(t) & (0u - close);
+      n_trust += close;
     }
     const float inv = n > 0 ? 1.f / static_cast<float>(n) : 0.f;
-    s.tie_active[i] = active * inv;
-    s.tie_fear[i] = fear * inv * (1.f / 255.f);
-    s.news_good[i] = static_cast<float>(good) * inv;
-    s.news_bad[i] = static_cast<float>(bad) * inv;
-    s.heard[i] = static_cast<std::uint8_t>(heard);
-    s.hk_target[i] = n_trust > 0 ? trust_sum / static_cast<float>(n_trust) : own;
+    s.tie_fear[i] = static_cast<float>((lanes >> lane_fear) & lane_mask_16) * inv * (1.f / 255.f);
+    s.tie_active[i] = static_cast<float>((lanes >> lane_active) & lane_mask_12) * inv;
+    s.news_good[i] = static_cast<float>((lanes >> lane_good) & lane_mask_12) * inv;
+    s.news_bad[i] = static_cast<float>((lanes >> lane_bad) & lane_mask_12) * inv;
+    s.heard[i] = static_cast<std::uint8_t>(((lanes >> lane_victim) & lane_mask_12) != 0);
+    s.hk_target[i] = n_trust > 0 ? static_cast<float>(trust_sum) / (255.f * static_cast<float>(n_trust)) : -1.f;
+    CounterRng rng(key, w.resident_id(b, i), w.step);
+    for (float& u : s.draws[i]) u = rng.uniformf();
   }
 }
 

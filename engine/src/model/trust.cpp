@@ -15,7 +15,7 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
   auto& r = w.residents;
   const double damping = 1.0 - tp.leadership_damping * (b.h_leader > 0 ? w.process_leadership() : 0.0);
   const double visible = b.count > 0 ? p.initiatives.visible_efficacy_gain * b.visible_results_week *
-                                           std::min(3.0, 1000.0 / std::max<std::uint32_t>(1, b.count))
+                                           std::min(3.0, 1000.0 / std::max(1, b.residents_total))
                                      : 0.0;
   const float gain = static_cast<float>(tp.experience_gain), lambda = static_cast<float>(tp.asymmetry);
   const float news = static_cast<float>(tp.news_weight), mu = static_cast<float>(tp.social_influence);
@@ -27,7 +27,7 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
     const float good = static_cast<float>(r.good_experiences[row]) + news * s.news_good[i];
     const float bad = static_cast<float>(r.bad_experiences[row]) + news * static_cast<float>(damping) * s.news_bad[i];
     T += gain * good * (1.f - T) - gain * lambda * bad * T;
-    T += mu * (s.hk_target[i] - r.view[row].trust);
+    if (s.hk_target[i] >= 0.f) T += mu * (s.hk_target[i] - T);
     T += drift * (r.trust0[row] - T);
     r.trust[row] = clamp01(T);
 

@@ -8,7 +8,7 @@
 
 namespace wijksim::model {
 
-void vision_formation(World& w, Buurt& b) {
+void vision_formation(World& w, Buurt& b, const Scratch& s) {
   const Params& p = *w.p;
   auto& r = w.residents;
   const double v0 = p.building_blocks.vision;
@@ -34,8 +34,7 @@ void vision_formation(World& w, Buurt& b) {
     const bool core = r.engagement[row] != Engagement::passive || r.invited_until[row] > w.week;
     const double weight = core ? 1.0 : wider * 0.5;
     if (weight <= 0 || (r.flags[row] & flag_vision)) continue;
-    CounterRng rng = w.rng(Stream::vision, w.resident_id(b, i));
-    if (rng.uniform() >= std::min(1.0, seats * weight / eligible)) continue;
+    if (s.draws[i][draw_vision] >= std::min(1.0, seats * weight / eligible)) continue;
     r.flags[row] |= flag_vision;
     ++b.vision_participants;
     ++b.vision_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];

@@ -219,7 +219,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("initiatives.supporters_threshold_euros", initiatives.supporters_threshold_euros, euros, 5000, 0, 1e7, "asks above this need supporters_needed signatures", kBudgets),
       WJ_REAL("initiatives.supporters_needed", initiatives.supporters_needed, none, 10, 0, 1000, "signatures needed for large asks", "Smallingerland, Enschede (10-25)"),
       WJ_REAL("initiatives.idea_max_weeks", initiatives.idea_max_weeks, weeks, 12, 1, 520, "weeks an idea may gather crew and supporters before it is proposed or fizzles", kAssumed),
-      WJ_REAL("initiatives.crew_target", initiatives.crew_target, none, 4, 1, 15, "crew members an initiator tries to recruit", kOliver),
+      WJ_REAL("initiatives.crew_target", initiatives.crew_target, none, 4, 1, 12, "crew members an initiator tries to recruit", kOliver),
       WJ_REAL("initiatives.critical_mass_hours", initiatives.critical_mass_hours, hours_per_week, 8, 0.1, 1000, "weekly crew hours at which production reaches half speed", kOliver),
       WJ_REAL("initiatives.critical_mass_exponent", initiatives.critical_mass_exponent, none, 3, 1, 10, "steepness of the critical-mass production function", kOliver),
       WJ_REAL("initiatives.stall_weeks", initiatives.stall_weeks, weeks, 26, 1, 520, "weeks of stalled progress after which an initiative fails", kAssumed),

@@ -32,11 +32,18 @@ std::string check_invariants(const World& w) {
       return "buurt " + b.code + ": a budget is negative or not finite";
     if (b.reached > static_cast<int>(b.count) || b.vision_participants > static_cast<int>(b.count))
       return "buurt " + b.code + ": more residents reached than live there";
-    if (b.approved + b.refused > b.proposed || b.completed > b.approved)
-      return "buurt " + b.code + ": initiative counts not conserved";
-    for (const auto& in : b.initiatives)
+    // Counters restart at week 0 while earlier proposals are still pending, so only their
+    // signs can be checked here; lifecycle states are checked per initiative below.
+    if (b.proposed < 0 || b.approved < 0 || b.completed < 0 || b.failed < 0 || b.refused < 0)
+      return "buurt " + b.code + ": a negative initiative count";
+    for (const auto& in : b.initiatives) {
+      if (in.state == InitiativeState::completed || in.state == InitiativeState::failed || in.state == InitiativeState::refused)
+        return "buurt " + b.code + ": a finished initiative is still listed";
+      if (!(in.progress >= 0 && in.progress <= in.hours_needed + 1e-3f) || !(in.reserved >= -1e-3f))
+        return "buurt " + b.code + ": initiative progress or money out of range";
       for (int k = 0; k < in.crew_size; ++k)
         if (in.crew[static_cast<std::size_t>(k)] >= b.count) return "buurt " + b.code + ": crew member outside the buurt";
+    }
   }
   if (rows != r.size()) return "buurten do not cover every resident row";
   if (r.tie_offsets.size() != r.size() + 1 || r.tie_offsets.back() != r.ties.size()) return "tie offsets inconsistent";

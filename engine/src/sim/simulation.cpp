@@ -65,7 +65,7 @@ void Simulation::step() {
     mark(Phase::outreach);
     model::participation(w_, b, s);
     mark(Phase::participation);
-    model::vision_formation(w_, b);
+    model::vision_formation(w_, b, s);
     mark(Phase::vision);
     model::initiatives(w_, b);
     mark(Phase::initiatives);

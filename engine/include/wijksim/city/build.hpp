@@ -14,8 +14,22 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
 // Equilibrium disorder of a buurt without a programme.
 double equilibrium_disorder(const Params& p, double deprivation);
 
-// Residents' personal safety target (MODEL.md §4.9), shared by initialisation and the weekly step.
-float safety_target(const Params& p, const Buurt& b, float social, float offset, bool heard, bool victim);
+// Residents' safety target (MODEL.md §4.9), shared by initialisation and the weekly step: the
+// buurt's part once per buurt, the personal part per resident. Centred terms: at average
+// conditions the target is safety.base.
+inline double safety_buurt_term(const Params& p, const Buurt& b) {
+  const auto& s = p.safety;
+  const double perceived_disorder = b.disorder + s.deprivation_bias * b.deprivation;
+  return s.base + s.w_efficacy * (b.collective_efficacy - 0.3) - s.w_disorder * (perceived_disorder - 0.35) +
+         s.w_presence * (b.presence - 0.3) + s.w_active * (b.active_share - 0.07);
+}
+inline float safety_target(const Params& p, double buurt_term, float social, float offset, bool heard, bool victim) {
+  const auto& s = p.safety;
+  double t = buurt_term + offset + s.w_social * (social - 0.5);
+  if (heard) t -= s.w_heard;
+  if (victim) t -= s.w_victim;
+  return static_cast<float>(t < 0 ? 0 : (t > 1 ? 1 : t));
+}
 
 // Bytes a population of this many adults with this many ties is expected to need.
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten);

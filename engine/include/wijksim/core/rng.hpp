@@ -28,6 +28,7 @@ enum class Stream : std::uint32_t {
   turnover = 12,
   shocks = 13,
   city = 14,
+  resident_week = 15,  // one block per resident per week, a slot per process
 };
 
 inline constexpr std::uint64_t splitmix64(std::uint64_t x) noexcept {

@@ -15,10 +15,10 @@ void governance(World& w);
 void professional_time(World& w);
 
 // Buurt processes (3-10). Each touches only buurt b's rows.
-void sense_ties(World& w, const Buurt& b, Scratch& s);        // read ties' last-week views
+void sense_ties(World& w, const Buurt& b, Scratch& s);        // ties' last-week views; the week's draws
 void outreach(World& w, Buurt& b, Scratch& s);                // 3
 void participation(World& w, Buurt& b, Scratch& s);           // 4
-void vision_formation(World& w, Buurt& b);                    // 5
+void vision_formation(World& w, Buurt& b, const Scratch& s);  // 5
 void initiatives(World& w, Buurt& b);                         // 6-7
 void incidents_and_disorder(World& w, Buurt& b);              // 8
 void perceived_safety(World& w, Buurt& b, const Scratch& s);  // 9

@@ -21,14 +21,20 @@ enum : std::uint8_t {
   flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
 };
 
-// What a resident's ties can see of them: last week's values, 8 bytes.
+// What a resident's ties can see of them: last week's values. The counts that ties sum are
+// packed into one 64-bit word of 16/12-bit lanes, so summing over ties is one add per tie;
+// trust, which ties compare rather than sum, sits in its own byte array (view_trust).
 struct NeighbourView {
-  float trust;
-  std::uint8_t fear;    // (1 - P) in 1/255
-  std::uint8_t active;  // 1 if active or initiator
-  std::int8_t news;     // +1 good / -1 bad experience with the municipality last week
-  std::uint8_t victim;  // 1 if victimised last week
+  std::uint64_t lanes;
 };
+inline constexpr int lane_fear = 0, lane_active = 16, lane_good = 28, lane_bad = 40, lane_victim = 52;
+inline constexpr std::uint64_t lane_mask_16 = 0xFFFF, lane_mask_12 = 0xFFF;
+inline std::uint8_t to_byte(float x) { return static_cast<std::uint8_t>(x * 255.f + 0.5f); }
+inline std::uint64_t pack_view(float fear, bool active, bool good_news, bool bad_news, bool victim) {
+  return static_cast<std::uint64_t>(to_byte(fear)) << lane_fear | static_cast<std::uint64_t>(active) << lane_active |
+         static_cast<std::uint64_t>(good_news) << lane_good | static_cast<std::uint64_t>(bad_news) << lane_bad |
+         static_cast<std::uint64_t>(victim) << lane_victim;
+}
 
 struct Residents {
   // fixed
@@ -45,6 +51,7 @@ struct Residents {
   // ties (CSR over global rows): the people whose behaviour and stories reach this resident
   std::vector<std::uint32_t> tie_offsets, ties;
   std::vector<NeighbourView> view;
+  std::vector<std::uint8_t> view_trust;  // T in 1/255, last week
 
   std::size_t size() const { return trust.size(); }
   void resize(std::size_t n);

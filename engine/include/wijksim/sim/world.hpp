@@ -20,11 +20,17 @@ struct StreamKeys {
 struct Scratch {
   std::vector<float> tie_active, tie_fear, hk_target, news_good, news_bad, weight;
   std::vector<std::uint8_t> heard;
+  // One Philox block per resident per week, shared by the per-resident processes (one slot
+  // each), so a resident-week costs one generator call.
+  std::vector<std::array<float, 4>> draws;
   void reserve(std::size_t n) {
     for (auto* v : {&tie_active, &tie_fear, &hk_target, &news_good, &news_bad, &weight}) v->assign(n, 0.f);
     heard.assign(n, 0);
+    draws.assign(n, {});
   }
 };
+// Slots of Scratch::draws.
+enum : int { draw_outreach = 0, draw_participation = 1, draw_initiator = 2, draw_vision = 3 };
 
 struct World {
   const ScenarioSpec* spec = nullptr;
