@@ -110,18 +110,41 @@ void build_posts(World& w) {
     weighted += wk.residents_total * p.classes[static_cast<std::size_t>(wk.wijk_class)].capacity;
     ++programme_wijken;
   }
+  auto add_posts = [&](std::size_t role_index, std::uint32_t wi, std::int32_t buurt, const std::string& where, double hours) {
+    if (hours <= 0) return;
+    // Split into posts of at most one FTE so turnover hits people, not the whole role.
+    const int n_posts = std::max(1, static_cast<int>(std::ceil(hours / p.staff.hours_per_fte - 1e-9)));
+    for (int k = 0; k < n_posts; ++k) {
+      Post post;
+      post.role = static_cast<int>(role_index);
+      post.wijk = wi;
+      post.buurt = buurt;
+      const std::string id = spec.roles[role_index].role + "/" + where + "/" + std::to_string(k);
+      post.key = fnv1a64(id.data(), id.size());
+      post.hours = hours / n_posts;
+      post.relationship.assign(w.wijken[wi].buurt_count, 0.f);
+      w.posts.push_back(std::move(post));
+    }
+  };
   for (std::size_t ri = 0; ri < spec.roles.size(); ++ri) {
     const RoleSpec& role = spec.roles[ri];
     for (std::uint32_t wi = 0; wi < w.wijken.size(); ++wi) {
       const Wijk& wk = w.wijken[wi];
+      if (!role.programme) {
+        // Regular services are staffed per buurt, by its own residents: a buurt's service does
+        // not change when another buurt grows.
+        for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+          const Buurt& b = w.buurten[wk.first_buurt + k];
+          add_posts(ri, wi, static_cast<std::int32_t>(k), b.code,
+                    role.fte_per_10k * b.residents_total / 10000.0 * p.staff.hours_per_fte);
+        }
+        continue;
+      }
+      if (!wk.in_programme) continue;
       double hours;
       if (role.leader) {
-        if (!wk.in_programme) continue;
         hours = p.building_blocks.process_leadership * p.staff.leader_hours * p.building_blocks.resources;
-      } else if (!role.programme) {
-        hours = role.fte_per_10k * wk.residents_total / 10000.0 * p.staff.hours_per_fte;
       } else {
-        if (!wk.in_programme) continue;
         const double total_fte = role.fte_per_10k * programme_residents / 10000.0 * p.building_blocks.resources;
         double share = 0;
         switch (static_cast<Allocation>(p.governance.allocation)) {
@@ -135,19 +158,7 @@ void build_posts(World& w) {
         }
         hours = total_fte * share * p.staff.hours_per_fte;
       }
-      if (hours <= 0) continue;
-      // Split into posts of at most one FTE so turnover hits people, not the whole role.
-      const int n_posts = std::max(1, static_cast<int>(std::ceil(hours / p.staff.hours_per_fte - 1e-9)));
-      for (int k = 0; k < n_posts; ++k) {
-        Post post;
-        post.role = static_cast<int>(ri);
-        post.wijk = wi;
-        const std::string id = role.role + "/" + wk.code + "/" + std::to_string(k);
-        post.key = fnv1a64(id.data(), id.size());
-        post.hours = hours / n_posts;
-        post.relationship.assign(wk.buurt_count, 0.f);
-        w.posts.push_back(std::move(post));
-      }
+      add_posts(ri, wi, -1, wk.code, hours);
     }
   }
 }

@@ -237,7 +237,7 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
     for (const auto& wk : spec.city.wijken)
       for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
     std::vector<std::vector<std::array<double, metric_count>>> finals(replicates);
-    std::int32_t final_week = 0;
+    const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
     RunnerHooks hooks;
     hooks.on_week = [&](std::uint32_t rep, const Simulation& sim) { parts.write_week(rep, sim); };
     hooks.on_done = [&](std::uint32_t rep, const Simulation& sim) {
@@ -246,7 +246,6 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
       f.push_back(derive_metrics(sim.city_tally(), w));
       for (const auto& t : sim.wijk_tallies()) f.push_back(derive_metrics(t, w));
       for (const auto& t : sim.buurt_tallies()) f.push_back(derive_metrics(t, w));
-      final_week = sim.last_week();
     };
     RunProgress progress;
     progress.steps_total = static_cast<long long>(replicates) *

@@ -52,20 +52,17 @@ void professional_time(World& w) {
   const Params& p = *w.p;
   const ScenarioSpec& spec = *w.spec;
   const PhaseSpec* ph = w.phase();
-  const double pl = w.process_leadership();
   for (auto& b : w.buurten) {
     b.h_outreach = b.h_vision = b.h_support = b.h_projects = b.h_casework = b.h_coordination = b.h_visible = b.h_leader = 0;
     b.relationship = 0;
   }
-  // Reactive demand per wijk, shared by every post working there.
-  std::vector<double>& demand = w.wijk_scratch;
-  std::vector<double>& available = w.wijk_scratch2;
-  demand.assign(w.wijken.size(), 0.0);
-  available.assign(w.wijken.size(), 0.0);
-  for (const auto& b : w.buurten) {
-    const double incidents_factor = 1.0 + 0.5 * w.wijken[b.wijk].incidents_rate / std::max(1e-9, p.incidents.base_rate) - 0.5;
-    demand[b.wijk] += p.staff.caseload_hours_per_1000 * b.residents_total / 1000.0 * (0.5 + b.deprivation) * std::max(0.5, incidents_factor);
-  }
+  // Everything here is computed per buurt (demand, coordination, casework share), so without a
+  // programme a buurt's professional time depends on that buurt alone.
+  auto leadership_in = [&](const Buurt& b) { return w.wijken[b.wijk].in_programme ? w.process_leadership() : 0.0; };
+  auto coordination_share = [&](const Buurt& b) {
+    return std::min(0.9, p.staff.coordination_base + p.staff.coordination_no_vision * (1.0 - b.vision) *
+                                                         (1.0 - p.staff.coordination_leadership_cut * leadership_in(b)));
+  };
   auto active_hours = [&](const Post& post, const RoleSpec& role) {
     if (w.week < post.vacant_until) return 0.0;
     if (role.programme && !w.programme.alive) return 0.0;
@@ -77,32 +74,57 @@ void professional_time(World& w) {
       h *= std::max(0.0, 1.0 + p.urgency.partner_mobilisation * (wk.urgency - 0.5));
     return h;
   };
-  auto coordination_share = [&](const Wijk& wk) {
-    return std::min(0.9, p.staff.coordination_base +
-                             p.staff.coordination_no_vision * (1.0 - wk.vision) * (1.0 - p.staff.coordination_leadership_cut * pl));
+  // The share of a post's hours that goes to the k-th buurt of its wijk.
+  auto buurt_share = [&](const Post& post, const RoleSpec& role, std::uint32_t k, double weight_sum) {
+    if (post.buurt >= 0) return static_cast<std::uint32_t>(post.buurt) == k ? 1.0 : 0.0;
+    const Buurt& b = w.buurten[w.wijken[post.wijk].first_buurt + k];
+    if ((role.programme && !b.in_programme) || weight_sum <= 0) return 0.0;
+    return b.residents_total * (role.programme ? b.allocation_weight : 1.0) / weight_sum;
   };
+  auto weight_sum_of = [&](const Post& post, const RoleSpec& role) {
+    double sum = 0;
+    const Wijk& wk = w.wijken[post.wijk];
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      const Buurt& b = w.buurten[wk.first_buurt + k];
+      if (role.programme && !b.in_programme) continue;
+      sum += b.residents_total * (role.programme ? b.allocation_weight : 1.0);
+    }
+    return sum;
+  };
+
+  // Reactive demand and the free hours available to meet it, per buurt.
+  std::vector<double>& demand = w.buurt_scratch;
+  std::vector<double>& available = w.buurt_scratch2;
+  demand.assign(w.buurten.size(), 0.0);
+  available.assign(w.buurten.size(), 0.0);
+  for (std::size_t bi = 0; bi < w.buurten.size(); ++bi) {
+    const Buurt& b = w.buurten[bi];
+    const double rate = b.residents_total > 0 ? b.incidents_week / static_cast<double>(b.residents_total) : 0.0;
+    const double incidents_factor = std::max(0.5, 0.5 + 0.5 * rate / std::max(1e-12, p.incidents.base_rate));
+    demand[bi] = p.staff.caseload_hours_per_1000 * b.residents_total / 1000.0 * (0.5 + b.deprivation) * incidents_factor;
+  }
   for (const auto& post : w.posts) {
     const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
     if (role.leader) continue;
-    available[post.wijk] += active_hours(post, role) * (1.0 - coordination_share(w.wijken[post.wijk]));
+    const double hours = active_hours(post, role);
+    const Wijk& wk = w.wijken[post.wijk];
+    const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      const Buurt& b = w.buurten[wk.first_buurt + k];
+      available[wk.first_buurt + k] += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b));
+    }
   }
 
   for (auto& post : w.posts) {
     const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
     const Wijk& wk = w.wijken[post.wijk];
     const double hours = active_hours(post, role);
-    // Which buurten this post serves, and with what weight.
-    double weight_sum = 0;
+    const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
-      const Buurt& b = w.buurten[wk.first_buurt + k];
-      if (role.programme && !b.in_programme) continue;
-      weight_sum += b.residents_total * (role.programme ? b.allocation_weight : 1.0);
-    }
-    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
-      Buurt& b = w.buurten[wk.first_buurt + k];
+      const std::uint32_t bi = wk.first_buurt + k;
+      Buurt& b = w.buurten[bi];
       float& rel = post.relationship[k];
-      const bool serves = !(role.programme && !b.in_programme) && weight_sum > 0;
-      const double h = serves ? hours * b.residents_total * (role.programme ? b.allocation_weight : 1.0) / weight_sum : 0.0;
+      const double h = hours * buurt_share(post, role, k, weight_sum);
       double contact_hours;
       if (role.leader) {
         // The independent process leader convenes and mediates: vision sessions when the phase
@@ -113,9 +135,9 @@ void professional_time(World& w) {
         b.h_leader += h;
         contact_hours = h;
       } else {
-        const double coord = h * coordination_share(wk);
+        const double coord = h * coordination_share(b);
         const double free = h - coord;
-        const double case_share = available[post.wijk] > 0 ? std::min(0.85, demand[post.wijk] / available[post.wijk]) : 0.0;
+        const double case_share = available[bi] > 0 ? std::min(0.85, demand[bi] / available[bi]) : 0.0;
         const double casework = free * case_share;
         const int style = role.programme ? wk.style : static_cast<int>(Style::loslaten);
         const double proactive = (free - casework) * p.styles[static_cast<std::size_t>(style)].proactive;

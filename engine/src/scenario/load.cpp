@@ -62,7 +62,9 @@ class Checker {
   void problem(const std::string& path, const std::string& message) {
     std::string origin = file_;
     for (const auto& o : overridden_)
-      if (path == o || path.rfind(o + ".", 0) == 0 || path.rfind(o + "[", 0) == 0) origin = "--set " + o;
+      if (path == o || path.rfind(o + ".", 0) == 0 || path.rfind(o + "[", 0) == 0 || o.rfind(path + ".", 0) == 0 ||
+          o.rfind(path + "[", 0) == 0)
+        origin = "--set " + o;
     problems_.push_back(Problem{origin, path, message});
   }
   const std::vector<Problem>& problems() const { return problems_; }
@@ -481,7 +483,8 @@ void read_phases(Checker& c, const json& arr, std::vector<PhaseSpec>& phases) {
     ph.name = c.get_string(pj, "name", p, false).value_or(kind.value_or("phase"));
     ph.min_weeks = c.get_number(pj, "min_weeks", p, 0, 5200, false).value_or(ph.min_weeks);
     ph.max_weeks = c.get_number(pj, "max_weeks", p, 0, 5200, false).value_or(ph.max_weeks);
-    ph.exit_reached_share = c.get_number(pj, "exit_reached_share", p, 0, 1, false).value_or(ph.exit_reached_share);
+    if (pj.contains("exit_reached_share") && pj["exit_reached_share"].is_null()) ph.exit_reached_share = -1;  // no exit condition
+    else ph.exit_reached_share = c.get_number(pj, "exit_reached_share", p, 0, 1, false).value_or(ph.exit_reached_share);
     if (ph.max_weeks > 0 && ph.min_weeks > ph.max_weeks)
       c.problem(Checker::join(p, "min_weeks"), "min_weeks " + fmt_num(ph.min_weeks) + " exceeds max_weeks " +
                                                    fmt_num(ph.max_weeks) + ", expected min_weeks <= max_weeks");
@@ -611,6 +614,24 @@ bool valid_date(const std::string& s) {
   return m >= 1 && m <= 12 && d >= 1 && d <= 31;
 }
 
+ojson phase_json(const PhaseSpec& p) {
+  ojson j = {{"name", p.name}, {"kind", phase_kind_names[static_cast<std::size_t>(p.kind)]},
+             {"min_weeks", p.min_weeks}, {"max_weeks", p.max_weeks}};
+  j["exit_reached_share"] = p.exit_reached_share >= 0 ? ojson(p.exit_reached_share) : ojson(nullptr);  // null: none
+  j["activities"] = {{"outreach", p.activities.outreach}, {"vision", p.activities.vision},
+                     {"support", p.activities.support}, {"projects", p.activities.projects}};
+  j["monitoring"] = p.monitoring;
+  j["budget_open"] = p.budget_open;
+  j["mobilising"] = p.mobilising;
+  j["styled"] = p.styled;
+  return j;
+}
+
+ojson role_json(const RoleSpec& ro) {
+  return {{"role", ro.role}, {"employer", ro.employer}, {"domain", ro.domain}, {"fte_per_10k", ro.fte_per_10k},
+          {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}};
+}
+
 // Every value in the user's units, for the manifest and the hash.
 ojson resolve(const ScenarioSpec& s) {
   ojson r;
@@ -638,23 +659,12 @@ ojson resolve(const ScenarioSpec& s) {
     }
   }
   ojson phases = ojson::array();
-  for (const auto& p : s.phases) {
-    phases.push_back({{"name", p.name}, {"kind", phase_kind_names[static_cast<std::size_t>(p.kind)]},
-                      {"min_weeks", p.min_weeks}, {"max_weeks", p.max_weeks},
-                      {"exit_reached_share", p.exit_reached_share},
-                      {"activities", {{"outreach", p.activities.outreach}, {"vision", p.activities.vision},
-                                      {"support", p.activities.support}, {"projects", p.activities.projects}}},
-                      {"monitoring", p.monitoring}, {"budget_open", p.budget_open},
-                      {"mobilising", p.mobilising}, {"styled", p.styled}});
-  }
+  for (const auto& p : s.phases) phases.push_back(phase_json(p));
   r["programme"]["phases"] = phases;
   r["programme"]["start_buurten"] = s.programme_start_buurten;
   r["programme"]["wijken"] = s.programme_wijken;
   ojson roles = ojson::array();
-  for (const auto& ro : s.roles)
-    roles.push_back({{"role", ro.role}, {"employer", ro.employer}, {"domain", ro.domain},
-                     {"fte_per_10k", ro.fte_per_10k}, {"programme", ro.programme},
-                     {"visible", ro.visible}, {"leader", ro.leader}});
+  for (const auto& ro : s.roles) roles.push_back(role_json(ro));
   r["staff"]["roles"] = roles;
   ojson shocks = ojson::array();
   for (const auto& sh : s.shocks)
@@ -810,6 +820,33 @@ ScenarioSpec load_scenario_json(const json& input, const std::string& file, cons
   std::set<std::string> overridden;
   if (!doc.is_object())
     throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
+  // An override into one phase or role of a preset (programme.phases.1.max_weeks) needs the
+  // preset written out first, so there is an array to index into.
+  auto preset_plan = [&] {
+    std::string plan = "wendbaar";
+    if (doc.contains("programme") && doc["programme"].is_object() && doc["programme"].contains("plan") &&
+        doc["programme"]["plan"].is_string())
+      plan = doc["programme"]["plan"].get<std::string>();
+    for (const auto& o : overrides)
+      if (o.path == "programme.plan") plan = o.value.size() > 1 && o.value.front() == '"' ? o.value.substr(1, o.value.size() - 2) : o.value;
+    return plan == "hengelo" ? PlanPreset::hengelo : plan == "top-down" ? PlanPreset::top_down : PlanPreset::wendbaar;
+  };
+  for (const auto& o : overrides) {
+    const bool into_phases = o.path.rfind("programme.phases.", 0) == 0;
+    const bool into_roles = o.path.rfind("staff.roles.", 0) == 0;
+    if (into_phases && !(doc.contains("programme") && doc["programme"].is_object() && doc["programme"].contains("phases"))) {
+      json arr = json::array();
+      for (const auto& ph : preset_phases(preset_plan())) arr.push_back(json(phase_json(ph)));
+      if (!doc.contains("programme") || !doc["programme"].is_object()) doc["programme"] = json::object();
+      doc["programme"]["phases"] = arr;
+    }
+    if (into_roles && !(doc.contains("staff") && doc["staff"].is_object() && doc["staff"].contains("roles"))) {
+      json arr = json::array();
+      for (const auto& ro : default_roles()) arr.push_back(json(role_json(ro)));
+      if (!doc.contains("staff") || !doc["staff"].is_object()) doc["staff"] = json::object();
+      doc["staff"]["roles"] = arr;
+    }
+  }
   for (const auto& o : overrides) {
     apply_override(doc, o, set_problems);
     overridden.insert(checker_path(o.path));

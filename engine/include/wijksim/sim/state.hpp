@@ -115,6 +115,7 @@ struct Buurt {
 struct Post {
   int role = 0;           // index into ScenarioSpec::roles
   std::uint32_t wijk = 0;
+  std::int32_t buurt = -1;  // regular services serve one buurt (index in the wijk); -1: the wijk
   std::uint64_t key = 0;  // stable entity key for turnover draws
   double hours = 0;       // contract hours per week
   std::int32_t vacant_until = -1000000;

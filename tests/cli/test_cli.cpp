@@ -1,0 +1,275 @@
+// The wijksim command line: exit codes (0 ok, 2 invalid input or arguments, 1 failure while
+// running), messages that name file, path and fix, and self-describing run folders.
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+
+#include "test_support.hpp"
+#include "wijksim/scenario/param_table.hpp"
+#include "wijksim/sim/metrics.hpp"
+#include "wijksim/sim/simulation.hpp"
+
+using namespace wijksim;
+using nlohmann::json;
+using test::CliResult;
+using test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string hengelo() { return (test::source_dir() / "scenarios" / "hengelo-noord.json").string(); }
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// A small scenario written into `dir`; returns its path.
+std::string small_scenario(const TempDir& dir, const std::string& name = "small.json") {
+  auto doc = test::small_generated_scenario(0.5, 0.1);
+  doc["name"] = "cli-small";
+  const auto file = dir / name;
+  test::write_file(file, doc.dump(2));
+  return file.string();
+}
+
+#define REQUIRE_EXIT(result, code)                                                                   \
+  do {                                                                                               \
+    INFO((result).command << "\nstdout:\n" << (result).out << "\nstderr:\n" << (result).err);        \
+    REQUIRE((result).exit_code == (code));                                                           \
+  } while (false)
+
+}  // namespace
+
+TEST_CASE("cli: validate accepts hengelo-noord", "[cli]") {
+  const CliResult r = test::run_cli({"validate", hengelo()});
+  REQUIRE_EXIT(r, 0);
+  CHECK(contains(r.out, "valid"));
+  CHECK(contains(r.out, "5 buurten"));
+  CHECK(r.err.empty());
+}
+
+TEST_CASE("cli: validate rejects an unknown key naming file and path and suggestion", "[cli]") {
+  TempDir dir("cli-unknown-key");
+  auto doc = json::parse(test::read_file(hengelo()));
+  doc["building_blocks"]["trsut"] = 0.5;
+  const auto file = (dir / "typo.json").string();
+  test::write_file(file, doc.dump(2));
+  const CliResult r = test::run_cli({"validate", file});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, file));
+  CHECK(contains(r.err, "building_blocks.trsut"));
+  CHECK(contains(r.err, "did you mean \"trust\""));
+  CHECK_FALSE(contains(r.out, "valid"));
+}
+
+TEST_CASE("cli: validate reports every problem and the --set origin", "[cli]") {
+  TempDir dir("cli-many");
+  auto doc = json::parse(test::read_file(hengelo()));
+  doc["building_blocks"]["trust"] = 3;
+  doc["network"] = {{"ties_min", 20}, {"ties_max", 10}};
+  const auto file = (dir / "many.json").string();
+  test::write_file(file, doc.dump(2));
+  const CliResult r = test::run_cli({"validate", file, "--set", "building_blocks.vision=-1"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "building_blocks.trust"));
+  CHECK(contains(r.err, "network.ties_min"));
+  CHECK(contains(r.err, "--set building_blocks.vision"));
+  // One line per problem.
+  CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 3);
+}
+
+TEST_CASE("cli: invalid input files exit with 2", "[cli]") {
+  TempDir dir("cli-bad-files");
+  SECTION("missing file") {
+    const CliResult r = test::run_cli({"validate", (dir / "nope.json").string()});
+    REQUIRE_EXIT(r, 2);
+    CHECK(contains(r.err, "no such file"));
+  }
+  SECTION("malformed JSON") {
+    test::write_file(dir / "bad.json", "{\n  \"city\": \n}\n");
+    const CliResult r = test::run_cli({"validate", (dir / "bad.json").string()});
+    REQUIRE_EXIT(r, 2);
+    CHECK(contains(r.err, "line 3"));
+  }
+}
+
+TEST_CASE("cli: run rejects bad flag values with exit code 2", "[cli]") {
+  TempDir dir("cli-bad-flags");
+  const std::string scenario = small_scenario(dir);
+  const std::string out = (dir / "out").string();
+  struct Case {
+    std::vector<std::string> flags;
+    std::string mentions;
+  };
+  const std::vector<Case> cases = {
+      {{"--threads", "0"}, "--threads"},
+      {{"--threads", "two"}, "--threads"},
+      {{"--detail", "street"}, "--detail"},
+      {{"--replicates", "0"}, "--replicates"},
+      {{"--seed", "-1"}, "--seed"},
+      {{"--years", "1000"}, "--years"},
+      {{"--set", "building_blocks.trust=9"}, "building_blocks.trust"},
+      {{"--set", "building_blocks.trust"}, "PATH=VALUE"},
+      {{"--bogus"}, "--bogus"},
+      {{"--threads"}, "missing value"},
+  };
+  for (const auto& c : cases) {
+    std::vector<std::string> args = {"run", scenario, "--out", out, "--quiet"};
+    args.insert(args.end(), c.flags.begin(), c.flags.end());
+    const CliResult r = test::run_cli(args);
+    REQUIRE_EXIT(r, 2);
+    INFO(r.err);
+    CHECK(contains(r.err, c.mentions));
+    CHECK_FALSE(fs::exists(out));  // nothing was written
+  }
+}
+
+TEST_CASE("cli: unknown commands and missing arguments exit with 2", "[cli]") {
+  CHECK(test::run_cli({}).exit_code == 2);
+  CHECK(test::run_cli({"frobnicate"}).exit_code == 2);
+  CHECK(test::run_cli({"run"}).exit_code == 2);
+  CHECK(test::run_cli({"validate", hengelo(), hengelo()}).exit_code == 2);
+  CHECK(test::run_cli({"params", "--format", "yaml"}).exit_code == 2);
+  CHECK(test::run_cli({"--help"}).exit_code == 0);
+  const CliResult v = test::run_cli({"version"});
+  REQUIRE_EXIT(v, 0);
+  CHECK(contains(v.out, "wijksim"));
+}
+
+TEST_CASE("cli: run refuses a non-empty output folder without --force", "[cli]") {
+  TempDir dir("cli-force");
+  const std::string scenario = small_scenario(dir);
+  const auto out = dir / "out";
+  fs::create_directories(out);
+  test::write_file(out / "keep.txt", "precious");
+  const CliResult refused = test::run_cli({"run", scenario, "--out", out.string(), "--quiet"});
+  REQUIRE_EXIT(refused, 2);
+  CHECK(contains(refused.err, "--force"));
+  CHECK(test::read_file(out / "keep.txt") == "precious");  // untouched
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+
+  // An output path that is a file is refused too.
+  test::write_file(dir / "file", "x");
+  CHECK(test::run_cli({"run", scenario, "--out", (dir / "file").string(), "--quiet"}).exit_code == 2);
+
+  // An empty existing folder is fine; --force replaces a full one.
+  fs::create_directories(dir / "empty");
+  CHECK(test::run_cli({"run", scenario, "--out", (dir / "empty").string(), "--quiet"}).exit_code == 0);
+  const CliResult forced = test::run_cli({"run", scenario, "--out", out.string(), "--quiet", "--force"});
+  REQUIRE_EXIT(forced, 0);
+  CHECK_FALSE(fs::exists(out / "keep.txt"));
+  CHECK(fs::exists(out / "manifest.json"));
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+  CHECK(test::entries_containing(dir.path(), ".old-").empty());
+}
+
+TEST_CASE("cli: a successful run writes a self-describing folder", "[cli]") {
+  TempDir dir("cli-run");
+  const std::string scenario = small_scenario(dir);
+  const auto out = dir / "run";
+  const CliResult r = test::run_cli({"run", scenario, "--out", out.string(), "--seed", "77", "--replicates", "3",
+                                     "--threads", "2", "--detail", "buurt", "--set", "building_blocks.trust=0.4",
+                                     "--quiet"});
+  REQUIRE_EXIT(r, 0);
+  CHECK(contains(r.out, "active_share"));
+
+  // Only the three files, and nothing temporary left next to the folder.
+  std::set<std::string> files;
+  for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
+  CHECK(files == std::set<std::string>{"manifest.json", "timeseries.csv", "summary.json"});
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+
+  const ScenarioSpec spec = load_scenario_file(scenario, {Override{"simulation.seed", "77"},
+                                                          Override{"simulation.replicates", "3"},
+                                                          Override{"output.detail", "\"buurt\""},
+                                                          Override{"building_blocks.trust", "0.4"}});
+  std::size_t buurten = 0;
+  for (const auto& w : spec.city.wijken) buurten += w.buurten.size();
+  const std::size_t units = 1 + spec.city.wijken.size() + buurten;
+
+  SECTION("manifest.json") {
+    const json m = json::parse(test::read_file(out / "manifest.json"));
+    CHECK(m["scenario_hash"] == spec.hash);
+    CHECK(m["scenario_name"] == "cli-small");
+    CHECK(m["seed"] == 77);
+    CHECK(m["replicates"] == 3);
+    CHECK(m["detail"] == "buurt");
+    CHECK(m["threads"] == 2);
+    REQUIRE(m["overrides"].is_array());
+    CHECK(std::find(m["overrides"].begin(), m["overrides"].end(), "building_blocks.trust=0.4") != m["overrides"].end());
+    CHECK(m["scenario"]["building_blocks"]["trust"] == 0.4);  // the resolved scenario, in user units
+    CHECK(m["engine"]["version"].is_string());
+    CHECK_FALSE(m["engine"]["version"].get<std::string>().empty());
+    CHECK(m["engine"]["git_revision"].is_string());
+    CHECK_FALSE(m["engine"]["git_revision"].get<std::string>().empty());
+    CHECK(m["engine"].contains("compiler"));
+    CHECK(m["engine"].contains("boost"));
+    REQUIRE(m["timing"]["phase_cpu_seconds"].is_object());
+    for (std::size_t i = 0; i < phase_count; ++i) {
+      const std::string phase(phase_name(static_cast<Phase>(i)));
+      INFO(phase);
+      REQUIRE(m["timing"]["phase_cpu_seconds"].contains(phase));
+      CHECK(m["timing"]["phase_cpu_seconds"][phase].get<double>() >= 0.0);
+    }
+    CHECK(m["timing"]["wall_seconds"].get<double>() > 0.0);
+    CHECK(m["weeks"] == 26);
+  }
+  SECTION("timeseries.csv") {
+    const std::string ts = test::read_file(out / "timeseries.csv");
+    REQUIRE(ts.rfind("replicate,week,level,unit,metric,value\n", 0) == 0);
+    // replicates x weeks 0..26 x units x metrics rows, plus the header.
+    const auto lines = static_cast<std::size_t>(std::count(ts.begin(), ts.end(), '\n'));
+    CHECK(lines == 1 + 3 * 27 * units * metric_count);
+    CHECK(contains(ts, "\n0,0,city," + spec.city.code + ",residents,"));
+    CHECK(contains(ts, "\n2,26,buurt," + spec.city.wijken[1].buurten[0].code + ",active_share,"));
+    CHECK_FALSE(contains(ts, "nan"));
+    CHECK_FALSE(contains(ts, "inf"));
+  }
+  SECTION("summary.json") {
+    const json s = json::parse(test::read_file(out / "summary.json"));
+    CHECK(s["replicates"] == 3);
+    CHECK(s["week"] == 26);
+    const json& city = s["levels"]["city"][spec.city.code];
+    for (const char* metric : {"active_share", "unsafe_share", "trust_share"}) {
+      INFO(metric);
+      const json& v = city[metric];
+      for (const char* key : {"mean", "sd", "ci95", "p5", "p50", "p95"}) CHECK(v.contains(key));
+      REQUIRE(v["ci95"].size() == 2);
+      CHECK(v["ci95"][0].get<double>() <= v["mean"].get<double>());
+      CHECK(v["mean"].get<double>() <= v["ci95"][1].get<double>());
+      CHECK(v["p5"].get<double>() <= v["p50"].get<double>());
+      CHECK(v["p50"].get<double>() <= v["p95"].get<double>());
+    }
+    CHECK(s["levels"]["wijk"].size() == spec.city.wijken.size());
+    CHECK(s["levels"]["buurt"].size() == buurten);
+  }
+}
+
+TEST_CASE("cli: one replicate gives plain values in summary.json", "[cli]") {
+  TempDir dir("cli-one-rep");
+  const std::string scenario = small_scenario(dir);
+  const CliResult r = test::run_cli({"run", scenario, "--out", (dir / "run").string(), "--replicates", "1", "--quiet"});
+  REQUIRE_EXIT(r, 0);
+  const json s = json::parse(test::read_file(dir / "run" / "summary.json"));
+  CHECK(s["replicates"] == 1);
+  const json& city = s["levels"]["city"].begin().value();
+  CHECK(city["active_share"].is_number());
+}
+
+TEST_CASE("cli: params --format json lists every parameter once", "[cli]") {
+  const CliResult r = test::run_cli({"params", "--format", "json"});
+  REQUIRE_EXIT(r, 0);
+  json j;
+  REQUIRE_NOTHROW(j = json::parse(r.out));
+  REQUIRE(j.is_array());
+  CHECK(j.size() == param_table().size());
+  std::set<std::string> names;
+  for (const auto& e : j) {
+    REQUIRE(e.contains("name"));
+    CHECK(names.insert(e["name"].get<std::string>()).second);
+    CHECK(find_param(e["name"].get<std::string>()) != nullptr);
+    CHECK(e.contains("default"));
+    CHECK(e.contains("unit"));
+  }
+  const CliResult md = test::run_cli({"params"});
+  REQUIRE_EXIT(md, 0);
+  CHECK(static_cast<std::size_t>(std::count(md.out.begin(), md.out.end(), '\n')) == param_table().size() + 2);
+}
