@@ -20,9 +20,13 @@
 // (simulation.years, 10 by default) it is rebuilt with the timer paused, so every timed week
 // is a week of an ordinary run.
 #include <benchmark/benchmark.h>
+#include <dirent.h>
+#include <malloc.h>
+#include <sched.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
@@ -30,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "wijksim/core/thread_pool.hpp"
@@ -121,6 +126,29 @@ bool reset_peak_rss() {
   return static_cast<bool>(out);
 }
 
+// Diagnostic, off by default: with WIJKSIM_BENCH_PIN=1 every thread of the process (the
+// caller and the pool's workers) is pinned to its own CPU, round-robin. The engine does not
+// pin; comparing the two shows how much of the 2-thread figure is lost to thread placement and
+// wake-up latency rather than to the work itself.
+bool pin_requested() {
+  const char* v = std::getenv("WIJKSIM_BENCH_PIN");
+  return v && *v && std::string(v) != "0";
+}
+void pin_threads() {
+  DIR* dir = opendir("/proc/self/task");
+  if (!dir) return;
+  const long cpus = std::max(1L, static_cast<long>(std::thread::hardware_concurrency()));
+  long next = 0;
+  while (const dirent* e = readdir(dir)) {
+    if (e->d_name[0] == '.') continue;
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(static_cast<int>(next++ % cpus), &set);
+    sched_setaffinity(std::atoi(e->d_name), sizeof set, &set);
+  }
+  closedir(dir);
+}
+
 // One built, burnt-in simulation and the pool it runs on. Held by pointer: the World keeps a
 // pointer to the spec and the Simulation a reference to the pool.
 struct Fixture {
@@ -157,12 +185,14 @@ Fixture& fixture_for(long long residents, unsigned threads, const Variant& v) {
   auto& c = cache();
   if (c.fixture && c.key == key) return *c.fixture;
   c.fixture.reset();  // free the previous fixture before building the next one
+  malloc_trim(0);     // and give its pages back, so the peak RSS below is this fixture's
   c.key = key;
   auto f = std::make_unique<Fixture>();
   f->spec = &spec_for(residents, v);
   f->residents = residents_of(*f->spec);
   f->rss_reset = reset_peak_rss();
   f->pool = std::make_unique<ThreadPool>(threads);
+  if (pin_requested()) pin_threads();
   f->rebuild();
   f->adults = f->sim->world().residents.size();
   f->buurten = f->sim->world().buurten.size();
@@ -184,6 +214,7 @@ void report(benchmark::State& state, const Fixture& f, unsigned threads) {
   // at the peak (everything since start if the peak could not be reset).
   state.counters["rss_per_resident"] = std::max(f.peak_rss, peak_rss_bytes()) / adults;
   state.counters["rss_reset"] = f.rss_reset ? 1 : 0;
+  state.counters["pinned"] = pin_requested() ? 1 : 0;
 }
 
 void run_steps(benchmark::State& state, const Variant& v) {
@@ -223,9 +254,11 @@ void BM_Build(benchmark::State& state) {
   const auto threads = static_cast<unsigned>(state.range(1));
   cache().fixture.reset();
   cache().key.clear();
+  malloc_trim(0);
   const ScenarioSpec& spec = spec_for(residents, Variant{});
   const bool rss_reset = reset_peak_rss();
   ThreadPool pool(threads);
+  if (pin_requested()) pin_threads();
   std::optional<Simulation> sim;
   Fixture f;
   for (auto _ : state) {

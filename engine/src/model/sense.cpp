@@ -24,10 +24,10 @@ void sense_ties(World& w, const Buurt& b, Scratch& s) {
     for (std::uint32_t k = offsets[row]; k < offsets[row + 1]; ++k) {
       const std::uint32_t j = ties[k];
       lanes += view[j].lanes;
-      const int t = view_trust[j];
-      const int d = t - own;
-      const unsigned close = static_cast<unsigned>(d < eps) & static_cast<unsigned>(d > -eps);
-      trust_sum += static_cast<unsigned>(t) & (0u - close);
+      const unsigned t = view_trust[j];
+      // |t - own| < eps as one unsigned comparison.
+      const unsigned close = static_cast<unsigned>(static_cast<int>(t) - own + eps - 1) < static_cast<unsigned>(2 * eps - 1);
+      trust_sum += t & (0u - close);
       n_trust += close;
     }
     const float inv = n > 0 ? 1.f / static_cast<float>(n) : 0.f;
@@ -37,8 +37,7 @@ void sense_ties(World& w, const Buurt& b, Scratch& s) {
     s.news_bad[i] = static_cast<float>((lanes >> lane_bad) & lane_mask_12) * inv;
     s.heard[i] = static_cast<std::uint8_t>(((lanes >> lane_victim) & lane_mask_12) != 0);
     s.hk_target[i] = n_trust > 0 ? static_cast<float>(trust_sum) / (255.f * static_cast<float>(n_trust)) : -1.f;
-    CounterRng rng(key, w.resident_id(b, i), w.step);
-    for (float& u : s.draws[i]) u = rng.uniformf();
+    counter_uniforms4(key, w.resident_id(b, i), w.step, s.draws[i].data());
   }
 }
 

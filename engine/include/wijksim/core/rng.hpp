@@ -113,4 +113,17 @@ class CounterRng {
   int pos_ = 4;
 };
 
+// Four uniforms on [0,1) for one entity in one week from a keyed counter hash (SplitMix64's
+// finaliser over (key, entity, week)): the cheap per-resident weekly block used by the hot
+// loops. Same keying as CounterRng, so the same guarantees hold.
+inline void counter_uniforms4(std::uint64_t key, EntityId e, std::int32_t week, float out[4]) noexcept {
+  const std::uint64_t base = splitmix64(key ^ splitmix64(e.group ^ (static_cast<std::uint64_t>(e.index) << 20) ^
+                                                         static_cast<std::uint64_t>(static_cast<std::uint32_t>(week))));
+  const std::uint64_t a = splitmix64(base), b = splitmix64(base + 0x632BE59BD9B4E019ULL);
+  out[0] = static_cast<float>(a >> 40) * 0x1.0p-24f;
+  out[1] = static_cast<float>((a >> 8) & 0xFFFFFF) * 0x1.0p-24f;
+  out[2] = static_cast<float>(b >> 40) * 0x1.0p-24f;
+  out[3] = static_cast<float>((b >> 8) & 0xFFFFFF) * 0x1.0p-24f;
+}
+
 }  // namespace wijksim
