@@ -25,7 +25,6 @@ void Residents::resize(std::size_t n) {
   heard_until.assign(n, -1000000);
   victim_until.assign(n, -1000000);
   view.assign(n, NeighbourView{});
-  view_trust.assign(n, 0);
 }
 
 std::size_t Residents::bytes() const {
@@ -33,11 +32,11 @@ std::size_t Residents::bytes() const {
   return b(age_band) + b(ses) + b(free_hours) + b(theta) + b(epsilon) + b(trust0) + b(social0) + b(efficacy0) +
          b(safety_offset) + b(trust) + b(social) + b(efficacy) + b(safety) + b(frustration) + b(engagement) +
          b(flags) + b(good_experiences) + b(bad_experiences) + b(victim_now) + b(duty_weeks) + b(invited_until) +
-         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view) + b(view_trust);
+         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view);
 }
 
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten) {
-  const double per_resident = 4 * 13 + 1 * 6 + 2 + 4 * 3 + sizeof(NeighbourView) + 1 + 4 + 4 * mean_ties;
+  const double per_resident = 4 * 13 + 1 * 6 + 2 + 4 * 3 + sizeof(NeighbourView) + 4 + 4 * mean_ties;
   return static_cast<std::size_t>(per_resident * static_cast<double>(adults)) + buurten * 4096;
 }
 

@@ -17,7 +17,16 @@ ThreadPool::~ThreadPool() {
   for (auto& w : workers_) w.join();
 }
 
-void ThreadPool::run_share(unsigned id) {
+void ThreadPool::run_share(unsigned id, const std::function<void(unsigned)>* per_worker) {
+  if (per_worker) {
+    try {
+      (*per_worker)(id);
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::current_exception();
+    }
+    return;
+  }
   for (;;) {
     std::size_t i;
     {
@@ -37,20 +46,51 @@ void ThreadPool::run_share(unsigned id) {
 void ThreadPool::worker_loop(unsigned id) {
   std::size_t seen = 0;
   for (;;) {
+    const std::function<void(unsigned)>* per_worker;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
       if (stop_) return;
       seen = generation_;
+      per_worker = per_worker_;
       ++busy_;
     }
-    run_share(id);
+    run_share(id, per_worker);
     {
       std::lock_guard lock(mutex_);
       --busy_;
+      if (per_worker) ++finished_;
     }
     done_.notify_all();
   }
+}
+
+void ThreadPool::on_every_worker(const std::function<void(unsigned)>& fn) {
+  if (workers_.empty()) {
+    fn(0);
+    return;
+  }
+  {
+    std::lock_guard lock(mutex_);
+    per_worker_ = &fn;
+    job_size_ = 0;
+    next_ = 0;
+    error_ = nullptr;
+    finished_ = 0;
+    ++generation_;
+  }
+  wake_.notify_all();
+  run_share(0, &fn);
+  std::exception_ptr error;
+  {
+    std::unique_lock lock(mutex_);
+    // Every worker must have taken its turn: count them in through finished_.
+    done_.wait(lock, [&] { return finished_ == workers_.size(); });
+    finished_ = 0;
+    per_worker_ = nullptr;
+    error = error_;
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_t, unsigned)>& fn) {
@@ -68,7 +108,7 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
     ++generation_;
   }
   wake_.notify_all();
-  run_share(0);
+  run_share(0, nullptr);
   std::exception_ptr error;
   {
     std::unique_lock lock(mutex_);

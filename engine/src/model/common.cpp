@@ -15,9 +15,8 @@ void publish_views(World& w, const Buurt& b) {
   auto& r = w.residents;
   for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
     const int net = static_cast<int>(r.good_experiences[row]) - static_cast<int>(r.bad_experiences[row]);
-    r.view[row] = NeighbourView{pack_view(1.f - r.safety[row], r.engagement[row] != Engagement::passive, net > 0, net < 0,
-                                          r.victim_now[row] != 0)};
-    r.view_trust[row] = to_byte(r.trust[row]);
+    r.view[row] = NeighbourView{pack_view(r.trust[row], 1.f - r.safety[row], r.engagement[row] != Engagement::passive,
+                                          net > 0, net < 0, r.victim_now[row] != 0)};
     r.good_experiences[row] = 0;
     r.bad_experiences[row] = 0;
     r.victim_now[row] = 0;

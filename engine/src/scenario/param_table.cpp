@@ -277,8 +277,8 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("trust.social_drift", trust.social_drift, per_week, 0.004, 0, 1, "weekly drift of S to the personal baseline", kAssumed),
       WJ_REAL("trust.efficacy_drift", trust.efficacy_drift, per_week, 0.004, 0, 1, "weekly drift of E to the personal baseline", kAssumed),
 
-      WJ_REAL("network.ties_min", network.ties_min, none, 10, 0, 100, "fewest ties a resident listens to (out-degree; in-degree varies through rewiring)", kHolzhauer),
-      WJ_REAL("network.ties_max", network.ties_max, none, 10, 0, 100, "most ties a resident listens to (equal to ties_min by default: a fixed out-degree keeps the weekly pass over ties fast)", kHolzhauer),
+      WJ_REAL("network.ties_min", network.ties_min, none, 10, 0, 63, "fewest ties a resident listens to (out-degree; in-degree varies through rewiring)", kHolzhauer),
+      WJ_REAL("network.ties_max", network.ties_max, none, 10, 0, 63, "most ties a resident listens to (equal to ties_min by default: a fixed out-degree keeps the weekly pass over ties fast)", kHolzhauer),
       WJ_REAL("network.rewire", network.rewire, share, 0.1, 0, 1, "small-world rewiring inside the buurt", "Watts & Strogatz 1998"),
       WJ_REAL("network.cross_buurt", network.cross_buurt, share, 0.1, 0, 1, "share of ties to other buurten of the wijk", kHolzhauer),
 

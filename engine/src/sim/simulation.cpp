@@ -35,6 +35,20 @@ Simulation::Simulation(const ScenarioSpec& spec, std::uint64_t seed, std::uint32
   scratch_.resize(pool.size());
   for (auto& s : scratch_) s.reserve(largest);
   worker_seconds_.assign(pool.size(), PhaseSeconds{});
+  double total = 0;
+  for (const auto& b : w_.buurten) total += b.count + 1.0;
+  std::size_t begin = 0;
+  double acc = 0;
+  for (unsigned k = 0; k < pool.size(); ++k) {
+    std::size_t end = begin;
+    const double share = total * (k + 1) / pool.size();
+    while (end < w_.buurten.size() && (acc + w_.buurten[end].count + 1.0 <= share + 1e-9 || k + 1 == pool.size())) {
+      acc += w_.buurten[end].count + 1.0;
+      ++end;
+    }
+    worker_buurten_.emplace_back(begin, end);
+    begin = end;
+  }
   buurt_tally_.assign(w_.buurten.size(), Tally{});
   wijk_tally_.assign(w_.wijken.size(), Tally{});
   last_week_ = static_cast<std::int32_t>(std::lround(spec.params.simulation.years));
@@ -53,7 +67,7 @@ void Simulation::step() {
   model::professional_time(w_);
   sec[static_cast<std::size_t>(Phase::professional_time)] += since(t);
 
-  pool_.parallel_for(w_.buurten.size(), [&](std::size_t bi, unsigned worker) {
+  auto buurt_step = [&](std::size_t bi, unsigned worker) {
     Buurt& b = w_.buurten[bi];
     Scratch& s = scratch_[worker];
     auto& ws = worker_seconds_[worker];
@@ -83,11 +97,17 @@ void Simulation::step() {
     b.unsafe_share = adults > 0 ? at(tally, TallyField::unsafe) / adults : 0;
     b.collective_efficacy = adults > 0 ? at(tally, TallyField::sum_efficacy_social) / adults : 0;
     mark(Phase::observe);
+  };
+  pool_.on_every_worker([&](unsigned worker) {
+    for (std::size_t bi = worker_buurten_[worker].first; bi < worker_buurten_[worker].second; ++bi) buurt_step(bi, worker);
   });
   t = Clock::now();
   model::staff_turnover(w_);
   sec[static_cast<std::size_t>(Phase::turnover)] += since(t);
-  pool_.parallel_for(w_.buurten.size(), [&](std::size_t bi, unsigned) { model::publish_views(w_, w_.buurten[bi]); });
+  pool_.on_every_worker([&](unsigned worker) {
+    for (std::size_t bi = worker_buurten_[worker].first; bi < worker_buurten_[worker].second; ++bi)
+      model::publish_views(w_, w_.buurten[bi]);
+  });
   sec[static_cast<std::size_t>(Phase::publish)] += since(t);
 
   // Wijk and city tallies: sums in a fixed order, so identical on any thread count.

@@ -24,18 +24,24 @@ class ThreadPool {
   // The calling thread takes part. Exceptions are rethrown on the caller (first one wins).
   void parallel_for(std::size_t n, const std::function<void(std::size_t, unsigned)>& fn);
 
+  // Calls fn(worker) once on every thread of the pool, worker k always on the same thread, so
+  // work split by worker keeps its data in that core's cache from one call to the next.
+  void on_every_worker(const std::function<void(unsigned)>& fn);
+
  private:
   void worker_loop(unsigned id);
-  void run_share(unsigned id);
+  void run_share(unsigned id, const std::function<void(unsigned)>* per_worker);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_, done_;
   const std::function<void(std::size_t, unsigned)>* job_ = nullptr;
+  const std::function<void(unsigned)>* per_worker_ = nullptr;
   std::size_t job_size_ = 0;
   std::size_t next_ = 0;
   std::size_t generation_ = 0;
   unsigned busy_ = 0;
+  std::size_t finished_ = 0;  // workers done with the current on_every_worker job
   bool stop_ = false;
   std::exception_ptr error_;
 };

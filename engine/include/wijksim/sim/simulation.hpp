@@ -43,6 +43,9 @@ class Simulation {
   World w_;
   ThreadPool& pool_;
   std::vector<Scratch> scratch_;
+  // Buurten each worker owns, contiguous and balanced by adults: the same every week, so a
+  // buurt's data stays in one core's cache. Results do not depend on this split.
+  std::vector<std::pair<std::size_t, std::size_t>> worker_buurten_;
   std::vector<PhaseSeconds> worker_seconds_;
   PhaseSeconds seconds_{};
   std::vector<Tally> buurt_tally_, wijk_tally_;

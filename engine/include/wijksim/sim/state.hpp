@@ -21,20 +21,23 @@ enum : std::uint8_t {
   flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
 };
 
-// What a resident's ties can see of them: last week's values. The counts that ties sum are
-// packed into one 64-bit word of 16/12-bit lanes, so summing over ties is one add per tie;
-// trust, which ties compare rather than sum, sits in its own byte array (view_trust).
+// What a resident's ties can see of them: last week's values packed in one 64-bit word, so
+// each tie costs one load. The counts ties sum sit in lanes wide enough for network.ties_max
+// (at most 63) ties: summing the words over ties sums every lane at once. Trust, which ties
+// compare rather than sum, sits in the top byte (its sum overflows harmlessly out of the word).
 struct NeighbourView {
-  std::uint64_t lanes;
+  std::uint64_t word;
 };
-inline constexpr int lane_fear = 0, lane_active = 16, lane_good = 28, lane_bad = 40, lane_victim = 52;
-inline constexpr std::uint64_t lane_mask_16 = 0xFFFF, lane_mask_12 = 0xFFF;
+inline constexpr int lane_fear = 0, lane_active = 14, lane_good = 20, lane_bad = 26, lane_victim = 32, lane_trust = 56;
+inline constexpr std::uint64_t lane_mask_fear = 0x3FFF, lane_mask_count = 0x3F;
+inline constexpr int max_ties = 63;
 inline std::uint8_t to_byte(float x) { return static_cast<std::uint8_t>(x * 255.f + 0.5f); }
-inline std::uint64_t pack_view(float fear, bool active, bool good_news, bool bad_news, bool victim) {
+inline std::uint64_t pack_view(float trust, float fear, bool active, bool good_news, bool bad_news, bool victim) {
   return static_cast<std::uint64_t>(to_byte(fear)) << lane_fear | static_cast<std::uint64_t>(active) << lane_active |
          static_cast<std::uint64_t>(good_news) << lane_good | static_cast<std::uint64_t>(bad_news) << lane_bad |
-         static_cast<std::uint64_t>(victim) << lane_victim;
+         static_cast<std::uint64_t>(victim) << lane_victim | static_cast<std::uint64_t>(to_byte(trust)) << lane_trust;
 }
+inline int view_trust(NeighbourView v) { return static_cast<int>(v.word >> lane_trust); }
 
 struct Residents {
   // fixed
@@ -51,7 +54,6 @@ struct Residents {
   // ties (CSR over global rows): the people whose behaviour and stories reach this resident
   std::vector<std::uint32_t> tie_offsets, ties;
   std::vector<NeighbourView> view;
-  std::vector<std::uint8_t> view_trust;  // T in 1/255, last week
 
   std::size_t size() const { return trust.size(); }
   void resize(std::size_t n);
