@@ -15,18 +15,22 @@ void perceived_safety(World& w, Buurt& b, const Scratch& s) {
   const auto heard_for = static_cast<std::int32_t>(sp.heard_weeks + 0.5);
   const float rise = static_cast<float>(sp.fear_rise), recover = static_cast<float>(sp.fear_recovery);
   const float spread = static_cast<float>(sp.fear_spread), usual_fear = static_cast<float>(1.0 - sp.base);
-  const double buurt_term = safety_buurt_term(p, b);
+  const float w_social = static_cast<float>(sp.w_social), w_heard = static_cast<float>(sp.w_heard),
+              w_victim = static_cast<float>(sp.w_victim);
+  // The buurt's part of the target (safety_buurt_term), and fear spreading's constant part.
+  const float buurt_term = static_cast<float>(safety_buurt_term(p, b)) + spread * usual_fear - 0.5f * w_social;
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
     if (s.heard[i]) r.heard_until[row] = w.week + heard_for;
-    const bool heard = r.heard_until[row] > w.week;
-    const bool victim = r.victim_until[row] > w.week;
-    // Fear spreads: ties more afraid than usual lower one's target, calmer ties raise it.
-    const float target = clamp01(safety_target(p, buurt_term, r.social[row], r.safety_offset[row], heard, victim) -
-                                 spread * (s.tie_fear[i] - usual_fear));
-    float P = r.safety[row];
-    P += (target < P ? rise : recover) * (target - P);
-    r.safety[row] = clamp01(P);
+    const float heard = r.heard_until[row] > w.week ? 1.f : 0.f;
+    const float victim = r.victim_until[row] > w.week ? 1.f : 0.f;
+    // safety_target() written out in float, plus fear spreading: ties more afraid than usual
+    // lower one's target, calmer ties raise it.
+    const float target = clamp01(buurt_term + r.safety_offset[row] + w_social * r.social[row] - w_heard * heard -
+                                 w_victim * victim - spread * s.tie_fear[i]);
+    const float P = r.safety[row];
+    const float rate = target < P ? rise : recover;  // fear comes fast, goes slowly
+    r.safety[row] = clamp01(P + rate * (target - P));
   }
 }
 
