@@ -20,8 +20,8 @@ struct StreamKeys {
 struct Scratch {
   std::vector<float> tie_active, tie_fear, hk_target, news_good, news_bad, weight;
   std::vector<std::uint8_t> heard;
-  // One Philox block per resident per week, shared by the per-resident processes (one slot
-  // each), so a resident-week costs one generator call.
+  // Four uniforms per resident per week from the keyed counter hash (counter_uniforms4),
+  // shared by the per-resident processes (one slot each): one hash call per resident-week.
   std::vector<std::array<float, 4>> draws;
   void reserve(std::size_t n) {
     for (auto* v : {&tie_active, &tie_fear, &hk_target, &news_good, &news_bad, &weight}) v->assign(n, 0.f);
