@@ -82,6 +82,16 @@ void synthesise_buurt(World& w, Buurt& b, const BuurtSpec& spec) {
       r.trust[row] = r.trust0[row];
       r.social[row] = r.social0[row];
       r.efficacy[row] = r.efficacy0[row];
+      // Start near the participation equilibrium of the threshold rule (join vs drop-out rates
+      // at the resident's own utility, ties assumed at a typical 7% active), so burn-in only
+      // has to settle the network's share, not build participation from nothing.
+      const auto& pp = p.participation;
+      const double cost = 0.5 * (1.0 - std::min(1.0, r.free_hours[row] / 8.0)) + 0.5 * (1.0 - ses);
+      const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
+                       pp.beta_network * 0.07 - pp.beta_cost * cost + p.residents.age_propensity[static_cast<std::size_t>(band)];
+      const double willing = 1.0 / (1.0 + std::exp(-(u - r.theta[row]) / pp.noise));
+      const double join = pp.join_rate * willing, drop = pp.dropout * (1.0 + 2.0 * (1.0 - willing));
+      if (join + drop > 0 && rng.uniform() < join / (join + drop)) r.engagement[row] = Engagement::active;
     }
   }
   // Initial safety from the buurt's starting conditions; burn-in settles the rest.

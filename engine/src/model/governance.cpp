@@ -28,7 +28,7 @@ void stop_programme(World& w) {
       const bool funded_running = in.state == InitiativeState::running && in.programme_funded;
       if (!pending && !funded_running) continue;
       in.state = pending ? InitiativeState::refused : InitiativeState::failed;
-      pending ? ++b.refused : ++b.failed;
+      if (in.created >= 0) pending ? ++b.refused : ++b.failed;  // cohort from week 0, as in initiatives.cpp
       b.programme_budget += in.reserved;  // withdrawn with the budget below
       in.reserved = 0;
       for (int k = 0; k < in.crew_size; ++k) {

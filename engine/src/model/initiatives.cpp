@@ -72,6 +72,12 @@ void drop_passive_crew(World& w, Buurt& b, Initiative& in) {
   in.crew_size = static_cast<std::uint8_t>(kept);
 }
 
+// Outcome counters follow the initiatives created from week 0 (the start date), so each count
+// is a cohort: approved + refused <= proposed and completed <= approved always hold.
+void count(int& counter, const Initiative& in) {
+  if (in.created >= 0) ++counter;
+}
+
 // Money reserved for an initiative that ends early goes back to the pot it came from.
 void refund(Buurt& b, Initiative& in, bool programme_pot_open) {
   if (in.programme_funded && programme_pot_open) b.programme_budget += in.reserved;
@@ -140,7 +146,7 @@ void initiatives(World& w, Buurt& b) {
     CounterRng rng = w.rng(Stream::initiatives, EntityId{b.key ^ splitmix64(static_cast<std::uint64_t>(in.created)), 0x80000000u | in.initiator});
     if (in.crew_size == 0) {
       in.state = InitiativeState::failed;
-      ++b.failed;
+      count(b.failed, in);
       refund(b, in, programme_money);
       continue;
     }
@@ -155,13 +161,13 @@ void initiatives(World& w, Buurt& b) {
         const bool enough = !big || in.supporters >= ip.supporters_needed;
         if (w.week - in.created >= 2 && enough) {
           in.state = InitiativeState::proposed;
-          ++b.proposed;
+          count(b.proposed, in);
           in.proposed_week = w.week;
           const double mean = in.cost < ip.fast_track_euros ? mean_delay / 4 : mean_delay;
           in.decision_week = w.week + 1 + static_cast<std::int32_t>(std::floor(-mean * std::log(1.0 - rng.uniform())));
         } else if (w.week - in.created > ip.idea_max_weeks) {
           in.state = InitiativeState::failed;  // fizzled before reaching the municipality
-          ++b.failed;
+          count(b.failed, in);
           release_crew(w, b, in);
         }
         break;
@@ -184,11 +190,11 @@ void initiatives(World& w, Buurt& b) {
           pot -= ask;
           in.promise_kept = rng.uniform() < keep_promise;
           in.money_week = w.week + (in.promise_kept ? 0 : 8);  // a broken promise: money comes late
-          ++b.approved;
+          count(b.approved, in);
           if (!in.promise_kept) crew_experience(w, b, in, false);
         } else {
           in.state = InitiativeState::refused;
-          ++b.refused;
+          count(b.refused, in);
           crew_experience(w, b, in, false);
           release_crew(w, b, in);
         }
@@ -209,7 +215,7 @@ void initiatives(World& w, Buurt& b) {
         in.stalled_weeks = production < 0.25 * w.p->residents.volunteer_hours ? in.stalled_weeks + 1 : 0;
         if (in.progress >= in.hours_needed - 1e-3f) {
           in.state = InitiativeState::completed;
-          ++b.completed;
+          count(b.completed, in);
           ++b.completed_term;
           ++b.visible_results_week;
           const double ownership = p.styles[static_cast<std::size_t>(style)].ownership;
@@ -224,7 +230,7 @@ void initiatives(World& w, Buurt& b) {
           release_crew(w, b, in);
         } else if (in.stalled_weeks > ip.stall_weeks) {
           in.state = InitiativeState::failed;
-          ++b.failed;
+          count(b.failed, in);
           refund(b, in, programme_money);
           crew_experience(w, b, in, false);
           release_crew(w, b, in);

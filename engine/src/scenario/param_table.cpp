@@ -274,7 +274,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("trust.leadership_damping", trust.leadership_damping, share, 0.6, 0, 1, "damping of distrust spill-over at full process leadership", kPlatform31),
       WJ_REAL("trust.social_activity_gain", trust.social_activity_gain, per_week, 0.004, 0, 1, "weekly social-trust gain of active residents", "Denters et al. 2012"),
       WJ_REAL("trust.social_fear_loss", trust.social_fear_loss, per_week, 0.001, 0, 1, "weekly social-trust loss per unit of fear", "Markowitz et al. 2001"),
-      WJ_REAL("trust.social_drift", trust.social_drift, per_week, 0.004, 0, 1, "weekly drift of S to the personal baseline", kAssumed),
+      WJ_REAL("trust.social_drift", trust.social_drift, per_week, 0.01, 0, 1, "weekly drift of S to the personal baseline", kAssumed),
       WJ_REAL("trust.efficacy_drift", trust.efficacy_drift, per_week, 0.004, 0, 1, "weekly drift of E to the personal baseline", kAssumed),
 
       WJ_REAL("network.ties_min", network.ties_min, none, 10, 0, 63, "fewest ties a resident listens to (out-degree; in-degree varies through rewiring)", kHolzhauer),
@@ -286,7 +286,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("urgency.partner_mobilisation", urgency.partner_mobilisation, none, 0.5, 0, 5, "extra partner hours per unit of urgency above 0.5", kPlatform31),
 
       WJ_REAL("simulation.years", simulation.years, years, 10, 0.02, 100, "simulated years from the start date", "-"),
-      WJ_REAL("simulation.burn_in", simulation.burn_in, years, 2, 0, 50, "years simulated before the start date without the programme (not written)", "-"),
+      WJ_REAL("simulation.burn_in", simulation.burn_in, years, 4, 0, 50, "years simulated before the start date without the programme (not written)", "-"),
       WJ_INT("simulation.seed", simulation.seed, 1, 0, 2147483647, "master seed", "-"),
       WJ_INT("simulation.replicates", simulation.replicates, 1, 1, 100000, "replicates", "-"),
       WJ_CHOICE("output.detail", output.detail, 1, (std::vector<std::string>{"city", "wijk", "buurt"}),
