@@ -23,6 +23,10 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const auto join_rate = static_cast<float>(pp.join_rate);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
+    const float draw = s.draws[i][draw_participation];
+    // A passive resident joins with probability join_rate x willing <= join_rate: most
+    // residents are decided before their utility is even computed.
+    if (r.engagement[row] == Engagement::passive && draw >= join_rate) continue;
     const float free_h = r.free_hours[row];
     const float cost = 0.5f * (1.f - std::min(1.f, free_h / 8.f)) + 0.5f * (1.f - r.ses[row]);
     const bool invited = r.invited_until[row] > w.week;
@@ -31,10 +35,6 @@ void participation(World& w, Buurt& b, Scratch& s) {
                      pp.beta_cost * cost - r.frustration[row] +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
-    const float draw = s.draws[i][draw_participation];
-    // A passive resident joins with probability join_rate x willing <= join_rate: most
-    // draws are decided before computing the logistic.
-    if (r.engagement[row] == Engagement::passive && draw >= join_rate) continue;
     const float willing = 1.f / (1.f + std::exp(-z));
     switch (r.engagement[row]) {
       case Engagement::passive:
