@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "experiment_commands.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/version.hpp"
 
@@ -18,6 +19,12 @@ usage:
                        [--detail city|wijk|buurt] [--set PATH=VALUE]... [--force] [--quiet]
   wijksim validate SCENARIO [--set PATH=VALUE]...
   wijksim params [--format md|json]
+  wijksim import-cbs --kwb FILE (--gemeente NAME|CODE | --all) [--wijk CODE]... [--income FILE]
+                     --out FILE [--force]      (import-cbs --help for details)
+  wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none]
+                     [--fail-fast]              (docs/EXPERIMENTS.md; rerun to resume)
+  wijksim export DIR [--format csv]
+  wijksim compare DIR
   wijksim version
 
 exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
@@ -28,7 +35,10 @@ exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   std::string command_line;
-  for (int i = 0; i < argc; ++i) command_line += (i ? " " : "") + std::string(argv[i]);
+  for (int i = 0; i < argc; ++i) {
+    if (i) command_line += ' ';
+    command_line += argv[i];
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     std::cout << kUsage;
     return args.empty() ? 2 : 0;
@@ -39,6 +49,10 @@ int main(int argc, char** argv) {
     if (command == "run") return wijksim::cli::cmd_run(args, command_line);
     if (command == "validate") return wijksim::cli::cmd_validate(args);
     if (command == "params") return wijksim::cli::cmd_params(args);
+    if (command == "import-cbs") return wijksim::cli::cmd_import_cbs(args);
+    if (command == "experiment") return wijksim::cli::cmd_experiment(args, command_line);
+    if (command == "export") return wijksim::cli::cmd_export(args);
+    if (command == "compare") return wijksim::cli::cmd_compare(args);
     if (command == "version" || command == "--version") {
       std::cout << "wijksim " << wijksim::build_info::version << " (" << wijksim::build_info::git_revision << ", "
                 << wijksim::build_info::compiler << ")\n";

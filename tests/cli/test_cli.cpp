@@ -273,3 +273,112 @@ TEST_CASE("cli: params --format json lists every parameter once", "[cli]") {
   REQUIRE_EXIT(md, 0);
   CHECK(static_cast<std::size_t>(std::count(md.out.begin(), md.out.end(), '\n')) == param_table().size() + 2);
 }
+
+// ---- import-cbs (fixture: tests/fixtures, Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED))
+
+namespace {
+
+std::string kwb_fixture() { return (test::source_dir() / "tests" / "fixtures" / "kwb-2024-sample.csv").string(); }
+
+}  // namespace
+
+TEST_CASE("cli: import-cbs Hengelo by name and by code writes a scenario that validates", "[cli][cbs]") {
+  TempDir dir("cli-import");
+  for (const std::string g : {"Hengelo (O.)", "GM0164"}) {
+    const auto out = (dir / "hengelo.json").string();
+    const CliResult r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", g, "--out", out, "--force"});
+    REQUIRE_EXIT(r, 0);
+    CHECK(contains(r.out, "Hengelo (O.) (GM0164)"));
+    CHECK(contains(r.out, "1 empty buurten left out"));
+    const json doc = json::parse(test::read_file(out));
+    CHECK(doc["city"]["code"] == "GM0164");
+    CHECK(doc["city"]["wijken"][0]["code"] == "WK016402");
+    CHECK(doc["city"]["wijken"][0]["buurten"][2]["code"] == "BU01640202");
+    CHECK(doc["city"]["wijken"][0]["buurten"][2]["name"] == "De Noork");
+    CHECK(doc["city"]["wijken"][0]["buurten"][2]["residents"] == 2140);
+    const CliResult v = test::run_cli({"validate", out});
+    REQUIRE_EXIT(v, 0);
+    CHECK(contains(v.out, "1 wijken, 5 buurten, 10250 residents"));
+    CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+  }
+}
+
+TEST_CASE("cli: import-cbs refuses to overwrite without --force", "[cli][cbs]") {
+  TempDir dir("cli-import-force");
+  const auto out = (dir / "s.json").string();
+  test::write_file(out, "keep me");
+  CliResult r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", "0164", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "--force"));
+  CHECK(test::read_file(out) == "keep me");
+  r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", "0164", "--out", out, "--force"});
+  REQUIRE_EXIT(r, 0);
+  CHECK(test::read_file(out) != "keep me");
+}
+
+TEST_CASE("cli: import-cbs input errors exit with 2 and say where", "[cli][cbs]") {
+  TempDir dir("cli-import-errors");
+  const auto out = (dir / "s.json").string();
+
+  CliResult r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", "Hengelow", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "unknown gemeente \"Hengelow\""));
+  CHECK(contains(r.err, "nearest names: \"Hengelo (O.)\""));
+
+  r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", "Hengelo (O.)", "--wijk", "WK016409", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "WK016409"));
+  CHECK(contains(r.err, "WK016402"));
+
+  const std::string text = test::read_file(kwb_fixture());
+  const auto cut = (dir / "cut.csv").string();
+  test::write_file(cut, text.substr(0, text.size() - 12));
+  r = test::run_cli({"import-cbs", "--kwb", cut, "--gemeente", "Hengelo (O.)", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, cut + ": line 15, column \"Bevolking/Leeftijdsgroepen/"));
+
+  // The last column (65+) removed from every line.
+  std::string no65;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    no65 += line.substr(0, line.rfind(';')) + "\n";
+    start = end + 1;
+  }
+  const auto missing = (dir / "missing.csv").string();
+  test::write_file(missing, no65);
+  r = test::run_cli({"import-cbs", "--kwb", missing, "--gemeente", "Hengelo (O.)", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, missing + ": line 1, column \"Bevolking/Leeftijdsgroepen/65 jaar of ouder (aantal)\""));
+
+  r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "--gemeente"));
+  r = test::run_cli({"import-cbs", "--kwb", kwb_fixture(), "--gemeente", "Hengelo (O.)", "--wijk", "WK016407", "--out", out});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "no residents"));
+  CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("cli: import-cbs from the shared 2024 file", "[cli][cbs][shared-data]") {
+  const fs::path data = test::source_dir() / ".." / "shared" / "data" / "cbs-kwb-2024-bevolking.csv";
+  if (!fs::exists(data)) {
+    WARN("skipped: " << data.string() << " not found (the shared CBS data lives in ../shared/data)");
+    return;
+  }
+  TempDir dir("cli-import-shared");
+  const auto out = (dir / "hengelo.json").string();
+  const CliResult r = test::run_cli({"import-cbs", "--kwb", data.string(), "--gemeente", "hengelo (o.)", "--out", out});
+  REQUIRE_EXIT(r, 0);
+  const CliResult v = test::run_cli({"validate", out});
+  REQUIRE_EXIT(v, 0);
+  const json doc = json::parse(test::read_file(out));
+  bool found = false;
+  for (const auto& w : doc["city"]["wijken"])
+    if (w["code"] == "WK016402")
+      for (const auto& b : w["buurten"])
+        if (b["code"] == "BU01640202") found = b["residents"] == 2140 && b["name"] == "De Noork";
+  CHECK(found);
+}

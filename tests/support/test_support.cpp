@@ -73,7 +73,10 @@ CliResult run_cli(const std::vector<std::string>& args) {
   TempDir io("cli-io");
   CliResult r;
   std::string cmd = shell_quote(cli_path().string());
-  for (const auto& a : args) cmd += " " + shell_quote(a);
+  for (const auto& a : args) {
+    cmd += ' ';
+    cmd += shell_quote(a);
+  }
   r.command = cmd;
   cmd += " >" + shell_quote((io / "stdout").string()) + " 2>" + shell_quote((io / "stderr").string()) + " </dev/null";
   const int status = std::system(cmd.c_str());

@@ -142,7 +142,7 @@ class ProgressLine {
       const double eta = frac > 0 ? elapsed * (1 - frac) / frac : 0;
       char line[160];
       std::snprintf(line, sizeof line, "wijksim: %5.1f%%  %lld/%lld weeks  %.0f weeks/s  ETA %dm%02ds", 100 * frac, done,
-                    p_.steps_total, done / elapsed, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
+                    p_.steps_total, static_cast<double>(done) / elapsed, static_cast<int>(eta) / 60, static_cast<int>(eta) % 60);
       std::cerr << (tty_ ? "\r" : "") << line << (tty_ ? "" : "\n") << std::flush;
       shown_ = true;
     }

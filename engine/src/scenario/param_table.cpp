@@ -363,7 +363,11 @@ std::string param_table_markdown() {
     } else if (d.kind == ParamKind::boolean) {
       range = "true, false";
     } else {
-      range = "[" + format_value(d, d.min) + ", " + format_value(d, d.max) + "]";
+      range = "[";
+      range += format_value(d, d.min);
+      range += ", ";
+      range += format_value(d, d.max);
+      range += "]";
     }
     os << "| `" << d.path << "` | " << d.meaning << " | " << unit_name(d.unit) << " | "
        << format_value(d, d.default_value) << " | " << range << " | " << d.source << " |\n";

@@ -1,0 +1,30 @@
+// `wijksim export` and `wijksim compare`: read a results store written by `wijksim experiment`.
+#include <cstdio>
+
+#include "args.hpp"
+#include "experiment_commands.hpp"
+#include "wijksim/core/error.hpp"
+#include "wijksim/experiment/results.hpp"
+
+namespace wijksim::cli {
+
+int cmd_export(const std::vector<std::string>& argv) {
+  Args args("export", argv);
+  const std::string format = args.take("--format").value_or("csv");
+  if (format != "csv") throw InputError(std::vector<Problem>{{"export", "--format", "found \"" + format + "\", expected csv"}});
+  const auto pos = args.positionals(1, 1, "wijksim export DIR [--format csv]");
+  const std::size_t rows = experiment::export_csv(pos[0]);
+  std::printf("wrote %s/runs.csv and %s/outcomes.csv (%zu outcome rows)\n", pos[0].c_str(), pos[0].c_str(), rows);
+  return 0;
+}
+
+int cmd_compare(const std::vector<std::string>& argv) {
+  Args args("compare", argv);
+  const auto pos = args.positionals(1, 1, "wijksim compare DIR");
+  const auto s = experiment::compare(pos[0]);
+  std::printf("compared %zu series with baseline \"%s\": %s/comparison.json, comparison.csv, bands.csv (%zu rows)\n",
+              s.comparisons, s.baseline.c_str(), pos[0].c_str(), s.band_rows);
+  return 0;
+}
+
+}  // namespace wijksim::cli

@@ -1,0 +1,13 @@
+#pragma once
+// The experiment subcommands (docs/EXPERIMENTS.md): declared apart from args.hpp so they
+// stay one self-contained addition to the CLI.
+#include <string>
+#include <vector>
+
+namespace wijksim::cli {
+
+int cmd_experiment(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_export(const std::vector<std::string>& args);
+int cmd_compare(const std::vector<std::string>& args);
+
+}  // namespace wijksim::cli

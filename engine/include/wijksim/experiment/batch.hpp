@@ -1,0 +1,55 @@
+#pragma once
+// Running an experiment: every (variant, design point, replicate) is one single-threaded
+// run; runs go in parallel over threads and are committed to the store one by one by a
+// single writer, so a batch can be killed at any moment and resumed.
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "wijksim/experiment/experiment.hpp"
+#include "wijksim/experiment/store.hpp"
+
+namespace wijksim::experiment {
+
+enum class ProgressMode { bar, jsonl, none };
+
+struct BatchOptions {
+  std::string out_dir;
+  unsigned threads = 1;
+  ProgressMode progress = ProgressMode::bar;  // bar redraws on a terminal, else a line every ~10 s
+  bool fail_fast = false;                     // stop at the first failed run
+  std::string command_line;
+  // Test hook: stop once this many runs were committed (0: never), as if interrupted.
+  std::size_t stop_after = 0;
+};
+
+struct BatchSummary {
+  std::size_t total = 0;    // runs in the experiment
+  std::size_t skipped = 0;  // already ok in the store
+  std::size_t ok = 0, failed = 0;
+  std::size_t not_run = 0;  // left when stopped early
+  double wall_seconds = 0;
+  std::string first_error;
+};
+
+// Validates the store location, then runs every run not yet ok in the store.
+BatchSummary run_experiment(const Experiment& e, const BatchOptions& options);
+
+// Runs replicate r of one cell alone, as run_replicates would have run it, and collects the
+// experiment's outcome rows. Never throws: a failure is returned in the result. `cancel`, when
+// set, abandons the run between weeks (the result is then not ok, error "cancelled").
+RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate,
+                   const std::atomic<bool>* cancel = nullptr);
+
+struct Plan {
+  std::size_t runs = 0, already_ok = 0;
+  unsigned concurrent = 1;
+  double seconds_per_run = 0;  // estimated from a short timing run
+  double wall_seconds = 0;     // estimated for the runs still to do
+  std::size_t bytes_per_run = 0, peak_bytes = 0;
+  std::size_t outcome_rows = 0;
+};
+// Times a short run of the baseline (half a year after burn-in) and scales it.
+Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned threads);
+
+}  // namespace wijksim::experiment

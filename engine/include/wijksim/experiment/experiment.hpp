@@ -1,0 +1,79 @@
+#pragma once
+// Experiment files (docs/EXPERIMENTS.md): one scenario, named variants of it, optionally a
+// design over parameters, and the replicates to run of each. Loaded as strictly as scenarios:
+// every problem at once, with file and JSON path, and every variant and design point is
+// loaded with its overrides before anything runs.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "wijksim/scenario/load.hpp"
+#include "wijksim/sim/metrics.hpp"
+
+namespace wijksim::experiment {
+
+struct Variant {
+  std::string name;
+  std::vector<Override> set;  // in file order
+};
+
+struct DesignParameter {
+  std::string path;
+  double low = 0, high = 0;
+  bool integer = false;  // integer parameters take rounded values
+};
+
+struct Design {
+  std::string method;  // "grid" or "lhs"; empty: no design
+  int samples = 0;
+  std::uint64_t seed = 0;
+  std::vector<DesignParameter> parameters;
+  // points[k][j]: value of parameters[j] at design point k.
+  std::vector<std::vector<double>> points;
+};
+
+// One (variant, design point) combination: a scenario with its overrides applied.
+struct Cell {
+  std::size_t variant = 0;
+  int design_point = -1;            // -1 when the experiment has no design
+  std::vector<Override> overrides;  // everything applied, years and design included
+  std::string scenario_hash;        // of the resolved scenario
+};
+
+enum class Level { city, wijk, buurt };
+const char* level_name(Level l);
+
+struct Experiment {
+  std::string file;           // as given
+  std::string scenario_file;  // resolved against the experiment file's folder
+  nlohmann::json scenario;    // its contents, read once so every run sees the same scenario
+  nlohmann::json document;    // the experiment file as read
+  std::string hash;           // of the canonical JSON of the document
+  double years = 0;           // 0: the scenario's own
+  std::uint32_t replicates = 0;
+  std::uint64_t seed = 1;
+  std::vector<Metric> outcomes;
+  std::vector<Variant> variants;
+  std::size_t baseline = 0;  // index into variants
+  std::vector<Level> levels{Level::city};
+  int interval = 4;  // weeks between observed weeks (the final week is always observed)
+  Design design;
+  std::vector<Cell> cells;  // variants x design points, variant-major
+
+  std::size_t design_points() const { return design.points.empty() ? 1 : design.points.size(); }
+  std::size_t run_count() const { return cells.size() * replicates; }
+};
+
+// Reads and validates; throws InputError with every problem found.
+Experiment load_experiment_file(const std::string& file);
+Experiment load_experiment_json(const nlohmann::json& doc, const std::string& file);
+
+// The spec a cell runs (validated at load; loading again is cheap and keeps memory flat).
+ScenarioSpec load_cell(const Experiment& e, const Cell& c);
+
+// Text of a number as JSON writes it, so overrides and stored parameters read the same.
+std::string number_text(double v);
+
+}  // namespace wijksim::experiment

@@ -1,0 +1,29 @@
+#pragma once
+// Reading a results store back out: tidy CSV for pandas and R, and the comparison of every
+// variant with the baseline (docs/EXPERIMENTS.md).
+#include <string>
+
+#include "wijksim/sim/metrics.hpp"
+
+namespace wijksim::experiment {
+
+// Writes DIR/runs.csv and DIR/outcomes.csv. Returns the number of outcome rows.
+std::size_t export_csv(const std::string& dir);
+
+// Which way an outcome improves; `none` for counts and inputs that are neither good nor bad.
+enum class Direction { higher, lower, none };
+Direction better_direction(Metric m);
+const char* direction_name(Direction d);
+
+struct CompareSummary {
+  std::string baseline;
+  std::size_t comparisons = 0;  // rows of comparison.csv
+  std::size_t band_rows = 0;
+};
+inline constexpr int bootstrap_resamples = 2000;
+inline constexpr unsigned long long bootstrap_seed = 20260330;
+
+// Writes DIR/comparison.json, DIR/comparison.csv and DIR/bands.csv.
+CompareSummary compare(const std::string& dir);
+
+}  // namespace wijksim::experiment

@@ -1,0 +1,79 @@
+#pragma once
+// The results store: DIR/results.sqlite (docs/EXPERIMENTS.md). One row per run, its outcome
+// rows, and a manifest. Each run is committed in one transaction, so a store killed at any
+// moment holds only whole runs, and the batch can resume from it.
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "wijksim/experiment/experiment.hpp"
+
+namespace wijksim::experiment {
+
+struct RunKey {
+  std::string variant;
+  int design_point = -1;
+  std::uint32_t replicate = 0;
+  auto tie() const { return std::tie(variant, design_point, replicate); }
+  bool operator<(const RunKey& o) const { return tie() < o.tie(); }
+};
+
+struct OutcomeRow {
+  std::int32_t week = 0;
+  Level level = Level::city;
+  std::string unit;
+  Metric metric = Metric::active_share;
+  double value = 0;
+};
+
+struct RunResult {
+  RunKey key;
+  std::string parameters;  // JSON object of every override applied
+  std::uint64_t seed = 0;
+  bool ok = false;
+  std::string error;
+  double wall_seconds = 0;
+  std::vector<OutcomeRow> rows;
+};
+
+inline const char* store_file_name = "results.sqlite";
+
+class Store {
+ public:
+  // Creates DIR/results.sqlite with the manifest, or opens the existing one after checking it
+  // holds this experiment (InputError if not: a different experiment or a changed scenario).
+  static Store open_for(const Experiment& e, const std::string& dir, const nlohmann::json& manifest);
+  // Opens an existing store for reading (InputError if DIR holds none).
+  static Store open_read(const std::string& dir);
+
+  Store(Store&&) noexcept;
+  Store& operator=(Store&&) noexcept;
+  ~Store();
+
+  // Runs already finished with status 'ok'.
+  std::set<RunKey> ok_runs() const;
+  // Replaces any earlier row of the same run; one transaction.
+  void write(const RunResult& r);
+  // A manifest value (null if absent).
+  nlohmann::json manifest(const std::string& key) const;
+
+  struct Impl;
+  Impl& impl() const { return *impl_; }
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The JSON object of every override a cell applies (the runs.parameters column).
+std::string cell_parameters(const Cell& c);
+
+// The manifest of a new store: experiment, per-cell scenario hashes, engine, seeds.
+nlohmann::json make_manifest(const Experiment& e, const std::string& command_line);
+
+}  // namespace wijksim::experiment

@@ -1,0 +1,251 @@
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+
+#include "csv.hpp"
+#include "store_impl.hpp"
+#include "wijksim/experiment/results.hpp"
+#include "wijksim/io/stats.hpp"
+
+namespace wijksim::experiment {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+Direction better_direction(Metric m) {
+  switch (m) {
+    case Metric::active_residents:
+    case Metric::active_share:
+    case Metric::initiators:
+    case Metric::trust_share:
+    case Metric::mean_trust:
+    case Metric::mean_social_trust:
+    case Metric::collective_efficacy:
+    case Metric::initiatives_approved:
+    case Metric::initiatives_completed:
+    case Metric::vision:
+    case Metric::reached_share:
+    case Metric::programme_alive:
+      return Direction::higher;
+    case Metric::unsafe_share:
+    case Metric::incidents:
+    case Metric::disorder:
+    case Metric::initiatives_failed:
+      return Direction::lower;
+    default:
+      return Direction::none;  // sizes, counts of proposals, hours and euros: inputs, not aims
+  }
+}
+
+const char* direction_name(Direction d) {
+  return d == Direction::higher ? "higher" : d == Direction::lower ? "lower" : "none";
+}
+
+namespace {
+
+// Values of one series (variant, design point, metric, level, unit): week -> replicate -> value.
+using Series = std::map<std::int32_t, std::map<std::uint32_t, double>>;
+struct SeriesKey {
+  std::string variant;
+  int design_point;
+  std::string metric, level, unit;
+  auto tie() const { return std::tie(variant, design_point, metric, level, unit); }
+  bool operator<(const SeriesKey& o) const { return tie() < o.tie(); }
+};
+
+// Paired differences (variant - baseline) over the replicates both have, in replicate order.
+std::vector<double> paired(const std::map<std::uint32_t, double>& var, const std::map<std::uint32_t, double>& base) {
+  std::vector<double> d;
+  for (const auto& [rep, v] : var) {
+    const auto it = base.find(rep);
+    if (it != base.end()) d.push_back(v - it->second);
+  }
+  return d;
+}
+
+bool excludes_zero(const std::vector<double>& d) {
+  if (d.size() < 2) return false;
+  const Summary s = summarise(d);
+  return s.ci_low > 0 || s.ci_high < 0;
+}
+
+// Percentile bootstrap of the mean difference; a fresh generator per row keeps every row
+// reproducible on its own, whatever else is compared.
+std::pair<double, double> bootstrap_ci(const std::vector<double>& d) {
+  std::mt19937_64 rng(bootstrap_seed);
+  std::vector<double> means(bootstrap_resamples);
+  const std::size_t n = d.size();
+  for (auto& m : means) {
+    double sum = 0;
+    for (std::size_t i = 0; i < n; ++i) sum += d[rng() % n];
+    m = sum / static_cast<double>(n);
+  }
+  std::sort(means.begin(), means.end());
+  return {percentile(means, 0.025), percentile(means, 0.975)};
+}
+
+json num(std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
+
+void csv_opt(std::string& s, std::optional<double> v) {
+  if (v) csv::number(s, *v);
+}
+
+}  // namespace
+
+CompareSummary compare(const std::string& dir) {
+  const Store store = Store::open_read(dir);
+  sqlite3* db = store.impl().db.get();
+  const std::string baseline = store.manifest("baseline").get<std::string>();
+  std::vector<std::string> variants;
+  for (const auto& v : store.manifest("variants")) variants.push_back(v.get<std::string>());
+  std::vector<std::string> outcomes;
+  for (const auto& v : store.manifest("outcomes")) outcomes.push_back(v.get<std::string>());
+
+  std::map<SeriesKey, Series> data;
+  std::set<int> design_points;
+  {
+    sql::Stmt st(db, "SELECT r.variant, r.design_point, r.replicate, o.metric, o.level, o.unit, o.week, o.value "
+                     "FROM outcomes o JOIN runs r ON r.id = o.run_id WHERE r.status = 'ok'");
+    while (st.step()) {
+      SeriesKey k{st.text(0), static_cast<int>(st.integer(1)), st.text(3), st.text(4), st.text(5)};
+      design_points.insert(k.design_point);
+      data[k][static_cast<std::int32_t>(st.integer(6))][static_cast<std::uint32_t>(st.integer(2))] = st.real(7);
+    }
+  }
+
+  CompareSummary summary;
+  summary.baseline = baseline;
+  json rows = json::array();
+  std::string table =
+      "variant,baseline,design_point,outcome,level,unit,direction,week,n_pairs,baseline_mean,variant_mean,mean_difference,"
+      "ci_t_low,ci_t_high,ci_bootstrap_low,ci_bootstrap_high,probability_of_improvement,first_week_significant\n";
+  std::int32_t final_week_all = -1;
+  for (const auto& [key, series] : data) {
+    if (key.variant == baseline || series.empty()) continue;
+    const auto base_it = data.find({baseline, key.design_point, key.metric, key.level, key.unit});
+    if (base_it == data.end() || base_it->second.empty()) continue;
+    const Series& base = base_it->second;
+    const std::int32_t final_week = std::min(series.rbegin()->first, base.rbegin()->first);
+    final_week_all = std::max(final_week_all, final_week);
+    const auto vf = series.find(final_week), bf = base.find(final_week);
+    if (vf == series.end() || bf == base.end()) continue;
+    const std::vector<double> d = paired(vf->second, bf->second);
+    if (d.empty()) continue;
+    const int idx = metric_index(key.metric);
+    const Direction dir_better = idx >= 0 ? better_direction(static_cast<Metric>(idx)) : Direction::none;
+
+    const Summary s = summarise(d);
+    std::optional<double> t_lo, t_hi, b_lo, b_hi, p_better;
+    std::optional<std::int32_t> first;
+    if (d.size() >= 2) {
+      t_lo = s.ci_low;
+      t_hi = s.ci_high;
+      std::tie(b_lo, b_hi) = bootstrap_ci(d);
+    }
+    if (dir_better != Direction::none) {
+      std::size_t better = 0;
+      for (double x : d) better += dir_better == Direction::higher ? x > 0 : x < 0;
+      p_better = static_cast<double>(better) / static_cast<double>(d.size());
+    }
+    // First week from which the difference stays significant to the end.
+    for (auto it = series.rbegin(); it != series.rend(); ++it) {
+      if (it->first > final_week) continue;
+      const auto b = base.find(it->first);
+      if (b == base.end() || !excludes_zero(paired(it->second, b->second))) break;
+      first = it->first;
+    }
+    std::vector<double> bv, vv;
+    for (const auto& [rep, v] : bf->second) bv.push_back(v);
+    for (const auto& [rep, v] : vf->second) vv.push_back(v);
+    const double base_mean = summarise(bv).mean, var_mean = summarise(vv).mean;
+
+    rows.push_back({{"variant", key.variant},
+                    {"design_point", key.design_point},
+                    {"outcome", key.metric},
+                    {"level", key.level},
+                    {"unit", key.unit},
+                    {"direction", direction_name(dir_better)},
+                    {"week", final_week},
+                    {"n_pairs", d.size()},
+                    {"baseline_mean", num(base_mean)},
+                    {"variant_mean", num(var_mean)},
+                    {"mean_difference", num(s.mean)},
+                    {"ci95_t", {num(t_lo), num(t_hi)}},
+                    {"ci95_bootstrap", {num(b_lo), num(b_hi)}},
+                    {"probability_of_improvement", num(p_better)},
+                    {"first_week_significant", first ? json(*first) : json(nullptr)}});
+    csv::field(table, key.variant);
+    table += ",";
+    csv::field(table, baseline);
+    csv::append(table, ",", key.design_point, ",", key.metric, ",", key.level, ",");
+    csv::field(table, key.unit);
+    csv::append(table, ",", direction_name(dir_better), ",", final_week, ",", d.size(), ",");
+    csv::number(table, base_mean);
+    table += ",";
+    csv::number(table, var_mean);
+    table += ",";
+    csv::number(table, s.mean);
+    for (const auto& v : {t_lo, t_hi, b_lo, b_hi, p_better}) {
+      table += ",";
+      csv_opt(table, v);
+    }
+    table += ",";
+    if (first) table += std::to_string(*first);
+    table += "\n";
+    ++summary.comparisons;
+  }
+
+  json directions = json::object();
+  for (const auto& o : outcomes) {
+    const int idx = metric_index(o);
+    directions[o] = direction_name(idx >= 0 ? better_direction(static_cast<Metric>(idx)) : Direction::none);
+  }
+  json doc = {{"baseline", baseline},
+              {"variants", variants},
+              {"final_week", final_week_all},
+              {"difference", "variant minus baseline, paired by replicate (common random numbers)"},
+              {"confidence", 0.95},
+              {"directions", directions},
+              {"direction_meaning", "higher: a larger value is an improvement; lower: a smaller one; none: not judged"},
+              {"bootstrap", {{"method", "percentile"}, {"resamples", bootstrap_resamples}, {"seed", bootstrap_seed}}},
+              {"first_week_significant", "first observed week from which the 95% t-interval of the paired difference excludes zero through the final week"},
+              {"comparisons", rows}};
+  {
+    csv::AtomicFile f(fs::path(dir) / "comparison.json");
+    f.write(doc.dump(2) + "\n");
+    f.commit();
+  }
+  {
+    csv::AtomicFile f(fs::path(dir) / "comparison.csv");
+    f.write(table);
+    f.commit();
+  }
+
+  // Bands per variant and week: median, 50% and 90% of replicates.
+  csv::AtomicFile f(fs::path(dir) / "bands.csv");
+  std::string s = "variant,design_point,outcome,level,unit,week,n,median,p25,p75,p5,p95\n";
+  for (const auto& [key, series] : data) {
+    for (const auto& [week, reps] : series) {
+      std::vector<double> v;
+      for (const auto& [rep, x] : reps) v.push_back(x);
+      std::sort(v.begin(), v.end());
+      csv::field(s, key.variant);
+      csv::append(s, ",", key.design_point, ",", key.metric, ",", key.level, ",");
+      csv::field(s, key.unit);
+      csv::append(s, ",", week, ",", v.size());
+      for (double q : {0.5, 0.25, 0.75, 0.05, 0.95}) {
+        s += ",";
+        csv::number(s, percentile(v, q));
+      }
+      s += "\n";
+      ++summary.band_rows;
+    }
+  }
+  f.write(s);
+  f.commit();
+  return summary;
+}
+
+}  // namespace wijksim::experiment

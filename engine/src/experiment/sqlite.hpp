@@ -1,0 +1,92 @@
+#pragma once
+// A thin RAII layer over SQLite's C API, private to the experiment code. Every failure is a
+// RuntimeFailure naming the database and SQLite's message.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+
+#include "wijksim/core/error.hpp"
+
+namespace wijksim::experiment::sql {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, const std::string& sql) : db_(db) {
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
+      throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
+  }
+  ~Stmt() { sqlite3_finalize(st_); }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(st_, i, v)); }
+  Stmt& bind(int i, int v) { return check(sqlite3_bind_int64(st_, i, v)); }
+  Stmt& bind(int i, std::uint32_t v) { return check(sqlite3_bind_int64(st_, i, v)); }
+  Stmt& bind(int i, std::uint64_t v) { return check(sqlite3_bind_int64(st_, i, static_cast<std::int64_t>(v))); }
+  Stmt& bind(int i, double v) { return check(sqlite3_bind_double(st_, i, v)); }
+  Stmt& bind(int i, const std::string& v) {
+    return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  Stmt& bind_null(int i) { return check(sqlite3_bind_null(st_, i)); }
+
+  // True while there is a row to read.
+  bool step() {
+    const int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db_));
+  }
+  void reset() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+  std::int64_t integer(int col) const { return sqlite3_column_int64(st_, col); }
+  double real(int col) const { return sqlite3_column_double(st_, col); }
+  bool is_null(int col) const { return sqlite3_column_type(st_, col) == SQLITE_NULL; }
+  std::string text(int col) const {
+    const auto* p = sqlite3_column_text(st_, col);
+    return p ? std::string(reinterpret_cast<const char*>(p), static_cast<std::size_t>(sqlite3_column_bytes(st_, col))) : std::string();
+  }
+
+ private:
+  Stmt& check(int rc) {
+    if (rc != SQLITE_OK) throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    return *this;
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_ = nullptr;
+};
+
+class Db {
+ public:
+  Db(const std::string& file, bool read_only) : file_(file) {
+    const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    if (sqlite3_open_v2(file.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      const std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      sqlite3_close(db_);
+      throw RuntimeFailure("cannot open " + file + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, 10000);
+  }
+  ~Db() { sqlite3_close(db_); }
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(const std::string& sql) {
+    char* err = nullptr;
+    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+      const std::string msg = err ? err : "unknown error";
+      sqlite3_free(err);
+      throw RuntimeFailure("SQLite on " + file_ + ": " + msg);
+    }
+  }
+  sqlite3* get() const { return db_; }
+  const std::string& file() const { return file_; }
+
+ private:
+  std::string file_;
+  sqlite3* db_ = nullptr;
+};
+
+}  // namespace wijksim::experiment::sql
