@@ -28,3 +28,20 @@ int cmd_compare(const std::vector<std::string>& argv) {
 }
 
 }  // namespace wijksim::cli
+
+namespace wijksim::cli {
+
+int cmd_sensitivity(const std::vector<std::string>& argv) {
+  Args args("sensitivity", argv);
+  experiment::SensitivityOptions opt;
+  opt.outcomes = args.take_all("--outcome");
+  opt.level = args.take("--level").value_or("city");
+  if (const auto w = args.take("--week")) opt.week = static_cast<std::int32_t>(args.integer("--week", *w, 0, 100000));
+  const auto pos = args.positionals(1, 1, "wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]");
+  const auto s = experiment::sensitivity_report(pos[0], opt);
+  std::printf("%s indices of %zu series at week %d: %s/sensitivity.json, sensitivity.csv (%zu rows)\n", s.method.c_str(), s.series,
+              s.week, pos[0].c_str(), s.rows);
+  return 0;
+}
+
+}  // namespace wijksim::cli

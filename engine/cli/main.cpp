@@ -25,6 +25,7 @@ usage:
                      [--fail-fast]              (docs/EXPERIMENTS.md; rerun to resume)
   wijksim export DIR [--format csv]
   wijksim compare DIR
+  wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]
   wijksim version
 
 exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
     if (command == "experiment") return wijksim::cli::cmd_experiment(args, command_line);
     if (command == "export") return wijksim::cli::cmd_export(args);
     if (command == "compare") return wijksim::cli::cmd_compare(args);
+    if (command == "sensitivity") return wijksim::cli::cmd_sensitivity(args);
     if (command == "version" || command == "--version") {
       std::cout << "wijksim " << wijksim::build_info::version << " (" << wijksim::build_info::git_revision << ", "
                 << wijksim::build_info::compiler << ")\n";

@@ -135,7 +135,16 @@ void build_points(Design& d) {
     const double v = par.low + (par.high - par.low) * fraction;
     return par.integer ? std::round(v) : v;
   };
-  if (d.method == "grid") {
+  if (d.method == "sobol" || d.method == "saltelli" || d.method == "morris") {
+    const auto unit = d.method == "morris" ? sensitivity::morris_design(n, p, d.levels, d.seed)
+                                           : sensitivity::saltelli_design(n, p, d.seed);
+    for (const auto& u : unit.points) {
+      std::vector<double> point(p);
+      for (std::size_t j = 0; j < p; ++j) point[j] = value(j, u[j]);
+      d.points.push_back(point);
+    }
+    d.roles = unit.roles;
+  } else if (d.method == "grid") {
     std::size_t total = 1;
     for (std::size_t j = 0; j < p; ++j) total *= n;
     for (std::size_t k = 0; k < total; ++k) {
@@ -168,14 +177,30 @@ void read_design(Checker& c, const json& d, Experiment& e) {
     c.problem("design", "found " + describe(d) + ", expected an object");
     return;
   }
-  c.only_keys(d, "design", {"method", "samples", "seed", "parameters"});
+  c.only_keys(d, "design", {"method", "samples", "seed", "levels", "parameters"});
   const auto method = c.string(d, "method", "design", true);
-  if (method && *method != "grid" && *method != "lhs") {
-    const auto near = nearest(*method, {"grid", "lhs"});
-    c.problem("design.method", "found \"" + *method + "\", expected grid or lhs" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+  const std::vector<std::string> methods = {"grid", "lhs", "sobol", "saltelli", "morris"};
+  const bool known = method && std::find(methods.begin(), methods.end(), *method) != methods.end();
+  if (method && !known) {
+    const auto near = nearest(*method, methods);
+    c.problem("design.method", "found \"" + *method + "\", expected grid, lhs, sobol, saltelli or morris" +
+                                   (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
   }
   const bool grid = method && *method == "grid";
-  const auto samples = c.integer(d, "samples", "design", grid ? 2 : 1, grid ? 1000 : 100000, true);
+  const bool sobol = method && (*method == "sobol" || *method == "saltelli");
+  const bool morris = method && *method == "morris";
+  const auto samples = c.integer(d, "samples", "design", grid || sobol ? 2 : 1, grid ? 1000 : 100000, true);
+  int levels = 4;  // 0: invalid
+  if (d.contains("levels")) {
+    if (!morris) c.problem("design.levels", "only used by the morris method");
+    else {
+      levels = static_cast<int>(c.integer(d, "levels", "design", 2, 100, false).value_or(0));
+      if (levels % 2 != 0) {
+        c.problem("design.levels", "found " + std::to_string(levels) + ", expected an even number of levels (delta = p / (2 (p - 1)) is then on the grid)");
+        levels = 0;
+      }
+    }
+  }
   const auto seed = c.integer(d, "seed", "design", 0, 2147483647, false);
   std::vector<DesignParameter> params;
   if (!d.contains("parameters")) {
@@ -207,9 +232,16 @@ void read_design(Checker& c, const json& d, Experiment& e) {
       params.push_back({it.key(), r[0].get<double>(), r[1].get<double>(), def->kind == ParamKind::integer});
     }
   }
-  if (method && samples && (*method == "grid" || *method == "lhs") && !params.empty()) {
-    double total = *method == "grid" ? std::pow(static_cast<double>(*samples), static_cast<double>(params.size()))
-                                     : static_cast<double>(*samples);
+  if (sobol && params.size() > sensitivity::saltelli_max_parameters) {
+    c.problem("design.parameters", "has " + std::to_string(params.size()) + " parameters, expected at most " +
+                                       std::to_string(sensitivity::saltelli_max_parameters) +
+                                       " for the sobol method (its Sobol' sequence has " + std::to_string(sensitivity::sobol_max_dims) + " dimensions)");
+    return;
+  }
+  if (morris && levels == 0) return;
+  if (method && samples && known && !params.empty()) {
+    const double k = static_cast<double>(params.size()), n = static_cast<double>(*samples);
+    double total = grid ? std::pow(n, k) : sobol ? n * (k + 2) : morris ? n * (k + 1) : n;
     if (total > 100000) {
       c.problem("design.samples", "gives " + number_text(total) + " design points, expected at most 100000");
       return;
@@ -217,6 +249,7 @@ void read_design(Checker& c, const json& d, Experiment& e) {
     e.design.method = *method;
     e.design.samples = static_cast<int>(*samples);
     e.design.seed = seed ? static_cast<std::uint64_t>(*seed) : e.seed;
+    e.design.levels = levels;
     e.design.parameters = params;
     build_points(e.design);
   }

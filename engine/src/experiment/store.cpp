@@ -76,6 +76,21 @@ void prepare_writes(Store::Impl& s) {
 
 }  // namespace
 
+json role_json(const Experiment& e, std::size_t point) {
+  const auto& r = e.design.roles.at(point);
+  json j = {{"role", sensitivity::kind_name(r.kind)}, {"row", r.row}};
+  if (r.factor >= 0) {
+    j["factor"] = r.factor;
+    j["parameter"] = e.design.parameters[static_cast<std::size_t>(r.factor)].path;
+  }
+  if (r.kind == sensitivity::PointRole::Kind::AB) j["role"] = "AB_" + std::to_string(r.factor + 1);
+  if (r.kind == sensitivity::PointRole::Kind::trajectory) {
+    j["step"] = r.step;
+    j["direction"] = r.direction;
+  }
+  return j;
+}
+
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
@@ -114,6 +129,20 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
     for (const auto& p : e.design.parameters) params.push_back(p.path);
     m["design"] = {{"method", e.design.method}, {"samples", e.design.samples}, {"seed", e.design.seed},
                    {"parameters", params}, {"points", e.design.points}};
+    if (e.design.sensitivity()) {
+      // Where each design point sits, so `wijksim sensitivity` can rebuild A, B, AB_i or the
+      // trajectories from the store alone.
+      json roles = json::array();
+      for (std::size_t k = 0; k < e.design.roles.size(); ++k) roles.push_back(role_json(e, k));
+      m["design"]["roles"] = roles;
+      if (e.design.method == "morris") {
+        m["design"]["levels"] = e.design.levels;
+        m["design"]["delta"] = sensitivity::morris_delta(e.design.levels);
+      } else {
+        m["design"]["base_rows"] = e.design.samples;
+        m["design"]["sequence"] = "Sobol' (Joe-Kuo 6.21201 direction numbers), index 0 skipped, digital shift from the design seed (none if 0)";
+      }
+    }
   }
   // Resolved scenario hash per variant (and design point): a changed scenario is detected on resume.
   json hashes = json::object(), cells = json::array();
@@ -121,6 +150,8 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
     if (c.design_point < 0) hashes[e.variants[c.variant].name] = c.scenario_hash;
     cells.push_back({{"variant", e.variants[c.variant].name}, {"design_point", c.design_point},
                      {"parameters", json::parse(cell_parameters(c))}, {"scenario_hash", c.scenario_hash}});
+    if (e.design.sensitivity() && c.design_point >= 0)
+      cells.back()["role"] = role_json(e, static_cast<std::size_t>(c.design_point));
   }
   if (!hashes.empty()) m["scenario_hashes"] = hashes;
   m["cells"] = cells;

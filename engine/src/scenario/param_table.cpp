@@ -249,7 +249,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("incidents.disorder_min", incidents.disorder_min, share, 0.1, 0, 1, "equilibrium disorder in the least deprived buurt", kAssumed),
       WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed),
 
-      WJ_REAL("safety.base", safety.base, share, 0.74, 0, 1, "perceived safety target at average conditions", kVm),
+      WJ_REAL("safety.base", safety.base, share, 0.755, 0, 1, "perceived safety target at average conditions", kVm),
       WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011"),
       WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson),
       WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001"),

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "wijksim/experiment/sensitivity.hpp"
 #include "wijksim/scenario/load.hpp"
 #include "wijksim/sim/metrics.hpp"
 
@@ -26,12 +27,17 @@ struct DesignParameter {
 };
 
 struct Design {
-  std::string method;  // "grid" or "lhs"; empty: no design
-  int samples = 0;
+  std::string method;  // "grid", "lhs", "sobol" (= "saltelli") or "morris"; empty: no design
+  int samples = 0;     // grid: values per parameter; lhs: points; sobol: base rows N; morris: trajectories r
   std::uint64_t seed = 0;
+  int levels = 4;      // morris: grid levels p
   std::vector<DesignParameter> parameters;
   // points[k][j]: value of parameters[j] at design point k.
   std::vector<std::vector<double>> points;
+  // sobol and morris: where each point sits in the design (A, B, AB_i; trajectory and step).
+  std::vector<sensitivity::PointRole> roles;
+
+  bool sensitivity() const { return !roles.empty(); }
 };
 
 // One (variant, design point) combination: a scenario with its overrides applied.

@@ -1,7 +1,10 @@
 #pragma once
 // Reading a results store back out: tidy CSV for pandas and R, and the comparison of every
 // variant with the baseline (docs/EXPERIMENTS.md).
+#include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "wijksim/sim/metrics.hpp"
 
@@ -25,5 +28,20 @@ inline constexpr unsigned long long bootstrap_seed = 20260330;
 
 // Writes DIR/comparison.json, DIR/comparison.csv and DIR/bands.csv.
 CompareSummary compare(const std::string& dir);
+
+// Sensitivity indices of a store with a sobol/saltelli or morris design.
+struct SensitivityOptions {
+  std::vector<std::string> outcomes;  // empty: every outcome of the experiment
+  std::string level = "city";
+  std::optional<std::int32_t> week;   // empty: the final stored week
+};
+struct SensitivitySummary {
+  std::string method;  // "sobol" or "morris"
+  std::int32_t week = 0;
+  std::size_t series = 0;  // (variant, outcome, unit) analysed
+  std::size_t rows = 0;    // rows of sensitivity.csv
+};
+// Writes DIR/sensitivity.json and DIR/sensitivity.csv.
+SensitivitySummary sensitivity_report(const std::string& dir, const SensitivityOptions& options);
 
 }  // namespace wijksim::experiment

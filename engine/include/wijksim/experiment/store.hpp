@@ -73,6 +73,11 @@ class Store {
 // The JSON object of every override a cell applies (the runs.parameters column).
 std::string cell_parameters(const Cell& c);
 
+// Where design point `point` sits in a sensitivity design, as stored in the manifest:
+// {"role": "A" | "B" | "AB_<i>" (i = factor + 1) | "trajectory", "row", "factor", "parameter",
+//  "step", "direction"}.
+nlohmann::json role_json(const Experiment& e, std::size_t point);
+
 // The manifest of a new store: experiment, per-cell scenario hashes, engine, seeds.
 nlohmann::json make_manifest(const Experiment& e, const std::string& command_line);
 
