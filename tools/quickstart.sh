@@ -11,7 +11,7 @@ case "$mode" in demo|test) ;; *) echo "usage: bash tools/quickstart.sh demo|test
 
 packages=(g++ cmake ninja-build git pkg-config
           libeigen3-dev libboost-random-dev libboost-dev nlohmann-json3-dev catch2 libbenchmark-dev
-          libsqlite3-dev python3-matplotlib python3-pytest)
+          libsqlite3-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin)
 
 install_missing() {
   local missing=()
@@ -45,4 +45,18 @@ if [ "$mode" = demo ]; then
   echo "quickstart: results in $out (manifest.json, timeseries.csv, summary.json, fan.png)"
 else
   ctest --preset release --output-on-failure -j 2
+  # Sanitizers. AddressSanitizer + UBSan over the whole suite but the slow pattern ensembles;
+  # ThreadSanitizer over the tests that run threads (replicates, buurten, experiment batches,
+  # the pool itself). Any finding fails the test and so this script (set -e).
+  stamp() { date +%s; }
+  t0=$(stamp)
+  cmake --preset asan
+  cmake --build --preset asan -j "$(nproc)"
+  ctest --preset asan -j 2 -LE patterns
+  t1=$(stamp)
+  cmake --preset tsan
+  cmake --build --preset tsan -j "$(nproc)"
+  ctest --preset tsan -j 2 -LE mpi -R '^(repro|experiment)\.|^unit\.(the pool|parallel_for|several threads|exceptions thrown)|^hardening\.crash'
+  t2=$(stamp)
+  echo "quickstart: sanitizers passed (asan+ubsan $((t1 - t0)) s, tsan $((t2 - t1)) s)"
 fi

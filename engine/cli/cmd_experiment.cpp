@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <thread>
 
@@ -10,12 +11,53 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
 
+#ifdef WIJKSIM_WITH_MPI
+#include <mpi.h>
+#endif
+
 namespace wijksim::cli {
 
 namespace {
 
 constexpr const char* kUsage =
-    "wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none] [--fail-fast]";
+    "wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none] [--fail-fast] [--shard i/N]";
+
+// Under mpirun (an MPI build started by mpirun): this process's rank and the number of ranks.
+struct MpiWorld {
+  int rank = 0, size = 1;
+  bool active = false;
+};
+
+#ifdef WIJKSIM_WITH_MPI
+// Only when started by a launcher: a plain `wijksim experiment` never touches MPI.
+bool launched_by_mpi() {
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_SIZE", "PMI_RANK"})
+    if (std::getenv(v)) return true;
+  return false;
+}
+
+class MpiSession {
+ public:
+  MpiSession() {
+    if (!launched_by_mpi()) return;
+    int provided = 0;
+    MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+    MPI_Comm_rank(MPI_COMM_WORLD, &world_.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &world_.size);
+    world_.active = true;
+  }
+  ~MpiSession() {
+    int finalized = 0;
+    if (world_.active && (MPI_Finalized(&finalized), !finalized)) MPI_Finalize();
+  }
+  MpiSession(const MpiSession&) = delete;
+  MpiSession& operator=(const MpiSession&) = delete;
+  const MpiWorld& world() const { return world_; }
+
+ private:
+  MpiWorld world_;
+};
+#endif
 
 std::string mib(std::size_t bytes) {
   char buf[32];
@@ -38,7 +80,11 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   Args args("experiment", argv);
   const auto out = args.take("--out");
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  if (auto v = args.take("--threads")) threads = static_cast<unsigned>(args.integer("--threads", *v, 1, 1024));
+  bool args_threads_given = false;
+  if (auto v = args.take("--threads")) {
+    threads = static_cast<unsigned>(args.integer("--threads", *v, 1, 1024));
+    args_threads_given = true;
+  }
   const bool dry_run = args.take_flag("--dry-run");
   const bool fail_fast = args.take_flag("--fail-fast");
   experiment::ProgressMode progress = experiment::ProgressMode::bar;
@@ -47,6 +93,15 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
     else if (*v == "none") progress = experiment::ProgressMode::none;
     else if (*v != "bar")
       throw InputError(std::vector<Problem>{{"experiment", "--progress", "found \"" + *v + "\", expected bar, jsonl or none"}});
+  }
+  std::size_t shard_index = 0, shard_count = 1;
+  if (auto v = args.take("--shard")) {
+    const auto slash = v->find('/');
+    const std::string bad = "found \"" + *v + "\", expected i/N with 0 <= i < N (e.g. 0/2)";
+    if (slash == std::string::npos) throw InputError(std::vector<Problem>{{"experiment", "--shard", bad}});
+    shard_count = static_cast<std::size_t>(args.integer("--shard", v->substr(slash + 1), 1, 100000));
+    shard_index = static_cast<std::size_t>(args.integer("--shard", v->substr(0, slash), 0, 100000));
+    if (shard_index >= shard_count) throw InputError(std::vector<Problem>{{"experiment", "--shard", bad}});
   }
   const auto pos = args.positionals(1, 1, kUsage);
   if (!out) throw InputError(std::vector<Problem>{{"experiment", "--out", "missing, expected --out DIR for the results store"}});
@@ -76,16 +131,83 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   opt.progress = progress;
   opt.fail_fast = fail_fast;
   opt.command_line = command_line;
+  opt.shard_index = shard_index;
+  opt.shard_count = shard_count;
+
+  MpiWorld mpi;
+#ifdef WIJKSIM_WITH_MPI
+  MpiSession session;
+  mpi = session.world();
+#endif
+  if (mpi.active && mpi.size > 1) {
+    // Under mpirun: rank r runs the shard r/K into its own store DIR/mpi/rank-r-of-K (resumable
+    // like any store), then rank 0 merges every rank's store into DIR/results.sqlite.
+    if (shard_count > 1) throw InputError(std::vector<Problem>{{"experiment", "--shard", "cannot be combined with mpirun, expected one or the other"}});
+    if (e.adaptive.enabled())
+      throw InputError(std::vector<Problem>{{e.file, "replicates.adaptive", "adaptive replicates need a single process, expected no mpirun"}});
+    auto shard_dir = [&](int r) {
+      return *out + "/mpi/rank-" + std::to_string(r) + "-of-" + std::to_string(mpi.size);
+    };
+    opt.shard_index = static_cast<std::size_t>(mpi.rank);
+    opt.shard_count = static_cast<std::size_t>(mpi.size);
+    opt.out_dir = shard_dir(mpi.rank);
+    if (!args_threads_given) opt.threads = std::max(1u, threads / static_cast<unsigned>(mpi.size));
+    if (mpi.rank != 0) opt.progress = experiment::ProgressMode::none;
+    experiment::BatchSummary s;
+    int local_failed = 0;
+    try {
+      s = experiment::run_experiment(e, opt);
+      local_failed = (s.failed || s.not_run) ? 1 : 0;
+    } catch (const std::exception& ex) {
+      std::cerr << "error: rank " << mpi.rank << ": " << ex.what() << "\n";
+      local_failed = 2;
+    }
+#ifdef WIJKSIM_WITH_MPI
+    unsigned long long mine[4] = {s.total, s.ok, s.failed, s.skipped}, all[4] = {0, 0, 0, 0};
+    MPI_Reduce(mine, all, 4, MPI_UNSIGNED_LONG_LONG, MPI_SUM, 0, MPI_COMM_WORLD);
+    int worst = 0;
+    MPI_Allreduce(&local_failed, &worst, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+#else
+    unsigned long long all[4] = {s.total, s.ok, s.failed, s.skipped};
+    int worst = local_failed;
+#endif
+    if (worst == 2) return 1;
+    if (mpi.rank != 0) return worst;
+    std::vector<std::string> dirs;
+    for (int r = 0; r < mpi.size; ++r) dirs.push_back(shard_dir(r));
+    const auto m = experiment::merge_stores(dirs, *out);
+    std::printf("%llu run(s) on %d MPI ranks: %llu ok, %llu failed, %llu already done; merged %zu run(s)\nstore: %s/%s\n", all[0],
+                mpi.size, all[1], all[2], all[3], m.runs, out->c_str(), experiment::store_file_name);
+    return worst;
+  }
+
   const experiment::BatchSummary s = experiment::run_experiment(e, opt);
   std::printf("%zu run(s): %zu ok, %zu failed, %zu already done", s.total, s.ok, s.failed, s.skipped);
   if (s.not_run) std::printf(", %zu not run (stopped at the first failure)", s.not_run);
   std::printf(" (%.1f s)\nstore: %s/%s\n", s.wall_seconds, out->c_str(), experiment::store_file_name);
+  if (!s.adaptive_stop.empty())
+    std::printf("adaptive: %u replicate(s), stopped: %s\n", s.adaptive_replicates, s.adaptive_stop.c_str());
   if (s.failed) {
     std::cerr << "error: " << s.failed << " run(s) failed; first: " << s.first_error
               << "\n(run the same command again to retry the failed runs)\n";
     return 1;
   }
   return s.not_run ? 1 : 0;
+}
+
+}  // namespace wijksim::cli
+
+namespace wijksim::cli {
+
+int cmd_merge(const std::vector<std::string>& argv) {
+  Args args("merge", argv);
+  const auto out = args.take("--out");
+  const auto pos = args.positionals(1, 100000, "wijksim merge DIR1 DIR2 ... --out DIR");
+  if (!out) throw InputError(std::vector<Problem>{{"merge", "--out", "missing, expected --out DIR for the merged store"}});
+  const auto s = experiment::merge_stores(pos, *out);
+  std::printf("merged %zu store(s): %zu run(s) added, %zu identical, %zu run(s) in %s/%s\n", s.inputs, s.added, s.identical, s.runs,
+              out->c_str(), experiment::store_file_name);
+  return 0;
 }
 
 }  // namespace wijksim::cli

@@ -7,6 +7,7 @@
 namespace wijksim::cli {
 
 int cmd_experiment(const std::vector<std::string>& args, const std::string& command_line);
+int cmd_merge(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_sensitivity(const std::vector<std::string>& args);

@@ -22,7 +22,9 @@ usage:
   wijksim import-cbs --kwb FILE (--gemeente NAME|CODE | --all) [--wijk CODE]... [--income FILE]
                      --out FILE [--force]      (import-cbs --help for details)
   wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none]
-                     [--fail-fast]              (docs/EXPERIMENTS.md; rerun to resume)
+                     [--fail-fast] [--shard i/N] (docs/EXPERIMENTS.md; rerun to resume;
+                                                 mpirun -np K wijksim experiment ... in MPI builds)
+  wijksim merge DIR1 DIR2 ... --out DIR
   wijksim export DIR [--format csv]
   wijksim compare DIR
   wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
     if (command == "params") return wijksim::cli::cmd_params(args);
     if (command == "import-cbs") return wijksim::cli::cmd_import_cbs(args);
     if (command == "experiment") return wijksim::cli::cmd_experiment(args, command_line);
+    if (command == "merge") return wijksim::cli::cmd_merge(args);
     if (command == "export") return wijksim::cli::cmd_export(args);
     if (command == "compare") return wijksim::cli::cmd_compare(args);
     if (command == "sensitivity") return wijksim::cli::cmd_sensitivity(args);

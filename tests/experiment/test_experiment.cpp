@@ -403,3 +403,119 @@ TEST_CASE("experiment: a run that throws is recorded as failed and the batch goe
     CHECK(fast.not_run == 4);  // replicate-major order: baseline 0 ok, no-leader 0 failed
   }
 }
+
+// --- Shards and merge, burn-in branching, adaptive replicates ------------------------------
+
+TEST_CASE("experiment: two shards merged equal the unsharded batch", "[experiment][shard]") {
+  TempDir dir("exp-shard");
+  json doc = minimal_experiment();
+  doc["years"] = 0.5;
+  const auto file = write_experiment(dir, doc);
+  auto run = [&](const std::string& out, const std::string& shard) {
+    std::vector<std::string> args = {"experiment", file, "--out", (dir / out).string(), "--threads", "2", "--progress", "none"};
+    if (!shard.empty()) {
+      args.push_back("--shard");
+      args.push_back(shard);
+    }
+    return test::run_cli(args);
+  };
+  REQUIRE_EXIT(run("full", ""), 0);
+  const CliResult s0 = run("s0", "0/2");
+  REQUIRE_EXIT(s0, 0);
+  CHECK(contains(s0.out, "3 run(s): 3 ok"));
+  REQUIRE_EXIT(run("s1", "1/2"), 0);
+  // Disjoint: the two shards hold different runs.
+  CHECK(Db(dir / "s0" / "results.sqlite").rows("SELECT variant || replicate FROM runs ORDER BY 1") !=
+        Db(dir / "s1" / "results.sqlite").rows("SELECT variant || replicate FROM runs ORDER BY 1"));
+  const CliResult m = test::run_cli({"merge", (dir / "s0").string(), (dir / "s1").string(), "--out", (dir / "merged").string()});
+  REQUIRE_EXIT(m, 0);
+  CHECK(content(dir / "merged") == content(dir / "full"));
+  // Merging again (overlap with identical content) changes nothing.
+  REQUIRE_EXIT(test::run_cli({"merge", (dir / "s0").string(), (dir / "full").string(), "--out", (dir / "merged").string()}), 0);
+  CHECK(content(dir / "merged") == content(dir / "full"));
+  // Overlapping runs with different content are refused.
+  {
+    Db db(dir / "s1" / "results.sqlite");
+    db.exec("UPDATE outcomes SET value = value + 1");
+  }
+  const CliResult bad = test::run_cli({"merge", (dir / "full").string(), (dir / "s1").string(), "--out", (dir / "bad").string()});
+  REQUIRE_EXIT(bad, 2);
+  CHECK(contains(bad.err, "different content"));
+  // Stores of another experiment are refused.
+  json other = doc;
+  other["seed"] = 2;
+  const auto file2 = write_experiment(dir, other, "other.json");
+  REQUIRE_EXIT(test::run_cli({"experiment", file2, "--out", (dir / "other").string(), "--shard", "0/3", "--progress", "none"}), 0);
+  const CliResult diff = test::run_cli({"merge", (dir / "s0").string(), (dir / "other").string(), "--out", (dir / "bad2").string()});
+  REQUIRE_EXIT(diff, 2);
+  CHECK(contains(diff.err, "different experiment"));
+  REQUIRE_EXIT(test::run_cli({"experiment", file, "--out", (dir / "x").string(), "--shard", "2/2"}), 2);
+}
+
+TEST_CASE("experiment: burn-in branching equals running every variant from scratch", "[experiment][branching]") {
+  TempDir dir("exp-branch");
+  json doc = json::parse(R"({"scenario": "hengelo-noord.json", "years": 1, "replicates": 2, "seed": 5,
+    "outcomes": ["active_share", "unsafe_share", "mean_trust"],
+    "variants": [{"name": "baseline"}, {"name": "no-programme", "set": {"programme.enabled": false}},
+                 {"name": "stop", "set": {"programme.stop_at_election": 1}},
+                 {"name": "rich", "set": {"budget.investment_budget": 400, "governance.reallocate": false}}]})");
+  const auto scratch = write_experiment(dir, doc, "scratch.json");
+  doc["burn_in_branching"] = true;
+  const auto branched = write_experiment(dir, doc, "branched.json");
+  REQUIRE(run_library(scratch, dir / "scratch").ok == 8);
+  REQUIRE(run_library(branched, dir / "branched").ok == 8);
+  CHECK(content(dir / "branched") == content(dir / "scratch"));  // values compared bit for bit
+
+  // Parameters that act before week 0 are refused, all at once.
+  doc["variants"][1]["set"] = {{"building_blocks.process_leadership", 0}, {"residents.trust_deprivation_shift", 0.1}};
+  const auto bad = write_experiment(dir, doc, "bad.json");
+  const CliResult r = test::run_cli({"experiment", bad, "--out", (dir / "bad").string(), "--dry-run"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "variants[1].set[\"building_blocks.process_leadership\"]: acts before week 0"));
+  CHECK(contains(r.err, "variants[1].set[\"residents.trust_deprivation_shift\"]: acts before week 0"));
+}
+
+TEST_CASE("experiment: adaptive replicates stop on the CI half-width, record why, and resume", "[experiment][adaptive]") {
+  TempDir dir("exp-adaptive");
+  json doc = json::parse(R"({"scenario": "hengelo-noord.json", "years": 0.5, "seed": 1,
+    "outcomes": ["active_share", "unsafe_share"],
+    "replicates": {"adaptive": {"outcomes": ["active_share", "unsafe_share"], "ci_half_width": 1e-9, "min": 2, "max": 5}},
+    "variants": [{"name": "baseline"}, {"name": "no-leader", "set": {"building_blocks.process_leadership": 0}}]})");
+  const auto file = write_experiment(dir, doc);
+  // Unreachable width: runs to max, in rounds 2, 4, 5.
+  const auto s = run_library(file, dir / "max");
+  CHECK(s.adaptive_stop == "max");
+  CHECK(s.adaptive_replicates == 5);
+  CHECK(s.ok == 10);
+  const auto m = json::parse(Db(dir / "max" / "results.sqlite").rows("SELECT value FROM manifest WHERE key = 'adaptive'").at(0));
+  CHECK(m["stopped"] == "max");
+  CHECK(m["replicates"] == 5);
+  CHECK(m["rounds"].size() == 3);
+  // Interrupted after 3 runs, then resumed: the same content and the same stop.
+  const auto part = run_library(file, dir / "resumed", 3);
+  CHECK(part.adaptive_stop == "interrupted");
+  const auto rest = run_library(file, dir / "resumed");
+  CHECK(rest.skipped == 3);
+  CHECK(rest.adaptive_stop == "max");
+  CHECK(content(dir / "resumed") == content(dir / "max"));
+  // A reachable width stops at min with a prefix of the same runs.
+  doc["replicates"]["adaptive"]["ci_half_width"] = 0.5;
+  const auto file2 = write_experiment(dir, doc, "wide.json");
+  const auto w = run_library(file2, dir / "wide");
+  CHECK(w.adaptive_stop == "converged");
+  CHECK(w.adaptive_replicates == 2);
+  Db wide(dir / "wide" / "results.sqlite");
+  Db full(dir / "max" / "results.sqlite");
+  const std::string q = "SELECT r.variant, r.replicate, o.week, o.metric, o.value FROM outcomes o JOIN runs r ON r.id = o.run_id "
+                        "WHERE r.replicate < 2 ORDER BY 1, 2, 3, 4";
+  CHECK(wide.rows(q) == full.rows(q));
+  // Strict validation, every problem at once.
+  doc["replicates"] = json::parse(R"({"adaptive": {"outcomes": ["active_shar"], "ci_half_width": -1, "min": 10, "max": 5, "tol": 1}})");
+  const auto bad = write_experiment(dir, doc, "bad.json");
+  const CliResult r = test::run_cli({"experiment", bad, "--out", (dir / "bad").string(), "--dry-run"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "bad.json: replicates.adaptive.tol: unknown key"));
+  CHECK(contains(r.err, "replicates.adaptive.outcomes[0]: found \"active_shar\""));
+  CHECK(contains(r.err, "replicates.adaptive.ci_half_width: found -1"));
+  CHECK(contains(r.err, "replicates.adaptive.max: found 5, expected at least min (10)"));
+}

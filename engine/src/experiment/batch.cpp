@@ -9,6 +9,11 @@
 #include <deque>
 #include <filesystem>
 #include <iostream>
+#include <limits>
+#include <map>
+#include <optional>
+
+#include <boost/math/distributions/students_t.hpp>
 #include <mutex>
 #include <thread>
 
@@ -108,10 +113,75 @@ class Progress {
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
 };
 
+// One unit of work: replicate r of one cell, or, with burn-in branching, of several cells of
+// the same design point that share one burn-in.
 struct Task {
-  std::size_t cell;
+  std::vector<std::size_t> cells;
   std::uint32_t replicate;
 };
+
+RunResult empty_result(const Experiment& e, const Cell& cell, std::uint32_t replicate) {
+  RunResult r;
+  r.key = {e.variants[cell.variant].name, cell.design_point, replicate};
+  r.parameters = cell_parameters(cell);
+  r.seed = e.seed;
+  return r;
+}
+
+// Burn-in branching: the burn-in is simulated once (with the first cell's spec), the whole
+// state is copied, and every cell continues from the copy with its own spec. Valid when the
+// cells differ only in parameters that do not act before week 0 (checked at load).
+std::vector<RunResult> run_branched(const Experiment& e, const std::vector<std::size_t>& cells, std::uint32_t replicate,
+                                    const std::atomic<bool>* cancel) {
+  const auto start = Clock::now();
+  std::vector<RunResult> out;
+  for (std::size_t c : cells) out.push_back(empty_result(e, e.cells[c], replicate));
+  std::vector<ScenarioSpec> specs;
+  specs.reserve(cells.size());
+  try {
+    for (std::size_t c : cells) specs.push_back(load_cell(e, e.cells[c]));
+  } catch (const std::exception& ex) {
+    for (auto& r : out) r.error = ex.what();
+    return out;
+  }
+  ThreadPool pool(1);
+  std::optional<Simulation> base;
+  try {
+    base.emplace(specs[0], e.seed, replicate, pool);
+    while (base->week() < 0) {
+      if (cancel && cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
+      base->step();
+    }
+  } catch (const std::exception& ex) {
+    for (auto& r : out) r.error = ex.what();
+    return out;
+  }
+  const double burn = seconds_since(start) / static_cast<double>(cells.size());
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const auto t0 = Clock::now();
+    RunResult& r = out[i];
+    try {
+      Simulation sim = *base;  // the whole state; random streams are counter-based
+      sim.world().spec = &specs[i];
+      sim.world().p = &specs[i].params;
+      while (!sim.done()) {
+        if (cancel && cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
+        sim.step();
+        observe(e, sim, r.rows);
+      }
+      r.ok = true;
+    } catch (const std::exception& ex) {
+      r.ok = false;
+      r.error = ex.what();
+      r.rows.clear();
+    }
+    r.wall_seconds = burn + seconds_since(t0);
+  }
+  return out;
+}
+
+// Two-sided 95% Student t quantile with df degrees of freedom.
+double t975(std::size_t df) { return boost::math::quantile(boost::math::students_t(static_cast<double>(df)), 0.975); }
 
 }  // namespace
 
@@ -142,21 +212,12 @@ RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicat
   return r;
 }
 
-BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
-  const auto start = Clock::now();
-  Store store = Store::open_for(e, opt.out_dir, make_manifest(e, opt.command_line));
-  const std::set<RunKey> done = store.ok_runs();
+namespace {
 
-  // Replicate-major order: an interrupted batch has every variant at similar replicate counts.
-  std::vector<Task> tasks;
-  BatchSummary sum;
-  sum.total = e.run_count();
-  for (std::uint32_t r = 0; r < e.replicates; ++r)
-    for (std::size_t c = 0; c < e.cells.size(); ++c) {
-      if (done.count({e.variants[e.cells[c].variant].name, e.cells[c].design_point, r})) ++sum.skipped;
-      else tasks.push_back({c, r});
-    }
-
+// Runs the tasks over threads; this thread is the single writer (one transaction per run).
+// Returns false when stopped early (fail-fast, stop_after or a store error).
+bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, const BatchOptions& opt, Progress& progress,
+             BatchSummary& sum, std::size_t& committed) {
   std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex m;
@@ -170,10 +231,13 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
       for (;;) {
         const std::size_t i = next.fetch_add(1);
         if (i >= tasks.size() || stop.load()) break;
-        RunResult r = run_cell(e, e.cells[tasks[i].cell], tasks[i].replicate, &stop);
+        const Task& task = tasks[i];
+        std::vector<RunResult> rs;
+        if (e.burn_in_branching) rs = run_branched(e, task.cells, task.replicate, &stop);
+        else rs.push_back(run_cell(e, e.cells[task.cells[0]], task.replicate, &stop));
         if (stop.load()) break;  // cancelled or stopping: not recorded, rerun on resume
         std::lock_guard lock(m);
-        queue.push_back(std::move(r));
+        for (auto& r : rs) queue.push_back(std::move(r));
         cv.notify_one();
       }
       std::lock_guard lock(m);
@@ -182,10 +246,7 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
     });
   }
 
-  // This thread is the single writer: one transaction per run.
-  Progress progress(opt.progress, sum.total);
   std::exception_ptr error;
-  std::size_t committed = 0;
   for (;;) {
     std::unique_lock lock(m);
     cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return !queue.empty() || running == 0; });
@@ -217,9 +278,150 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
     if ((opt.fail_fast && !r.ok) || (opt.stop_after > 0 && committed >= opt.stop_after)) stop = true;
   }
   for (auto& w : workers) w.join();
-  progress.close();
   if (error) std::rethrow_exception(error);
-  sum.not_run = sum.total - sum.skipped - sum.ok - sum.failed;
+  return !stop.load();
+}
+
+// Tasks for replicates [r0, r1) of this shard that are not ok in the store yet. The run index
+// of (cell c, replicate r) is r * cells + c; shard i of n takes the indices with index mod n = i.
+std::vector<Task> make_tasks(const Experiment& e, std::uint32_t r0, std::uint32_t r1, const std::set<RunKey>& done,
+                             const BatchOptions& opt, BatchSummary& sum) {
+  std::vector<Task> tasks;
+  const std::size_t n = e.cells.size(), dp = e.design_points();
+  for (std::uint32_t r = r0; r < r1; ++r) {
+    // Replicate-major order: an interrupted batch has every variant at similar replicate counts.
+    std::vector<std::vector<std::size_t>> by_point(dp);
+    for (std::size_t c = 0; c < n; ++c) {
+      const std::size_t index = static_cast<std::size_t>(r) * n + c;
+      if (index % opt.shard_count != opt.shard_index) continue;
+      ++sum.total;
+      if (done.count({e.variants[e.cells[c].variant].name, e.cells[c].design_point, r})) {
+        ++sum.skipped;
+        continue;
+      }
+      if (e.burn_in_branching) by_point[c % dp].push_back(c);
+      else tasks.push_back({{c}, r});
+    }
+    for (auto& cells : by_point)
+      if (!cells.empty()) tasks.push_back({std::move(cells), r});
+  }
+  return tasks;
+}
+
+}  // namespace
+
+AdaptiveCheck adaptive_check(const Experiment& e, const std::map<RunKey, std::vector<double>>& finals, std::uint32_t n) {
+  AdaptiveCheck out;
+  const auto& a = e.adaptive;
+  const std::size_t nv = e.variants.size();
+  out.half_widths.assign(a.outcomes.size(), std::numeric_limits<double>::infinity());
+  for (std::size_t k = 0; k < a.outcomes.size(); ++k) {
+    const auto col = static_cast<std::size_t>(std::find(e.outcomes.begin(), e.outcomes.end(), a.outcomes[k]) - e.outcomes.begin());
+    double worst = 0;
+    std::size_t used = n;
+    for (std::size_t v = 0; v < nv; ++v) {
+      if (nv > 1 && v == e.baseline) continue;
+      std::vector<double> xs;
+      for (std::uint32_t r = 0; r < n; ++r) {
+        const auto it = finals.find({e.variants[v].name, -1, r});
+        if (it == finals.end()) continue;
+        if (nv == 1) {
+          xs.push_back(it->second[col]);
+          continue;
+        }
+        const auto b = finals.find({e.variants[e.baseline].name, -1, r});
+        if (b != finals.end()) xs.push_back(it->second[col] - b->second[col]);  // paired by replicate
+      }
+      used = std::min(used, xs.size());
+      if (xs.size() < 2) {
+        worst = std::numeric_limits<double>::infinity();
+        continue;
+      }
+      double mean = 0;
+      for (double x : xs) mean += x;
+      mean /= static_cast<double>(xs.size());
+      double ss = 0;
+      for (double x : xs) ss += (x - mean) * (x - mean);
+      const double sd = std::sqrt(ss / static_cast<double>(xs.size() - 1));
+      worst = std::max(worst, t975(xs.size() - 1) * sd / std::sqrt(static_cast<double>(xs.size())));
+    }
+    out.half_widths[k] = worst;
+    out.used = k == 0 ? used : std::min(out.used, used);
+  }
+  out.converged = std::all_of(out.half_widths.begin(), out.half_widths.end(), [&](double h) { return h <= a.ci_half_width; });
+  return out;
+}
+
+BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
+  const auto start = Clock::now();
+  if (opt.shard_count == 0 || opt.shard_index >= opt.shard_count)
+    throw InputError(std::vector<Problem>{{"experiment", "--shard", "expected i/N with 0 <= i < N"}});
+  if (e.adaptive.enabled() && opt.shard_count > 1)
+    throw InputError(std::vector<Problem>{{e.file, "replicates.adaptive",
+                                           "adaptive replicates decide centrally when to stop, expected a single process (no --shard, no MPI)"}});
+  json manifest = make_manifest(e, opt.command_line);
+  if (opt.shard_count > 1) manifest["shard"] = {{"index", opt.shard_index}, {"count", opt.shard_count}, {"rule", "run index mod count"}};
+  Store store = Store::open_for(e, opt.out_dir, manifest);
+  const std::set<RunKey> done = store.ok_runs();
+
+  BatchSummary sum;
+  std::size_t committed = 0;
+  Progress progress(opt.progress, e.run_count() / opt.shard_count);
+  if (!e.adaptive.enabled()) {
+    const auto tasks = make_tasks(e, 0, e.replicates, done, opt, sum);
+    execute(e, tasks, store, opt, progress, sum, committed);
+  } else {
+    // Rounds over replicates 0, 1, 2, ...: each replicate's result does not depend on the
+    // round it ran in, and the rule for the next round depends only on those results, so a
+    // resumed batch stops where an uninterrupted one would.
+    const auto& a = e.adaptive;
+    std::uint32_t n = a.min, ran = 0;
+    std::string reason;
+    AdaptiveCheck check;
+    json rounds = json::array();
+    for (;;) {
+      const auto tasks = make_tasks(e, ran, n, done, opt, sum);
+      if (!execute(e, tasks, store, opt, progress, sum, committed)) {
+        reason = "interrupted";
+        break;
+      }
+      ran = n;
+      check = adaptive_check(e, store.final_city_values(e.outcomes), n);
+      rounds.push_back({{"replicates", n}, {"half_widths", check.half_widths}});
+      if (check.converged) {
+        reason = "converged";
+        break;
+      }
+      if (n >= a.max) {
+        reason = "max";
+        break;
+      }
+      // Next round: enough replicates for the worst ratio by the 1/sqrt(n) law (10% margin),
+      // at least one more and at most double.
+      double ratio = 0;
+      for (double h : check.half_widths) ratio = std::max(ratio, h / a.ci_half_width);
+      const double want = std::isfinite(ratio) ? std::ceil(1.1 * n * ratio * ratio) : 2.0 * n;
+      n = static_cast<std::uint32_t>(std::min<double>({static_cast<double>(a.max), 2.0 * n, std::max<double>(n + 1.0, want)}));
+    }
+    json outcomes = json::array();
+    for (Metric k : a.outcomes) outcomes.push_back(std::string(metric_name(k)));
+    json half = json::object();
+    for (std::size_t k = 0; k < a.outcomes.size(); ++k)
+      half[metric_name(a.outcomes[k])] = std::isfinite(check.half_widths.empty() ? 0.0 : check.half_widths[k]) && !check.half_widths.empty()
+                                             ? json(check.half_widths[k]) : json(nullptr);
+    store.set_manifest("adaptive", {{"outcomes", outcomes}, {"ci_half_width", a.ci_half_width}, {"min", a.min}, {"max", a.max},
+                                    {"replicates", ran}, {"stopped", reason},
+                                    {"criterion", e.variants.size() > 1 ? "paired differences with the baseline, final week, city level"
+                                                                        : "outcome, final week, city level"},
+                                    {"half_widths", half}, {"rounds", rounds}});
+    if (reason != "interrupted") store.set_manifest("replicates", ran);
+    sum.adaptive_stop = reason;
+    sum.adaptive_replicates = ran;
+    if (reason != "interrupted") sum.total = static_cast<std::size_t>(ran) * e.cells.size();
+    else sum.total = e.run_count();
+  }
+  progress.close();
+  sum.not_run = sum.total - std::min(sum.total, sum.skipped + sum.ok + sum.failed);
   sum.wall_seconds = seconds_since(start);
   return sum;
 }

@@ -255,6 +255,70 @@ void read_design(Checker& c, const json& d, Experiment& e) {
   }
 }
 
+void read_adaptive(Checker& c, const json& r, Experiment& e) {
+  c.only_keys(r, "replicates", {"adaptive"});
+  if (!r.contains("adaptive")) {
+    c.problem("replicates.adaptive", "missing, expected {\"outcomes\": [...], \"ci_half_width\": w, \"min\": n, \"max\": m} (or an integer for replicates)");
+    return;
+  }
+  const json& a = r["adaptive"];
+  if (!a.is_object()) {
+    c.problem("replicates.adaptive", "found " + describe(a) + ", expected an object with outcomes, ci_half_width, min, max");
+    return;
+  }
+  const std::string at = "replicates.adaptive";
+  c.only_keys(a, at, {"outcomes", "ci_half_width", "min", "max"});
+  bool ok = true;
+  if (!a.contains("outcomes")) {
+    c.problem(at + ".outcomes", "missing, expected a non-empty array of outcome names of the experiment");
+    ok = false;
+  } else if (!a["outcomes"].is_array() || a["outcomes"].empty()) {
+    c.problem(at + ".outcomes", "found " + describe(a["outcomes"]) + ", expected a non-empty array of outcome names of the experiment");
+    ok = false;
+  } else {
+    std::vector<std::string> listed;
+    for (Metric k : e.outcomes) listed.emplace_back(metric_name(k));
+    for (std::size_t i = 0; i < a["outcomes"].size(); ++i) {
+      const json& v = a["outcomes"][i];
+      const std::string p = at + ".outcomes[" + std::to_string(i) + "]";
+      const int idx = v.is_string() ? metric_index(v.get<std::string>()) : -1;
+      if (idx < 0 || std::find(e.outcomes.begin(), e.outcomes.end(), static_cast<Metric>(idx)) == e.outcomes.end()) {
+        const auto near = v.is_string() ? nearest(v.get<std::string>(), listed) : std::string();
+        c.problem(p, "found " + describe(v) + ", expected one of the experiment's outcomes" + (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+        ok = false;
+      } else if (std::find(e.adaptive.outcomes.begin(), e.adaptive.outcomes.end(), static_cast<Metric>(idx)) != e.adaptive.outcomes.end()) {
+        c.problem(p, "\"" + v.get<std::string>() + "\" listed twice, expected each outcome once");
+        ok = false;
+      } else {
+        e.adaptive.outcomes.push_back(static_cast<Metric>(idx));
+      }
+    }
+  }
+  if (!a.contains("ci_half_width")) {
+    c.problem(at + ".ci_half_width", "missing, expected a number > 0");
+    ok = false;
+  } else if (!a["ci_half_width"].is_number() || !(a["ci_half_width"].get<double>() > 0) || !std::isfinite(a["ci_half_width"].get<double>())) {
+    c.problem(at + ".ci_half_width", "found " + describe(a["ci_half_width"]) + ", expected a number > 0");
+    ok = false;
+  } else {
+    e.adaptive.ci_half_width = a["ci_half_width"].get<double>();
+  }
+  const auto lo = c.integer(a, "min", at, 2, 100000, true);
+  const auto hi = c.integer(a, "max", at, 2, 100000, true);
+  if (lo && hi && *hi < *lo) {
+    c.problem(at + ".max", "found " + std::to_string(*hi) + ", expected at least min (" + std::to_string(*lo) + ")");
+    ok = false;
+  }
+  if (std::find(e.levels.begin(), e.levels.end(), Level::city) == e.levels.end()) {
+    c.problem("levels", "has no \"city\", expected the city level with adaptive replicates (their outcomes are city-level)");
+    ok = false;
+  }
+  if (!ok || !lo || !hi) return;
+  e.adaptive.min = static_cast<std::uint32_t>(*lo);
+  e.adaptive.max = static_cast<std::uint32_t>(*hi);
+  e.replicates = e.adaptive.max;
+}
+
 // Where an override of a cell came from, for problems found while loading the scenario.
 struct Origin {
   std::string path;    // JSON path in the experiment file
@@ -291,7 +355,7 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   if (!doc.is_object())
     throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
   c.only_keys(doc, "", {"scenario", "description", "notes", "years", "replicates", "seed", "outcomes", "variants",
-                        "baseline", "levels", "interval", "design"});
+                        "baseline", "levels", "interval", "design", "burn_in_branching"});
   (void)c.string(doc, "description", "", false);
   (void)c.string(doc, "notes", "", false);
   if (const auto s = c.string(doc, "scenario", "", true)) {
@@ -303,7 +367,12 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
       c.problem("scenario", "found \"" + *s + "\", but " + e.scenario_file + " is not a file; expected a scenario file (relative paths are relative to the experiment file)");
   }
   if (doc.contains("years")) e.years = c.number(doc, "years", "", 0.02, 100).value_or(0);
-  e.replicates = static_cast<std::uint32_t>(c.integer(doc, "replicates", "", 1, 100000, true).value_or(0));
+  const bool adaptive = doc.contains("replicates") && doc["replicates"].is_object();
+  if (!adaptive) e.replicates = static_cast<std::uint32_t>(c.integer(doc, "replicates", "", 1, 100000, true).value_or(0));
+  if (doc.contains("burn_in_branching")) {
+    if (!doc["burn_in_branching"].is_boolean()) c.problem("burn_in_branching", "found " + describe(doc["burn_in_branching"]) + ", expected true or false");
+    else e.burn_in_branching = doc["burn_in_branching"].get<bool>();
+  }
   e.seed = static_cast<std::uint64_t>(c.integer(doc, "seed", "", 0, 2147483647, false).value_or(1));
   e.interval = static_cast<int>(c.integer(doc, "interval", "", 1, 520, false).value_or(4));
 
@@ -359,6 +428,8 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
     }
   }
 
+  if (adaptive) read_adaptive(c, doc["replicates"], e);
+
   // Variants.
   std::set<std::string> names;
   if (!doc.contains("variants")) {
@@ -407,6 +478,19 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
     }
   }
   if (doc.contains("design")) read_design(c, doc["design"], e);
+  if (e.adaptive.enabled() && doc.contains("design"))
+    c.problem("replicates.adaptive", "cannot be combined with a design, expected a fixed number of replicates with design");
+  if (e.burn_in_branching) {
+    for (std::size_t i = 0; i < e.variants.size(); ++i)
+      for (const auto& o : e.variants[i].set)
+        if (!acts_only_after_start(o.path))
+          c.problem("variants[" + std::to_string(i) + "].set" + quoted(o.path),
+                    "acts before week 0, which burn_in_branching does not allow; expected only programme.*, "
+                    "building_blocks.long_breath and the budget.* and governance.* parameters listed in docs/EXPERIMENTS.md");
+    for (const auto& par : e.design.parameters)
+      if (!acts_only_after_start(par.path))
+        c.problem("design.parameters" + quoted(par.path), "acts before week 0, which burn_in_branching does not allow");
+  }
   for (const auto& var : e.variants)
     for (const auto& o : var.set)
       for (const auto& par : e.design.parameters)
@@ -480,6 +564,23 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   }
   if (!problems.empty()) throw InputError(problems);
   return e;
+}
+
+bool acts_only_after_start(const std::string& path) {
+  auto starts = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
+  // Found by running every building_blocks, programme, budget and governance parameter both
+  // ways (branched and from scratch): these act before week 0, through the state built from
+  // the spec (initial trust, vision, urgency; the professional posts from process_leadership,
+  // resources and allocation; the election calendar) or through processes that run during
+  // burn-in (initiative decisions: anchoring and the decision and promise parameters; the
+  // yearly budget round: baseline_budget).
+  for (const char* no : {"building_blocks.trust", "building_blocks.vision", "building_blocks.urgency",
+                         "building_blocks.anchoring", "building_blocks.process_leadership", "building_blocks.resources",
+                         "budget.baseline_budget", "governance.first_election_after", "governance.election_interval",
+                         "governance.decision_promised", "governance.decision_weeks_anchored",
+                         "governance.decision_weeks_unanchored", "governance.promise_keep_base", "governance.allocation"})
+    if (path == no) return false;
+  return starts("building_blocks.") || starts("programme.") || starts("budget.") || starts("governance.");
 }
 
 ScenarioSpec load_cell(const Experiment& e, const Cell& c) { return load_scenario_json(e.scenario, e.scenario_file, c.overrides); }

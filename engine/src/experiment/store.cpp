@@ -4,10 +4,13 @@
 
 #include <chrono>
 #include <ctime>
+#include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "store_impl.hpp"
 #include "wijksim/core/error.hpp"
+#include "wijksim/experiment/batch.hpp"
 #include "wijksim/io/run_output.hpp"
 
 namespace wijksim::experiment {
@@ -217,6 +220,183 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
   }
   prepare_writes(*impl);
   return Store(std::move(impl));
+}
+
+Store Store::open_with_manifest(const std::string& dir, const json& manifest) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
+    throw InputError(std::vector<Problem>{{dir, "", "cannot be created or written, expected a writable folder"}});
+  auto impl = std::make_unique<Impl>((fs::path(dir) / store_file_name).string(), false);
+  impl->dir = dir;
+  sql::Db& db = impl->db;
+  db.exec("PRAGMA journal_mode = WAL");
+  db.exec("PRAGMA synchronous = NORMAL");
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    if (!has_table(db, "manifest")) {
+      db.exec(kSchema);
+      sql::Stmt ins(db.get(), "INSERT INTO manifest (key, value) VALUES (?, ?)");
+      for (auto it = manifest.begin(); it != manifest.end(); ++it) {
+        ins.bind(1, it.key()).bind(2, it.value().dump());
+        ins.step();
+        ins.reset();
+      }
+    } else if (read_manifest(db, "experiment_hash") != manifest.at("experiment_hash") ||
+               read_manifest(db, "cells") != manifest.at("cells")) {
+      throw InputError(std::vector<Problem>{{dir, "", "holds the results of a different experiment (or scenario version); expected an empty folder or a store of the same experiment"}});
+    }
+    db.exec("COMMIT");
+  } catch (...) {
+    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+    throw;
+  }
+  prepare_writes(*impl);
+  return Store(std::move(impl));
+}
+
+void Store::set_manifest(const std::string& key, const json& value) {
+  sql::Stmt st(impl_->db.get(), "INSERT OR REPLACE INTO manifest (key, value) VALUES (?, ?)");
+  st.bind(1, key).bind(2, value.dump());
+  st.step();
+}
+
+std::map<RunKey, std::vector<double>> Store::final_city_values(const std::vector<Metric>& metrics) const {
+  std::map<RunKey, std::vector<std::pair<std::int64_t, double>>> best;  // per metric: (week, value)
+  sql::Stmt st(impl_->db.get(),
+               "SELECT r.variant, r.design_point, r.replicate, o.metric, o.week, o.value FROM outcomes o "
+               "JOIN runs r ON r.id = o.run_id WHERE r.status = 'ok' AND o.level = 'city'");
+  while (st.step()) {
+    const int idx = metric_index(st.text(3));
+    const auto it = std::find(metrics.begin(), metrics.end(), static_cast<Metric>(idx));
+    if (idx < 0 || it == metrics.end()) continue;
+    auto& v = best[{st.text(0), static_cast<int>(st.integer(1)), static_cast<std::uint32_t>(st.integer(2))}];
+    v.resize(metrics.size(), {-1, 0.0});
+    auto& slot = v[static_cast<std::size_t>(it - metrics.begin())];
+    if (st.integer(4) > slot.first) slot = {st.integer(4), st.real(5)};
+  }
+  std::map<RunKey, std::vector<double>> out;
+  for (const auto& [key, v] : best) {
+    if (std::any_of(v.begin(), v.end(), [](const auto& p) { return p.first < 0; })) continue;
+    std::vector<double> values;
+    for (const auto& p : v) values.push_back(p.second);
+    out[key] = values;
+  }
+  return out;
+}
+
+std::vector<RunResult> Store::runs() const {
+  std::vector<RunResult> out;
+  std::map<std::int64_t, std::size_t> by_id;
+  sql::Stmt st(impl_->db.get(),
+               "SELECT id, variant, design_point, replicate, parameters, seed, status, error, wall_seconds FROM runs "
+               "ORDER BY variant, design_point, replicate");
+  while (st.step()) {
+    RunResult r;
+    r.key = {st.text(1), static_cast<int>(st.integer(2)), static_cast<std::uint32_t>(st.integer(3))};
+    r.parameters = st.text(4);
+    r.seed = static_cast<std::uint64_t>(st.integer(5));
+    r.ok = st.text(6) == "ok";
+    r.error = st.is_null(7) ? "" : st.text(7);
+    r.wall_seconds = st.real(8);
+    by_id[st.integer(0)] = out.size();
+    out.push_back(std::move(r));
+  }
+  sql::Stmt o(impl_->db.get(), "SELECT run_id, week, level, unit, metric, value FROM outcomes ORDER BY run_id, week, level, unit, metric");
+  while (o.step()) {
+    const auto it = by_id.find(o.integer(0));
+    if (it == by_id.end()) continue;
+    const std::string level = o.text(2);
+    const int m = metric_index(o.text(4));
+    if (m < 0) throw RuntimeFailure(impl_->dir + ": unknown metric \"" + o.text(4) + "\" in the store");
+    out[it->second].rows.push_back({static_cast<std::int32_t>(o.integer(1)),
+                                    level == "city" ? Level::city : level == "wijk" ? Level::wijk : Level::buurt, o.text(3),
+                                    static_cast<Metric>(m), o.real(5)});
+  }
+  return out;
+}
+
+namespace {
+
+// Same content: everything but wall time (and ids).
+bool same_content(const RunResult& a, const RunResult& b) {
+  if (a.parameters != b.parameters || a.seed != b.seed || a.ok != b.ok || a.error != b.error || a.rows.size() != b.rows.size())
+    return false;
+  for (std::size_t i = 0; i < a.rows.size(); ++i) {
+    const auto &x = a.rows[i], &y = b.rows[i];
+    if (x.week != y.week || x.level != y.level || x.unit != y.unit || x.metric != y.metric ||
+        std::memcmp(&x.value, &y.value, sizeof(double)) != 0)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::string& out) {
+  if (dirs.empty()) throw InputError(std::vector<Problem>{{"merge", "", "no stores given, expected DIR1 DIR2 ..."}});
+  std::vector<Store> in;
+  std::vector<Problem> problems;
+  for (const auto& d : dirs) in.push_back(Store::open_read(d));
+  const json hash = in[0].manifest("experiment_hash"), cells = in[0].manifest("cells");
+  for (std::size_t i = 1; i < in.size(); ++i) {
+    if (in[i].manifest("experiment_hash") != hash)
+      problems.push_back({dirs[i], "", "holds a different experiment (hash " + in[i].manifest("experiment_hash").dump() + ") than " +
+                                           dirs[0] + " (hash " + hash.dump() + "); expected stores of the same experiment"});
+    else if (in[i].manifest("cells") != cells)
+      problems.push_back({dirs[i], "", "was made from a different version of the scenario than " + dirs[0] + "; expected the same scenario"});
+  }
+  if (!problems.empty()) throw InputError(problems);
+  // The manifest of the first store, without its shard.
+  json manifest = json::object();
+  {
+    sql::Stmt st(in[0].impl().db.get(), "SELECT key, value FROM manifest");
+    while (st.step()) manifest[st.text(0)] = json::parse(st.text(1));
+  }
+  manifest.erase("shard");
+  json from = json::array();
+  for (const auto& d : dirs) from.push_back(d);
+  manifest["merged_from"] = from;
+  Store target = Store::open_with_manifest(out, manifest);
+  target.set_manifest("merged_from", from);
+  std::map<RunKey, RunResult> have;
+  for (auto& r : target.runs()) {
+    RunKey k = r.key;
+    have.emplace(std::move(k), std::move(r));
+  }
+  MergeSummary sum;
+  sum.inputs = dirs.size();
+  // Check everything first, then write: a refused merge leaves the target as it was.
+  std::vector<RunResult> todo;
+  std::map<RunKey, std::size_t> pending;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    for (auto& r : in[i].runs()) {
+      const RunResult* old = nullptr;
+      if (const auto it = have.find(r.key); it != have.end()) old = &it->second;
+      if (const auto it = pending.find(r.key); it != pending.end()) old = &todo[it->second];
+      if (old && same_content(*old, r)) {
+        ++sum.identical;
+        continue;
+      }
+      if (old && old->ok && r.ok) {
+        problems.push_back({dirs[i], "", "run (" + r.key.variant + ", design point " + std::to_string(r.key.design_point) + ", replicate " +
+                                             std::to_string(r.key.replicate) + ") is also in another store with different content"});
+        continue;
+      }
+      if (old && old->ok) continue;  // keep the ok run over a failed attempt
+      if (const auto it = pending.find(r.key); it != pending.end()) {
+        todo[it->second] = std::move(r);
+      } else {
+        pending[r.key] = todo.size();
+        todo.push_back(std::move(r));
+      }
+    }
+  }
+  if (!problems.empty()) throw InputError(problems);
+  for (const auto& r : todo) target.write(r);
+  sum.added = todo.size();
+  sum.runs = target.runs().size();
+  return sum;
 }
 
 Store Store::open_read(const std::string& dir) {

@@ -1,5 +1,7 @@
 #include "wijksim/io/run_output.hpp"
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <Eigen/Core>
@@ -304,10 +306,16 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
 
     // Complete: swap into place.
     if (fs::exists(out, ec)) {
-      const fs::path old = out.parent_path() / (out.filename().string() + ".old-" + std::to_string(getpid()));
-      fs::rename(out, old);
-      fs::rename(tmp, out);
-      fs::remove_all(old, ec);
+      // Swap old and new in one step, so there is no moment without a complete folder at `out`;
+      // the temporary name then holds the old run, which is removed.
+      if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
+        fs::remove_all(tmp, ec);
+      } else {  // file systems without RENAME_EXCHANGE
+        const fs::path old = out.parent_path() / (out.filename().string() + ".old-" + std::to_string(getpid()));
+        fs::rename(out, old);
+        fs::rename(tmp, out);
+        fs::remove_all(old, ec);
+      }
     } else {
       fs::rename(tmp, out);
     }

@@ -697,12 +697,50 @@ ojson resolve(const ScenarioSpec& s) {
   return r;
 }
 
+// nlohmann::json parses iteratively, but copying, comparing and dumping a value recurse once
+// per level: a hostile file of a million nested arrays would overflow the stack. Scenarios
+// are a few levels deep, so anything deeper than this is refused before it is parsed.
+constexpr std::size_t kMaxJsonDepth = 256;
+
+// Where `text` first nests deeper than kMaxJsonDepth (brackets inside strings do not count),
+// as "line L, column C", or empty when it stays within the limit.
+std::string too_deep_at(const std::string& text) {
+  std::size_t depth = 0, line = 1, col = 0;
+  bool in_string = false, escaped = false;
+  for (char ch : text) {
+    if (ch == '\n') {
+      ++line;
+      col = 0;
+    } else {
+      ++col;
+    }
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (ch == '\\') escaped = true;
+      else if (ch == '"') in_string = false;
+      continue;
+    }
+    if (ch == '"') in_string = true;
+    else if (ch == '[' || ch == '{') {
+      if (++depth > kMaxJsonDepth) return "line " + std::to_string(line) + ", column " + std::to_string(col);
+    } else if ((ch == ']' || ch == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return {};
+}
+
 // Applies one --set to the document; array indices are written as numbers in the path.
 void apply_override(json& doc, const Override& o, std::vector<Problem>& problems) {
   json value;
+  if (!too_deep_at(o.value).empty()) {
+    problems.push_back({"--set " + o.path, o.path, "value nested deeper than " + std::to_string(kMaxJsonDepth) +
+                                                       " levels, expected a number, string or small object"});
+    return;
+  }
   try {
     value = json::parse(o.value);
-  } catch (const json::parse_error&) {
+  } catch (const json::exception&) {
     value = o.value;  // a bare word is a string: --set programme.plan=hengelo
   }
   json* node = &doc;
@@ -789,6 +827,9 @@ json read_json_file(const std::string& file) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   // A UTF-8 byte-order mark is common in files saved on Windows: accept it.
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
+  if (const std::string at = too_deep_at(text); !at.empty())
+    throw InputError(std::vector<Problem>{{file, "", "nested deeper than " + std::to_string(kMaxJsonDepth) + " levels at " + at +
+                                                         ", expected a scenario a few levels deep"}});
   try {
     return json::parse(text);
   } catch (const json::parse_error& e) {
@@ -807,6 +848,12 @@ json read_json_file(const std::string& file) {
     if (pos != std::string::npos) what = what.substr(pos);
     throw InputError(std::vector<Problem>{{file, "", "invalid JSON at line " + std::to_string(line) + ", column " +
                                                          std::to_string(col) + ": " + what}});
+  } catch (const json::out_of_range& e) {
+    // A number too large for a double (1e999): the parser names it but not where it is.
+    std::string what = e.what();
+    const auto pos = what.find("number overflow");
+    if (pos != std::string::npos) what = what.substr(pos);
+    throw InputError(std::vector<Problem>{{file, "", "invalid JSON: " + what + ", expected a finite number"}});
   }
 }
 

@@ -4,6 +4,8 @@
 // single writer, so a batch can be killed at any moment and resumed.
 #include <atomic>
 #include <cstdint>
+#include <map>
+#include <vector>
 #include <string>
 
 #include "wijksim/experiment/experiment.hpp"
@@ -21,6 +23,8 @@ struct BatchOptions {
   std::string command_line;
   // Test hook: stop once this many runs were committed (0: never), as if interrupted.
   std::size_t stop_after = 0;
+  // --shard i/N: this process runs the runs whose index (replicate * cells + cell) mod N = i.
+  std::size_t shard_index = 0, shard_count = 1;
 };
 
 struct BatchSummary {
@@ -30,10 +34,30 @@ struct BatchSummary {
   std::size_t not_run = 0;  // left when stopped early
   double wall_seconds = 0;
   std::string first_error;
+  std::string adaptive_stop;  // adaptive replicates: "converged", "max" or "interrupted"
+  std::uint32_t adaptive_replicates = 0;
 };
+
+// Adaptive replicates: the 95% t-CI half-width per adaptive outcome over replicates [0, n)
+// (of the paired differences with the baseline when there are several variants; the worst
+// variant counts), from final-week city values per run.
+struct AdaptiveCheck {
+  std::vector<double> half_widths;
+  std::size_t used = 0;  // replicates with values (ok runs)
+  bool converged = false;
+};
+AdaptiveCheck adaptive_check(const Experiment& e, const std::map<RunKey, std::vector<double>>& finals, std::uint32_t n);
 
 // Validates the store location, then runs every run not yet ok in the store.
 BatchSummary run_experiment(const Experiment& e, const BatchOptions& options);
+
+// Merges the stores of the same experiment (shards) into DIR `out` (created, or an existing
+// store of the same experiment). InputError (exit 2) for stores of different experiments or
+// overlapping runs with different content. Returns the number of runs in the result.
+struct MergeSummary {
+  std::size_t inputs = 0, runs = 0, added = 0, identical = 0;
+};
+MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::string& out);
 
 // Runs replicate r of one cell alone, as run_replicates would have run it, and collects the
 // experiment's outcome rows. Never throws: a failure is returned in the result. `cancel`, when

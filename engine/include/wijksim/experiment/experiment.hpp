@@ -49,6 +49,16 @@ struct Cell {
 };
 
 enum class Level { city, wijk, buurt };
+
+// Adaptive replicates (docs/EXPERIMENTS.md): replicates 0, 1, 2, ... are added in rounds until
+// the 95% t-CI half-width of every named outcome (final week, city level; with several
+// variants: of every paired difference with the baseline) is at most ci_half_width, or max.
+struct Adaptive {
+  std::vector<Metric> outcomes;
+  double ci_half_width = 0;
+  std::uint32_t min = 0, max = 0;
+  bool enabled() const { return max > 0; }
+};
 const char* level_name(Level l);
 
 struct Experiment {
@@ -58,7 +68,9 @@ struct Experiment {
   nlohmann::json document;    // the experiment file as read
   std::string hash;           // of the canonical JSON of the document
   double years = 0;           // 0: the scenario's own
-  std::uint32_t replicates = 0;
+  std::uint32_t replicates = 0;  // adaptive: the maximum
+  Adaptive adaptive;
+  bool burn_in_branching = false;  // simulate the burn-in once per replicate, branch the variants
   std::uint64_t seed = 1;
   std::vector<Metric> outcomes;
   std::vector<Variant> variants;
@@ -75,6 +87,9 @@ struct Experiment {
 // Reads and validates; throws InputError with every problem found.
 Experiment load_experiment_file(const std::string& file);
 Experiment load_experiment_json(const nlohmann::json& doc, const std::string& file);
+
+// Override paths a variant may set with burn_in_branching (they do not act before week 0).
+bool acts_only_after_start(const std::string& path);
 
 // The spec a cell runs (validated at load; loading again is cheap and keeps memory flat).
 ScenarioSpec load_cell(const Experiment& e, const Cell& c);

@@ -3,6 +3,7 @@
 // rows, and a manifest. Each run is committed in one transaction, so a store killed at any
 // moment holds only whole runs, and the batch can resume from it.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -61,6 +62,15 @@ class Store {
   void write(const RunResult& r);
   // A manifest value (null if absent).
   nlohmann::json manifest(const std::string& key) const;
+  // Sets (or replaces) a manifest value.
+  void set_manifest(const std::string& key, const nlohmann::json& value);
+  // Final-week city values of `metrics` (in that order) per ok run that has all of them.
+  std::map<RunKey, std::vector<double>> final_city_values(const std::vector<Metric>& metrics) const;
+  // Every run with its outcome rows (rows ordered by key).
+  std::vector<RunResult> runs() const;
+  // Creates DIR/results.sqlite with this manifest, or opens the store there if it holds the
+  // same experiment (same experiment_hash and cells); InputError otherwise.
+  static Store open_with_manifest(const std::string& dir, const nlohmann::json& manifest);
 
   struct Impl;
   Impl& impl() const { return *impl_; }
