@@ -437,8 +437,8 @@ Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned t
       throw InputError(std::vector<Problem>{{out_dir, "", "holds the results of a different experiment; expected an empty folder or the same experiment"}});
     p.already_ok = s.ok_runs().size();
   }
-  const std::size_t todo = p.runs - std::min(p.runs, p.already_ok);
-  p.concurrent = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, todo)));
+  const std::size_t remaining = p.runs - std::min(p.runs, p.already_ok);
+  p.concurrent = static_cast<unsigned>(std::max<std::size_t>(1, std::min<std::size_t>(threads, remaining)));
 
   // Time the burn-in and half a year of the baseline, then scale the observed part.
   const Cell& cell = e.cells[e.baseline * e.design_points()];
@@ -458,7 +458,7 @@ Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned t
   const double per_week = probe > 0 ? seconds_since(t0) / probe : 0;
   const std::int32_t weeks = sim.last_week() + 1;
   p.seconds_per_run = burn + per_week * weeks;
-  p.wall_seconds = p.seconds_per_run * static_cast<double>(todo) / p.concurrent;
+  p.wall_seconds = p.seconds_per_run * static_cast<double>(remaining) / p.concurrent;
   p.bytes_per_run = sim.world().residents.bytes();
   p.peak_bytes = p.bytes_per_run * p.concurrent;
   // Rows per run: observed weeks x units x outcomes (from the probe's rows per observed week).

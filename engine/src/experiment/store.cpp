@@ -367,13 +367,13 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
   MergeSummary sum;
   sum.inputs = dirs.size();
   // Check everything first, then write: a refused merge leaves the target as it was.
-  std::vector<RunResult> todo;
+  std::vector<RunResult> to_write;
   std::map<RunKey, std::size_t> pending;
   for (std::size_t i = 0; i < in.size(); ++i) {
     for (auto& r : in[i].runs()) {
       const RunResult* old = nullptr;
       if (const auto it = have.find(r.key); it != have.end()) old = &it->second;
-      if (const auto it = pending.find(r.key); it != pending.end()) old = &todo[it->second];
+      if (const auto it = pending.find(r.key); it != pending.end()) old = &to_write[it->second];
       if (old && same_content(*old, r)) {
         ++sum.identical;
         continue;
@@ -385,16 +385,16 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
       }
       if (old && old->ok) continue;  // keep the ok run over a failed attempt
       if (const auto it = pending.find(r.key); it != pending.end()) {
-        todo[it->second] = std::move(r);
+        to_write[it->second] = std::move(r);
       } else {
-        pending[r.key] = todo.size();
-        todo.push_back(std::move(r));
+        pending[r.key] = to_write.size();
+        to_write.push_back(std::move(r));
       }
     }
   }
   if (!problems.empty()) throw InputError(problems);
-  for (const auto& r : todo) target.write(r);
-  sum.added = todo.size();
+  for (const auto& r : to_write) target.write(r);
+  sum.added = to_write.size();
   sum.runs = target.runs().size();
   return sum;
 }
