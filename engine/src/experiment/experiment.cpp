@@ -109,21 +109,6 @@ bool valid_name(const std::string& s) {
 // Paths the experiment itself decides; a variant setting them would break the pairing.
 const std::vector<std::string> kReserved = {"simulation.years", "simulation.seed", "simulation.replicates"};
 
-// The scenario checker's spelling of a dotted override path (indices in brackets).
-std::string checker_path(const std::string& dotted) {
-  std::string out;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t dot = dotted.find('.', start);
-    const std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    const bool numeric = !key.empty() && std::all_of(key.begin(), key.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-    if (numeric) out += "[" + key + "]";
-    else out += (out.empty() ? "" : ".") + key;
-    if (dot == std::string::npos) return out;
-    start = dot + 1;
-  }
-}
-
 // Uniform in [0, 1) from 53 random bits: the same on every platform, unlike std distributions.
 double unit_draw(std::mt19937_64& rng) { return static_cast<double>(rng() >> 11) * 0x1.0p-53; }
 

@@ -77,6 +77,27 @@ void prepare_writes(Store::Impl& s) {
       db, "INSERT INTO outcomes (run_id, week, level, unit, metric, value) VALUES (?, ?, ?, ?, ?, ?)");
 }
 
+// A store's database opened for writing: WAL, and NORMAL sync, which in WAL mode survives a
+// killed process (not a power cut) and is much faster.
+std::unique_ptr<Store::Impl> open_for_writing(const std::string& file, const std::string& dir) {
+  auto impl = std::make_unique<Store::Impl>(file, false);
+  impl->dir = dir;
+  impl->db.exec("PRAGMA journal_mode = WAL");
+  impl->db.exec("PRAGMA synchronous = NORMAL");
+  return impl;
+}
+
+// The tables and the manifest of a new store (inside the caller's transaction).
+void create_schema(sql::Db& db, const json& manifest) {
+  db.exec(kSchema);
+  sql::Stmt ins(db.get(), "INSERT INTO manifest (key, value) VALUES (?, ?)");
+  for (auto it = manifest.begin(); it != manifest.end(); ++it) {
+    ins.bind(1, it.key()).bind(2, it.value().dump());
+    ins.step();
+    ins.reset();
+  }
+}
+
 }  // namespace
 
 json role_json(const Experiment& e, std::size_t point) {
@@ -174,23 +195,13 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
   if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{dir, "", "cannot be created or written, expected a writable folder"}});
   const std::string file = (fs::path(dir) / store_file_name).string();
-  auto impl = std::make_unique<Impl>(file, false);
-  impl->dir = dir;
+  auto impl = open_for_writing(file, dir);
   sql::Db& db = impl->db;
-  db.exec("PRAGMA journal_mode = WAL");
-  // NORMAL in WAL mode survives a killed process (not a power cut), and is much faster.
-  db.exec("PRAGMA synchronous = NORMAL");
   // Schema and manifest in one transaction: a store either has both or neither.
   db.exec("BEGIN IMMEDIATE");
   try {
     if (!has_table(db, "manifest")) {
-      db.exec(kSchema);
-      sql::Stmt ins(db.get(), "INSERT INTO manifest (key, value) VALUES (?, ?)");
-      for (auto it = manifest.begin(); it != manifest.end(); ++it) {
-        ins.bind(1, it.key()).bind(2, it.value().dump());
-        ins.step();
-        ins.reset();
-      }
+      create_schema(db, manifest);
     } else {
       const json hash = read_manifest(db, "experiment_hash");
       if (!hash.is_string() || hash.get<std::string>() != e.hash) {
@@ -227,21 +238,12 @@ Store Store::open_with_manifest(const std::string& dir, const json& manifest) {
   fs::create_directories(dir, ec);
   if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{dir, "", "cannot be created or written, expected a writable folder"}});
-  auto impl = std::make_unique<Impl>((fs::path(dir) / store_file_name).string(), false);
-  impl->dir = dir;
+  auto impl = open_for_writing((fs::path(dir) / store_file_name).string(), dir);
   sql::Db& db = impl->db;
-  db.exec("PRAGMA journal_mode = WAL");
-  db.exec("PRAGMA synchronous = NORMAL");
   db.exec("BEGIN IMMEDIATE");
   try {
     if (!has_table(db, "manifest")) {
-      db.exec(kSchema);
-      sql::Stmt ins(db.get(), "INSERT INTO manifest (key, value) VALUES (?, ?)");
-      for (auto it = manifest.begin(); it != manifest.end(); ++it) {
-        ins.bind(1, it.key()).bind(2, it.value().dump());
-        ins.step();
-        ins.reset();
-      }
+      create_schema(db, manifest);
     } else if (read_manifest(db, "experiment_hash") != manifest.at("experiment_hash") ||
                read_manifest(db, "cells") != manifest.at("cells")) {
       throw InputError(std::vector<Problem>{{dir, "", "holds the results of a different experiment (or scenario version); expected an empty folder or a store of the same experiment"}});

@@ -779,7 +779,8 @@ void apply_override(json& doc, const Override& o, std::vector<Problem>& problems
   }
 }
 
-// Converts an override's dotted path to the checker's path syntax (indices in brackets).
+}  // namespace
+
 std::string checker_path(const std::string& dotted) {
   std::string out;
   std::size_t start = 0;
@@ -793,8 +794,6 @@ std::string checker_path(const std::string& dotted) {
     start = dot + 1;
   }
 }
-
-}  // namespace
 
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;

@@ -25,6 +25,10 @@ ScenarioSpec load_scenario_json(const nlohmann::json& doc, const std::string& fi
 // Reads a JSON file with line/column on syntax errors (InputError).
 nlohmann::json read_json_file(const std::string& file);
 
+// An override's dotted path in the spelling problems use: indices in brackets
+// (programme.phases.1.max_weeks -> programme.phases[1].max_weeks).
+std::string checker_path(const std::string& dotted);
+
 // Nearest candidate by edit distance, or "" if none is close.
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 
