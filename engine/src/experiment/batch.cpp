@@ -261,7 +261,9 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
     lock.unlock();
     if (stop.load()) continue;  // drain without writing once stopped
     try {
+      const auto write_start = Clock::now();
       store.write(r);
+      sum.store_seconds += seconds_since(write_start);
     } catch (...) {
       error = std::current_exception();
       stop = true;

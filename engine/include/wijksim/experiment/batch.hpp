@@ -33,6 +33,7 @@ struct BatchSummary {
   std::size_t ok = 0, failed = 0;
   std::size_t not_run = 0;  // left when stopped early
   double wall_seconds = 0;
+  double store_seconds = 0;  // spent writing and committing runs (the single writer thread)
   std::string first_error;
   std::string adaptive_stop;  // adaptive replicates: "converged", "max" or "interrupted"
   std::uint32_t adaptive_replicates = 0;
