@@ -221,16 +221,30 @@ void run_steps(benchmark::State& state, const Variant& v) {
   const long long residents = state.range(0);
   const auto threads = static_cast<unsigned>(state.range(1));
   Fixture& f = fixture_for(residents, threads, v);
+  // Per-phase time of the timed weeks, from the simulation's own phase timers (CPU time summed
+  // over workers), so each model phase is measured inside the real step.
+  PhaseSeconds phase{}, before = f.sim->seconds();
+  auto add_phases = [&] {
+    for (std::size_t p = 0; p < phase_count; ++p) phase[p] += f.sim->seconds()[p] - before[p];
+  };
   for (auto _ : state) {
     if (f.sim->done()) {  // past the scenario's horizon: start a fresh run, untimed
       state.PauseTiming();
+      add_phases();
       f.rebuild();
+      before = f.sim->seconds();
       state.ResumeTiming();
     }
     f.sim->step();
     benchmark::ClobberMemory();
   }
+  add_phases();
   report(state, f, threads);
+  // ns per resident-step of each phase (CPU time; with 2 threads the sum is about twice the
+  // wall time per resident-step). The build phase is not part of a step.
+  const double steps = static_cast<double>(state.iterations()) * static_cast<double>(f.adults);
+  for (std::size_t p = 1; p < phase_count; ++p)
+    state.counters["ns_" + std::string(phase_name(static_cast<Phase>(p)))] = steps > 0 ? 1e9 * phase[p] / steps : 0.0;
 }
 
 void BM_WeeklyStep(benchmark::State& state) { run_steps(state, Variant{}); }
@@ -278,12 +292,13 @@ void BM_Build(benchmark::State& state) {
   report(state, f, threads);
 }
 
-constexpr long long k10k = 10'000, k100k = 100'000, k1M = 1'000'000;
+constexpr long long k10k = 10'000, k100k = 100'000, k1M = 1'000'000, k10M = 10'000'000;
 
 BENCHMARK(BM_WeeklyStep)
     ->Args({k10k, 1})->Args({k10k, 2})
     ->Args({k100k, 1})->Args({k100k, 2})
     ->Args({k1M, 1})->Args({k1M, 2})
+    ->Args({k10M, 1})->Args({k10M, 2})
     ->Unit(benchmark::kMillisecond)->UseRealTime();
 
 BENCHMARK(BM_WeeklyStepBaseline)
@@ -294,6 +309,7 @@ BENCHMARK(BM_Build)
     ->Args({k10k, 1})->Args({k10k, 2})
     ->Args({k100k, 1})->Args({k100k, 2})
     ->Args({k1M, 1})->Args({k1M, 2})
+    ->Args({k10M, 1})->Args({k10M, 2})
     ->Unit(benchmark::kMillisecond)->UseManualTime();
 
 BENCHMARK(BM_CrossBuurtTies)
