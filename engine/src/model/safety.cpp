@@ -19,18 +19,28 @@ void perceived_safety(World& w, Buurt& b, const Scratch& s) {
               w_victim = static_cast<float>(sp.w_victim);
   // The buurt's part of the target (safety_buurt_term), and fear spreading's constant part.
   const float buurt_term = static_cast<float>(safety_buurt_term(p, b)) + spread * usual_fear - 0.5f * w_social;
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
-    if (s.heard[i]) r.heard_until[row] = w.week + heard_for;
-    const float heard = r.heard_until[row] > w.week ? 1.f : 0.f;
-    const float victim = r.victim_until[row] > w.week ? 1.f : 0.f;
+  // Branch-free over restrict pointers, so it vectorises (bench/README.md, "Vectorisation").
+  const std::uint32_t n = b.count, first = b.first;
+  const std::int32_t week = w.week, heard_new = w.week + heard_for;
+  const std::uint8_t* __restrict heard_now = s.heard.data();
+  const float* __restrict tie_fear = s.tie_fear.data();
+  std::int32_t* __restrict heard_until = r.heard_until.data() + first;
+  const std::int32_t* __restrict victim_until = r.victim_until.data() + first;
+  const float* __restrict offset = r.safety_offset.data() + first;
+  const float* __restrict social = r.social.data() + first;
+  float* __restrict safety = r.safety.data() + first;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const std::int32_t until = heard_now[i] ? heard_new : heard_until[i];
+    heard_until[i] = until;
+    const float heard = static_cast<float>(until > week);
+    const float victim = static_cast<float>(victim_until[i] > week);
     // safety_target() written out in float, plus fear spreading: ties more afraid than usual
     // lower one's target, calmer ties raise it.
-    const float target = clamp01(buurt_term + r.safety_offset[row] + w_social * r.social[row] - w_heard * heard -
-                                 w_victim * victim - spread * s.tie_fear[i]);
-    const float P = r.safety[row];
+    const float target =
+        clamp01(buurt_term + offset[i] + w_social * social[i] - w_heard * heard - w_victim * victim - spread * tie_fear[i]);
+    const float P = safety[i];
     const float rate = target < P ? rise : recover;  // fear comes fast, goes slowly
-    r.safety[row] = clamp01(P + rate * (target - P));
+    safety[i] = clamp01(P + rate * (target - P));
   }
 }
 

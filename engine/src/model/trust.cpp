@@ -21,26 +21,55 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
   const float news = static_cast<float>(tp.news_weight), mu = static_cast<float>(tp.social_influence);
   const float drift = static_cast<float>(tp.baseline_drift);
   const float frustration_keep = static_cast<float>(1.0 - p.participation.frustration_decay);
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
-    float T = r.trust[row];
-    const float good = static_cast<float>(r.good_experiences[row]) + news * s.news_good[i];
-    const float bad = static_cast<float>(r.bad_experiences[row]) + news * static_cast<float>(damping) * s.news_bad[i];
-    T += gain * good * (1.f - T) - gain * lambda * bad * T;
-    if (s.hk_target[i] >= 0.f) T += mu * (s.hk_target[i] - T);
-    T += drift * (r.trust0[row] - T);
-    r.trust[row] = clamp01(T);
-
-    float S = r.social[row];
-    const bool active = r.engagement[row] != Engagement::passive;
-    S += static_cast<float>(tp.social_activity_gain) * (active ? 1.f : 0.f) * (1.f - S) -
-         static_cast<float>(tp.social_fear_loss) * (1.f - r.safety[row]) * S + static_cast<float>(tp.social_drift) * (r.social0[row] - S);
-    r.social[row] = clamp01(S);
-
-    float E = r.efficacy[row];
-    E += static_cast<float>(visible) * (1.f - E) + static_cast<float>(tp.efficacy_drift) * (r.efficacy0[row] - E);
-    r.efficacy[row] = clamp01(E);
-    r.frustration[row] *= frustration_keep;
+  // Three branch-free passes over restrict pointers (trust, social trust, efficacy), each with
+  // few enough arrays that the compiler vectorises it without run-time alias checks.
+  const std::uint32_t n = b.count, first = b.first;
+  {
+    float* __restrict T_ = r.trust.data() + first;
+    const float* __restrict T0 = r.trust0.data() + first;
+    const std::uint8_t* __restrict good_own = r.good_experiences.data() + first;
+    const std::uint8_t* __restrict bad_own = r.bad_experiences.data() + first;
+    const float* __restrict news_good = s.news_good.data();
+    const float* __restrict news_bad = s.news_bad.data();
+    const float* __restrict hk = s.hk_target.data();
+    const float bad_news = news * static_cast<float>(damping);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      float T = T_[i];
+      const float good = static_cast<float>(good_own[i]) + news * news_good[i];
+      const float bad = static_cast<float>(bad_own[i]) + bad_news * news_bad[i];
+      T += gain * good * (1.f - T) - gain * lambda * bad * T;
+      // Computed unconditionally, then selected: no tie within the confidence bound, no pull.
+      const float pulled = T + mu * (hk[i] - T);
+      T = hk[i] >= 0.f ? pulled : T;
+      T += drift * (T0[i] - T);
+      T_[i] = clamp01(T);
+    }
+  }
+  {
+    float* __restrict S_ = r.social.data() + first;
+    const float* __restrict S0 = r.social0.data() + first;
+    const float* __restrict P = r.safety.data() + first;
+    const Engagement* __restrict engagement = r.engagement.data() + first;
+    const float activity = static_cast<float>(tp.social_activity_gain), fear_loss = static_cast<float>(tp.social_fear_loss),
+                social_drift = static_cast<float>(tp.social_drift);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      float S = S_[i];
+      const auto active = static_cast<float>(engagement[i] != Engagement::passive);
+      S += activity * active * (1.f - S) - fear_loss * (1.f - P[i]) * S + social_drift * (S0[i] - S);
+      S_[i] = clamp01(S);
+    }
+  }
+  {
+    float* __restrict E_ = r.efficacy.data() + first;
+    const float* __restrict E0 = r.efficacy0.data() + first;
+    float* __restrict frustration = r.frustration.data() + first;
+    const float seen = static_cast<float>(visible), efficacy_drift = static_cast<float>(tp.efficacy_drift);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      float E = E_[i];
+      E += seen * (1.f - E) + efficacy_drift * (E0[i] - E);
+      E_[i] = clamp01(E);
+      frustration[i] *= frustration_keep;
+    }
   }
 }
 

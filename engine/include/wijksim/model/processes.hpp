@@ -2,6 +2,8 @@
 // The weekly processes of MODEL.md §4, in the order Simulation::step calls them. City-level
 // processes run once a week; buurt processes run for one buurt and touch only its residents
 // (reading other buurten only through last week's NeighbourView).
+#include <algorithm>
+
 #include "wijksim/core/units.hpp"
 #include "wijksim/sim/world.hpp"
 
@@ -30,8 +32,10 @@ void staff_turnover(World& w);
 void publish_views(World& w, const Buurt& b);
 
 // Shared helpers.
-inline float clamp01(float x) { return x < 0.f ? 0.f : (x > 1.f ? 1.f : x); }
-inline double clamp01(double x) { return x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x); }
+// As max then min, so the per-resident loops stay branch-free and vectorise (minss/maxss); the
+// same result as the comparison chain for every input, NaN included.
+inline float clamp01(float x) { return std::min(std::max(x, 0.f), 1.f); }
+inline double clamp01(double x) { return std::min(std::max(x, 0.0), 1.0); }
 // A week whose programme is alive and whose phase and area reach buurt b.
 bool programme_reaches(const World& w, const Buurt& b);
 // Broken promises to a crew or a resident: an experience weighed lambda times a good one.
