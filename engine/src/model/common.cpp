@@ -13,14 +13,23 @@ void add_good_experience(Residents& r, std::uint32_t row) {
 
 void publish_views(World& w, const Buurt& b) {
   auto& r = w.residents;
-  for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
-    const int net = static_cast<int>(r.good_experiences[row]) - static_cast<int>(r.bad_experiences[row]);
-    r.view[row] = NeighbourView{pack_view(r.trust[row], 1.f - r.safety[row], r.engagement[row] != Engagement::passive,
-                                          net > 0, net < 0, r.victim_now[row] != 0)};
-    r.good_experiences[row] = 0;
-    r.bad_experiences[row] = 0;
-    r.victim_now[row] = 0;
+  // Local restrict pointers and a hoisted count: the byte stores below could otherwise alias
+  // anything (char types), which keeps the compiler from vectorising the loop.
+  const std::uint32_t n = b.count, first = b.first;
+  const float* __restrict trust = r.trust.data() + first;
+  const float* __restrict safety = r.safety.data() + first;
+  const Engagement* __restrict engagement = r.engagement.data() + first;
+  std::uint8_t* __restrict good = r.good_experiences.data() + first;
+  std::uint8_t* __restrict bad = r.bad_experiences.data() + first;
+  std::uint8_t* __restrict victim = r.victim_now.data() + first;
+  NeighbourView* __restrict view = r.view.data() + first;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const int net = static_cast<int>(good[i]) - static_cast<int>(bad[i]);
+    view[i] = NeighbourView{pack_view(trust[i], 1.f - safety[i], engagement[i] != Engagement::passive, net > 0, net < 0, victim[i] != 0)};
   }
+  std::fill_n(good, n, std::uint8_t{0});
+  std::fill_n(bad, n, std::uint8_t{0});
+  std::fill_n(victim, n, std::uint8_t{0});
 }
 
 }  // namespace wijksim::model
