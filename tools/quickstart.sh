@@ -11,7 +11,9 @@ case "$mode" in demo|test) ;; *) echo "usage: bash tools/quickstart.sh demo|test
 
 packages=(g++ cmake ninja-build git pkg-config
           libeigen3-dev libboost-random-dev libboost-dev nlohmann-json3-dev catch2 libbenchmark-dev
-          libsqlite3-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin)
+          libsqlite3-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin
+          chromium  # chromium: the report test opens the HTML report headless
+          clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz harnesses (fuzz/)
 
 install_missing() {
   local missing=()
@@ -59,4 +61,9 @@ else
   ctest --preset tsan -j 2 -LE mpi -R '^(repro|experiment)\.|^unit\.(the pool|parallel_for|several threads|exceptions thrown)|^hardening\.crash'
   t2=$(stamp)
   echo "quickstart: sanitizers passed (asan+ubsan $((t1 - t0)) s, tsan $((t2 - t1)) s)"
+  # Fuzzing (clang, libFuzzer + ASan + UBSan): each parser's harness for a bounded time over a
+  # copy of its seed corpus plus its regression inputs. Any finding fails this script.
+  bash fuzz/run.sh "${WIJKSIM_FUZZ_SECONDS:-45}"
+  t3=$(stamp)
+  echo "quickstart: fuzzing passed ($((t3 - t2)) s)"
 fi

@@ -8,6 +8,7 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "wijksim/city/build.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
 
@@ -108,6 +109,13 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
 
   // Every variant and design point is loaded here: nothing runs unless all of them are valid.
   const experiment::Experiment e = experiment::load_experiment_file(pos[0]);
+  // Before anything is built (a dry run times one simulation too). Every cell simulates the
+  // same city; only network overrides change the estimate.
+  for (std::size_t k = 0; k < e.cells.size(); ++k) {
+    const auto& ov = e.cells[k].overrides;
+    if (k > 0 && std::none_of(ov.begin(), ov.end(), [](const Override& o) { return o.path.rfind("network.", 0) == 0; })) continue;
+    refuse_if_too_large(experiment::load_cell(e, e.cells[k]), std::min<std::size_t>(threads, e.run_count()), e.scenario_file);
+  }
 
   if (dry_run) {
     const experiment::Plan p = experiment::plan_experiment(e, *out, threads);
@@ -184,7 +192,8 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   const experiment::BatchSummary s = experiment::run_experiment(e, opt);
   std::printf("%zu run(s): %zu ok, %zu failed, %zu already done", s.total, s.ok, s.failed, s.skipped);
   if (s.not_run) std::printf(", %zu not run (stopped at the first failure)", s.not_run);
-  std::printf(" (%.1f s)\nstore: %s/%s\n", s.wall_seconds, out->c_str(), experiment::store_file_name);
+  std::printf(" (%.1f s)\nstore: %s/%s (writing it took %.2f s, %.1f%% of the batch)\n", s.wall_seconds, out->c_str(),
+              experiment::store_file_name, s.store_seconds, s.wall_seconds > 0 ? 100.0 * s.store_seconds / s.wall_seconds : 0.0);
   if (!s.adaptive_stop.empty())
     std::printf("adaptive: %u replicate(s), stopped: %s\n", s.adaptive_replicates, s.adaptive_stop.c_str());
   if (s.failed) {

@@ -74,19 +74,7 @@ int cmd_run(const std::vector<std::string>& argv, const std::string& command_lin
   req.command_line = command_line;
   check_output_location(req.out_dir, force);
   // Refuse populations that cannot fit before building them.
-  std::size_t adults = 0, buurten = 0;
-  for (const auto& w : spec.city.wijken)
-    for (const auto& b : w.buurten) {
-      adults += static_cast<std::size_t>(b.adults());
-      ++buurten;
-    }
-  const std::size_t concurrent = std::min<std::size_t>(threads, static_cast<std::size_t>(spec.params.simulation.replicates));
-  const std::size_t need = estimated_bytes(adults, 0.5 * (spec.params.network.ties_min + spec.params.network.ties_max), buurten) *
-                           std::max<std::size_t>(1, concurrent);
-  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
-  if (pages > 0 && page > 0 && need > static_cast<std::size_t>(pages) * static_cast<std::size_t>(page) * 9 / 10)
-    throw InputError(std::vector<Problem>{{pos[0], "city", "needs about " + std::to_string(need >> 20) + " MiB for " +
-                                                               std::to_string(concurrent) + " concurrent replicate(s), more than this machine's memory; use fewer threads or a smaller city"}});
+  refuse_if_too_large(spec, std::min<std::size_t>(threads, static_cast<std::size_t>(spec.params.simulation.replicates)), pos[0]);
   const RunOutcome outcome = run_and_write(spec, req);
   print_table(spec, outcome);
   return 0;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "args.hpp"
+#include "calibrate_command.hpp"
 #include "experiment_commands.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/version.hpp"
@@ -28,6 +29,11 @@ usage:
   wijksim export DIR [--format csv]
   wijksim compare DIR
   wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]
+  wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]
+                     (docs/CALIBRATION.md)
+  wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json]
+                     (one self-contained HTML report for strategists; tools/plot/README.md)
+  wijksim plot fan|heatgrid|bench|variants|diff|ranking|sensitivity ...   (plot --help)
   wijksim version
 
 exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
@@ -58,6 +64,9 @@ int main(int argc, char** argv) {
     if (command == "export") return wijksim::cli::cmd_export(args);
     if (command == "compare") return wijksim::cli::cmd_compare(args);
     if (command == "sensitivity") return wijksim::cli::cmd_sensitivity(args);
+    if (command == "calibrate") return wijksim::cli::cmd_calibrate(args, command_line);
+    if (command == "report") return wijksim::cli::cmd_report(args);
+    if (command == "plot") return wijksim::cli::cmd_plot(args);
     if (command == "version" || command == "--version") {
       std::cout << "wijksim " << wijksim::build_info::version << " (" << wijksim::build_info::git_revision << ", "
                 << wijksim::build_info::compiler << ")\n";

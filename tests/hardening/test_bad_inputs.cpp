@@ -10,13 +10,12 @@
 
 using nlohmann::json;
 using wijksim::test::CliResult;
+using wijksim::test::contains;
 using wijksim::test::TempDir;
 namespace fs = std::filesystem;
 namespace test = wijksim::test;
 
 namespace {
-
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
 std::string hengelo_text() { return test::read_file(test::source_dir() / "scenarios" / "hengelo-noord.json"); }
 

@@ -86,6 +86,8 @@ CliResult run_cli(const std::vector<std::string>& args) {
   return r;
 }
 
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
 std::vector<std::string> entries_containing(const fs::path& dir, const std::string& part) {
   std::vector<std::string> found;
   for (const auto& e : fs::directory_iterator(dir))

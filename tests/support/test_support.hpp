@@ -46,6 +46,9 @@ struct CliResult {
 };
 CliResult run_cli(const std::vector<std::string>& args);
 
+// Whether s contains part (messages, CLI output).
+bool contains(const std::string& s, const std::string& part);
+
 // Entries of a folder whose name contains `part` (e.g. ".tmp-").
 std::vector<std::string> entries_containing(const fs::path& dir, const std::string& part);
 

@@ -8,6 +8,11 @@ Usage (always with Debian's /usr/bin/python3, which has matplotlib):
     wijksim_plot.py heatgrid RUN_DIR --metric M --out FILE [--level buurt]
                     [--lang nl|en]
     wijksim_plot.py bench BENCHMARK.json --out FILE [--lang nl|en]
+    wijksim_plot.py variants EXPERIMENT_DIR --metric M --out FILE [--lang nl|en]
+    wijksim_plot.py diff EXPERIMENT_DIR --metric M --out FILE [--lang nl|en]
+    wijksim_plot.py ranking EXPERIMENT_DIR [--metrics M ...] --out FILE [--lang nl|en]
+    wijksim_plot.py sensitivity EXPERIMENT_DIR [--variant V] --out FILE [--lang nl|en]
+    wijksim_plot.py heatgrid EXPERIMENT_DIR --metric M [--variant V] [--minus BASE] --out FILE
 
 The output format follows the extension of --out (.png or .svg).
 Exit status: 0 on success, 2 on a usage error or missing/invalid input.
@@ -23,7 +28,12 @@ import statistics
 import sys
 from dataclasses import dataclass, field
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:  # e.g. a pyenv python3 first on PATH instead of Debian's
+    print("wijksim_plot: error: matplotlib is missing; run with Debian's /usr/bin/python3 "
+          "and apt-get install python3-matplotlib", file=sys.stderr)
+    sys.exit(3)
 
 matplotlib.use("Agg")  # headless: never try to open a display
 
@@ -34,6 +44,8 @@ from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import PercentFormatter  # noqa: E402
 
 import labels  # noqa: E402
+import results  # noqa: E402
+from results import direction  # noqa: E402
 from labels import metric_label, text  # noqa: E402
 
 CSV_HEADER = ["replicate", "week", "level", "unit", "metric", "value"]
@@ -419,13 +431,15 @@ def heatgrid_data(run_dir, metric, level="buurt"):
                     replicates=len(replicates))
 
 
-def cell_text(metric, value):
+def cell_text(metric, value, signed=False):
     if math.isnan(value):
         return ""
+    if signed:  # a difference: shares in percentage points
+        return f"{value * 100:+.1f}" if is_share(metric) else f"{value:+.3g}"
     return f"{value * 100:.0f}%" if is_share(metric) else f"{value:.3g}"
 
 
-def annotate_cells(ax, grid, metric, cmap, norm):
+def annotate_cells(ax, grid, metric, cmap, norm, signed=False):
     """Write values in the cells: the grid then reads without colour."""
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
@@ -434,37 +448,47 @@ def annotate_cells(ax, grid, metric, cmap, norm):
                 continue
             r, g, b, _ = cmap(norm(value))
             luminance = 0.299 * r + 0.587 * g + 0.114 * b
-            ax.text(j, i, cell_text(metric, value), ha="center", va="center",
+            ax.text(j, i, cell_text(metric, value, signed), ha="center", va="center",
                     fontsize=7, color="black" if luminance > 0.5 else "white")
 
 
 def plot_heatgrid(run_dir, out, metric, level, lang):
     manifest = load_manifest(run_dir)
     data = heatgrid_data(run_dir, metric, level)
-    names = manifest.get("units") or {}
-    n_rows, n_cols = data.values.shape
+    save_figure(heatgrid_figure(data, manifest.get("units") or {}, metric, level, lang), out)
 
+
+def heatgrid_figure(data, names, metric, level, lang, title=None, diverging=False):
+    """The unit x year grid; `diverging` for differences (centred on zero)."""
+    n_rows, n_cols = data.values.shape
     fig, ax = plt.subplots(figsize=(2.5 + 0.9 * n_cols, 1.6 + 0.32 * n_rows))
-    cmap = plt.get_cmap("viridis")  # lightness rises monotonically: grey-safe
+    # viridis: lightness rises monotonically, so it stays readable in grey; for differences a
+    # diverging map whose two ends differ in lightness too (PuOr), centred on zero.
+    cmap = plt.get_cmap("PuOr_r" if diverging else "viridis")
+    extra = {}
+    if diverging:
+        bound = float(np.nanmax(np.abs(data.values))) or 1.0
+        extra = {"vmin": -bound, "vmax": bound}
     image = ax.imshow(data.values, cmap=cmap, aspect="auto",
-                      interpolation="nearest")
+                      interpolation="nearest", **extra)
     if n_rows * n_cols <= 600:  # beyond that the numbers become unreadable
-        annotate_cells(ax, data.values, metric, cmap, image.norm)
+        annotate_cells(ax, data.values, metric, cmap, image.norm, signed=diverging)
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels([text("start_col", lang) if y == 0
                         else text("year_col", lang, n=y) for y in data.years])
     ax.set_yticks(range(n_rows))
     ax.set_yticklabels([names.get(u, u) for u in data.units], fontsize=8)
     # Keep the colour bar a readable size next to very tall grids.
-    colourbar = fig.colorbar(image, ax=ax, shrink=min(1.0, 12.0 / n_rows))
-    colourbar.set_label(metric_label(metric, lang))
+    colourbar = fig.colorbar(image, ax=ax, shrink=min(1.0, 12.0 / max(n_rows, 1)))
+    colourbar.set_label(text("difference_of", lang, metric=metric_label(metric, lang))
+                        if diverging else metric_label(metric, lang))
     if is_share(metric):
         colourbar.ax.yaxis.set_major_formatter(
             PercentFormatter(xmax=1.0, decimals=0))
-    ax.set_title(text("heatgrid_title", lang, metric=metric_label(metric, lang),
-                      level=text("level_" + level, lang)), fontsize=11)
+    ax.set_title(title or text("heatgrid_title", lang, metric=metric_label(metric, lang),
+                               level=text("level_" + level, lang)), fontsize=11)
     ax.set_xlabel(text("heatgrid_note", lang, n=data.replicates), fontsize=8)
-    save_figure(fig, out)
+    return fig
 
 
 # --------------------------------------------------------------------------
@@ -558,6 +582,10 @@ def thread_label(threads, lang):
 
 
 def plot_bench(path, out, lang):
+    save_figure(bench_figure(path, lang), out)
+
+
+def bench_figure(path, lang):
     points = bench_points(path)
     families = sorted({p.family for p in points})
     series = sorted({(p.family, p.threads) for p in points})
@@ -579,7 +607,317 @@ def plot_bench(path, out, lang):
     ax.grid(which="both", color="0.88", linewidth=0.5)
     ax.legend(fontsize=8)
     ax.set_title(text("bench_title", lang, name=", ".join(families)), fontsize=11)
-    save_figure(fig, out)
+    return fig
+
+
+# --------------------------------------------------------------------------
+# Experiment charts (an experiment folder: results.sqlite and the JSON beside it)
+# --------------------------------------------------------------------------
+
+def panel_grid(n, ncols=3, width=3.6, height=2.6, sharey=True, sharex=True):
+    ncols = max(1, min(ncols, n))
+    nrows = (n + ncols - 1) // ncols
+    # Constrained layout with the legend "outside": the legend never covers axis labels.
+    fig, axes = plt.subplots(nrows, ncols, sharex=sharex, sharey=sharey, squeeze=False,
+                             figsize=(0.6 + width * ncols, 1.2 + height * nrows),
+                             layout="constrained")
+    flat = list(axes.ravel())
+    for ax in flat[n:]:
+        ax.set_visible(False)
+    return fig, flat[:n]
+
+
+def stored_phase_runs(weeks, phases):
+    """(first_week, end_week, phase) spans of stored weeks with the same non-zero phase; a
+    stored value holds until the next stored week (outcomes are kept every few weeks)."""
+    runs = []
+    for i, (week, phase) in enumerate(zip(weeks, phases)):
+        end = weeks[i + 1] if i + 1 < len(weeks) else week
+        if phase == 0:
+            continue
+        if runs and runs[-1][2] == phase and runs[-1][1] == week:
+            runs[-1][1] = end
+        else:
+            runs.append([week, end, phase])
+    return [tuple(r) for r in runs]
+
+
+def experiment_phases(exp, variant, phase_series=None):
+    """Phase spans of a variant: from its recorded 'phase' outcome (first replicate), else
+    the planned programme period from report_context.json (phase 0 = 'planned')."""
+    if phase_series and variant in phase_series:
+        ser = phase_series[variant]
+        return stored_phase_runs(list(ser.weeks), [int(round(v)) if not math.isnan(v) else 0
+                                                  for v in ser.values[0]])
+    planned = (exp.context.get("programme") or {})
+    settings = dict(exp.variant_info()[exp.variants.index(variant)][2])
+    enabled = settings.get("programme.enabled", planned.get("enabled", False))
+    if enabled and planned.get("planned_weeks"):
+        return [(0, int(planned["planned_weeks"]), -1)]
+    return []
+
+
+def context_phase_name(exp, index, lang):
+    if index < 0:
+        return text("programme_planned", lang)
+    return phase_name(exp.context, index, lang)
+
+
+def draw_experiment_phases(ax, runs, last_week):
+    # Light fill and thin hatch: the phases are context, the bands are the message.
+    with plt.rc_context({"hatch.linewidth": 0.35}):
+        for first, end, phase in runs:
+            colour, hatch = phase_style(phase if phase > 0 else 1)
+            ax.axvspan(first / WEEKS_PER_YEAR, min(end, last_week) / WEEKS_PER_YEAR,
+                       facecolor=colour, alpha=0.55, hatch=hatch, edgecolor="0.75",
+                       linewidth=0, zorder=0)
+
+
+def series_bands(series):
+    q = series.bands()
+    return Bands(weeks=series.weeks.astype(float), median=q["median"], p05=q["p5"],
+                 p25=q["p25"], p75=q["p75"], p95=q["p95"], replicates=len(series.keys))
+
+
+def variant_title(exp, variant, lang):
+    return f"{variant} ({text('baseline', lang)})" if variant == exp.baseline else variant
+
+
+def variant_fans_figure(exp, metric, lang, series=None, phase_series=None):
+    """One fan chart per variant (median, 50% and 90% bands over runs); the baseline's median
+    is repeated, dashed, in every other panel so each reads as a comparison on its own."""
+    series = series or exp.series(metric)
+    variants = [v for v in exp.variants if v in series]
+    last_week = int(max(series[v].weeks[-1] for v in variants))
+    elections = election_weeks(exp.context, last_week)
+    base = series_bands(series[exp.baseline]) if exp.baseline in series else None
+    fig, axes = panel_grid(len(variants))
+    seen_phases = set()
+    for ax, v in zip(axes, variants):
+        runs = experiment_phases(exp, v, phase_series)
+        seen_phases |= {r[2] for r in runs}
+        draw_experiment_phases(ax, runs, last_week)
+        draw_elections(ax, elections)
+        draw_bands(ax, series_bands(series[v]))
+        if base is not None and v != exp.baseline:
+            ax.plot(base.weeks / WEEKS_PER_YEAR, base.median, color="0.35", linestyle="--",
+                    linewidth=1.2, zorder=5)
+        ax.set_title(variant_title(exp, v, lang), loc="left", fontsize=9)
+        format_y_for(ax, metric)
+        ax.grid(axis="y", color="0.85", linewidth=0.6)
+        ax.set_xlim(0, last_week / WEEKS_PER_YEAR)
+    for ax in axes[-min(3, len(axes)):]:
+        ax.set_xlabel(text("years", lang), fontsize=8)
+    handles = [Line2D([], [], color="black", linewidth=1.8, label=text("median", lang)),
+               Patch(facecolor=BAND_COLOUR, alpha=0.38, label=text("band50", lang)),
+               Patch(facecolor=BAND_COLOUR, alpha=0.18, label=text("band90", lang)),
+               Line2D([], [], color="0.35", linestyle="--", linewidth=1.2,
+                      label=text("baseline_median", lang))]
+    for phase in sorted(seen_phases):
+        colour, hatch = phase_style(phase if phase > 0 else 1)
+        handles.append(Patch(facecolor=colour, hatch=hatch, edgecolor="0.7",
+                             label=context_phase_name(exp, phase, lang)))
+    if elections:
+        handles.append(Line2D([], [], color="black", linestyle="--", linewidth=1.0,
+                              label=text("election", lang)))
+    # Below the figure: savefig(bbox_inches="tight") takes it in, and it covers nothing.
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(5, len(handles)),
+               fontsize=8, frameon=False)
+    fig.suptitle(text("fan_title", lang, metric=metric_label(metric, lang)), fontsize=11)
+    return fig
+
+
+def format_difference_axis(axis, metric):
+    if is_share(metric):  # a difference of shares, read as percentage points
+        axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
+
+
+def differences_figure(exp, metric, lang, diffs):
+    """Paired difference with the baseline over time, one panel per variant, with its 95%
+    interval; a dotted line marks the week from which the interval excludes zero."""
+    fig, axes = panel_grid(len(diffs))
+    for ax, d in zip(axes, diffs):
+        years = d.weeks / WEEKS_PER_YEAR
+        ax.axhline(0, color="0.3", linewidth=0.8, zorder=1)
+        ax.fill_between(years, d.low, d.high, facecolor=BAND_COLOUR, alpha=0.28, linewidth=0,
+                        zorder=2)
+        ax.plot(years, d.mean, color="black", linewidth=1.6, zorder=3)
+        first = d.first_week_significant()
+        if first is not None:
+            ax.axvline(first / WEEKS_PER_YEAR, color="black", linestyle=":", linewidth=1.4,
+                       zorder=4)
+        ax.set_title(d.variant, loc="left", fontsize=9)
+        format_difference_axis(ax.yaxis, metric)
+        ax.grid(axis="y", color="0.85", linewidth=0.6)
+        ax.set_xlim(0, years[-1] if len(years) else 1)
+    for ax in axes[-min(3, len(axes)):]:
+        ax.set_xlabel(text("years", lang), fontsize=8)
+    handles = [Line2D([], [], color="black", linewidth=1.6, label=text("mean_difference", lang)),
+               Patch(facecolor=BAND_COLOUR, alpha=0.28, label=text("ci95", lang)),
+               Line2D([], [], color="black", linestyle=":", linewidth=1.4,
+                      label=text("first_significant", lang))]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
+    fig.suptitle(text("diff_title", lang, metric=metric_label(metric, lang),
+                      baseline=exp.baseline), fontsize=11)
+    return fig
+
+
+def ranking_figure(exp, rankings, lang):
+    """Final-week difference with the baseline per variant and outcome, with 95% intervals;
+    variants ordered by the first outcome, best at the top."""
+    metrics = list(rankings)
+    order = [r["variant"] for r in rankings[metrics[0]] if r["variant"] != exp.baseline]
+    fig, axes = plt.subplots(1, len(metrics), sharey=True, squeeze=False,
+                             figsize=(1.8 + 3.2 * len(metrics), 2.0 + 0.45 * len(order)),
+                             layout="constrained")
+    for i, (ax, metric) in enumerate(zip(axes[0], metrics)):
+        rows = {r["variant"]: r for r in rankings[metric]}
+        y = np.arange(len(order))[::-1]
+        for yy, v in zip(y, order):
+            r = rows[v]
+            better = (r["low"] > 0 if direction(metric) == "higher" else r["high"] < 0) \
+                if direction(metric) != "none" else False
+            ax.plot([r["low"], r["high"]], [yy, yy], color="black", linewidth=1.4)
+            ax.plot([r["mean"]], [yy], marker="o" if better else "s", markersize=6,
+                    color="black" if better else "white", markeredgecolor="black")
+        ax.axvline(0, color="0.4", linewidth=0.8, linestyle="--")
+        ax.set_yticks(y)
+        ax.set_yticklabels(order, fontsize=8)
+        format_difference_axis(ax.xaxis, metric)
+        ax.grid(axis="x", color="0.88", linewidth=0.6)
+        arrow = {"higher": "→ " + text("better", lang),
+                 "lower": "← " + text("better", lang)}.get(direction(metric), "")
+        ax.set_title(metric_label(metric, lang), fontsize=9)
+        ax.set_xlabel(f"{text('difference_vs', lang, baseline=exp.baseline)}  {arrow}",
+                      fontsize=8)
+    handles = [Line2D([], [], marker="o", color="black", linestyle="-",
+                      label=text("rank_clear", lang)),
+               Line2D([], [], marker="s", color="black", markerfacecolor="white",
+                      linestyle="-", label=text("rank_unclear", lang))]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(text("ranking_title", lang), fontsize=11)
+    return fig
+
+
+def short_parameter(path, lang):
+    return labels.parameter_label(path, lang)
+
+
+def sensitivity_entries(sens, variant=None, level="city"):
+    """{outcome: entry} of sensitivity.json for one variant (the first one if None)."""
+    out = {}
+    for r in sens.get("results", []):
+        if variant is None:
+            variant = r.get("variant")
+        if r.get("variant") == variant and r.get("level", level) == level and r.get("outcome") not in out:
+            out[r.get("outcome")] = r
+    return out
+
+
+def _est(index, name):
+    v = (index.get(name) or {})
+    get = lambda k: math.nan if v.get(k) is None else float(v.get(k))  # noqa: E731
+    return get("estimate"), get("ci_low"), get("ci_high")
+
+
+def sobol_figure(sens, lang, variant=None):
+    """First-order (S1) and total (ST) Sobol' indices per parameter with 95% intervals."""
+    entries = sensitivity_entries(sens, variant)
+    fig, axes = panel_grid(len(entries), ncols=3, width=3.9,
+                           height=0.9 + 0.42 * len(sens.get("parameters", [])), sharey=True)
+    for ax, (outcome, entry) in zip(axes, entries.items()):
+        names = [i["parameter"] for i in entry["indices"]]
+        y = np.arange(len(names))[::-1]
+        for offset, key, face, hatch in ((0.18, "S1", "0.15", None), (-0.18, "ST", "white", "///")):
+            est = [_est(i, key) for i in entry["indices"]]
+            mid = np.array([e[0] for e in est])
+            err = np.array([[max(0.0, e[0] - e[1]) if not math.isnan(e[1]) else 0 for e in est],
+                            [max(0.0, e[2] - e[0]) if not math.isnan(e[2]) else 0 for e in est]])
+            ax.barh(y + offset, np.nan_to_num(mid), height=0.34, color=face, hatch=hatch,
+                    edgecolor="black", linewidth=0.7, xerr=err,
+                    error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "0.35"})
+        ax.set_yticks(y)
+        ax.set_yticklabels([short_parameter(n, lang) for n in names], fontsize=8)
+        ax.axvline(0, color="0.3", linewidth=0.7)
+        ax.set_title(metric_label(outcome, lang), fontsize=9, loc="left")
+        ax.grid(axis="x", color="0.88", linewidth=0.6)
+        ax.set_xlabel(text("sobol_x", lang), fontsize=8)
+        # Indices live in [0, 1]; with few base rows the intervals can be far wider. Clip
+        # the axis so the estimates stay readable (a bar running off the edge says enough).
+        lo, hi = ax.get_xlim()
+        ax.set_xlim(max(lo, -0.3), min(hi, 1.2))
+    handles = [Patch(facecolor="0.15", edgecolor="black", label=text("sobol_s1", lang)),
+               Patch(facecolor="white", hatch="///", edgecolor="black",
+                     label=text("sobol_st", lang))]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=8, frameon=False)
+    fig.suptitle(text("sobol_title", lang, n=sens.get("base_rows", "?")), fontsize=11)
+    return fig
+
+
+def morris_figure(sens, lang, variant=None):
+    """Morris screening: mean absolute effect (mu*) against its spread (sigma)."""
+    entries = sensitivity_entries(sens, variant)
+    # Outcomes differ in scale: every panel has its own axes.
+    fig, axes = panel_grid(len(entries), ncols=3, width=3.9, height=3.4, sharey=False,
+                           sharex=False)
+    for ax, (outcome, entry) in zip(axes, entries.items()):
+        for k, index in enumerate(entry["indices"]):
+            mu, lo, hi = _est(index, "mu_star")
+            sigma = _est(index, "sigma")[0]
+            sigma = 0.0 if math.isnan(sigma) else sigma
+            ax.errorbar([mu], [sigma], xerr=[[max(0, mu - lo) if not math.isnan(lo) else 0],
+                                             [max(0, hi - mu) if not math.isnan(hi) else 0]],
+                        fmt=MARKERS[k % len(MARKERS)], color="black", markerfacecolor="white",
+                        ecolor="0.5", elinewidth=0.8, capsize=2)
+            ax.annotate(short_parameter(index["parameter"], lang), (mu, sigma), fontsize=7,
+                        xytext=(4, 3), textcoords="offset points")
+        ax.set_title(metric_label(outcome, lang), fontsize=9, loc="left")
+        ax.set_xlabel(text("morris_x", lang), fontsize=8)
+        ax.set_ylabel(text("morris_y", lang), fontsize=8)
+        ax.grid(color="0.9", linewidth=0.5)
+        ax.set_xlim(left=0)
+        ax.set_ylim(bottom=0)
+    fig.suptitle(text("morris_title", lang, n=sens.get("trajectories", "?")), fontsize=11)
+    return fig
+
+
+def sensitivity_figure(sens, lang, variant=None):
+    return (sobol_figure if sens.get("method") == "sobol" else morris_figure)(sens, lang, variant)
+
+
+def experiment_heatgrid(exp, metric, variant=None, minus=None):
+    """HeatGrid of buurt x year means from a store (a difference with `minus`)."""
+    grid = results.unit_year_means(exp, metric, "buurt", variant, minus)
+    if not grid:
+        raise PlotError(f"{exp.path()}: no buurt-level values of '{metric}' (the experiment "
+                        f"needs \"levels\": [\"city\", \"buurt\"])")
+    units = sorted(grid)
+    years = list(range(max(max(ys) for ys in grid.values()) + 1))
+    values = np.full((len(units), len(years)), np.nan)
+    for i, u in enumerate(units):
+        for y, v in grid[u].items():
+            values[i, y] = v
+    reps = exp.runs_per_variant.get(variant or exp.baseline, 0)
+    return HeatGrid(units=units, years=years, values=values, replicates=reps)
+
+
+def experiment_differences(exp, metric, series=None):
+    series = series or exp.series(metric)
+    return [results.difference(series, v, exp.baseline)
+            for v in exp.variants if v != exp.baseline and v in series]
+
+
+def open_for_plot(directory):
+    try:
+        return results.open_experiment(directory)
+    except results.ResultsError as exc:
+        raise PlotError(str(exc)) from exc
+
+
+def require_outcome(exp, metric):
+    if metric not in exp.outcomes:
+        raise PlotError(f"{exp.path()}: outcome '{metric}' not recorded; the experiment has "
+                        f"{', '.join(exp.outcomes)}")
 
 
 # --------------------------------------------------------------------------
@@ -637,10 +975,32 @@ def build_parser():
     heat.add_argument("run_dir", metavar="RUN_DIR")
     heat.add_argument("--metric", required=True)
     heat.add_argument("--level", choices=LEVELS, default="buurt")
+    heat.add_argument("--variant", help="experiment folders: the variant (default: baseline)")
+    heat.add_argument("--minus", metavar="VARIANT",
+                      help="experiment folders: draw the difference with this variant")
 
     bench = sub.add_parser("bench", parents=[common],
                            help="items/s against size, one line per thread count")
     bench.add_argument("json_file", metavar="BENCHMARK.json")
+
+    # Experiment folders (wijksim experiment --out DIR; compare/sensitivity JSON beside it).
+    variants = sub.add_parser("variants", parents=[common],
+                              help="experiment: fan chart per variant of one outcome")
+    variants.add_argument("exp_dir", metavar="EXPERIMENT_DIR")
+    variants.add_argument("--metric", required=True)
+    diff = sub.add_parser("diff", parents=[common],
+                          help="experiment: paired difference with the baseline over time")
+    diff.add_argument("exp_dir", metavar="EXPERIMENT_DIR")
+    diff.add_argument("--metric", required=True)
+    rank = sub.add_parser("ranking", parents=[common],
+                          help="experiment: variants ranked by final difference, with CIs")
+    rank.add_argument("exp_dir", metavar="EXPERIMENT_DIR")
+    rank.add_argument("--metrics", nargs="+", metavar="METRIC",
+                      help="default: active residents, unsafety and trust as recorded")
+    sens = sub.add_parser("sensitivity", parents=[common],
+                          help="experiment: Sobol' or Morris chart from sensitivity.json")
+    sens.add_argument("exp_dir", metavar="EXPERIMENT_DIR")
+    sens.add_argument("--variant", help="default: the first analysed")
     return parser
 
 
@@ -652,16 +1012,50 @@ def run(args):
         metrics = list(dict.fromkeys(args.metrics))
         plot_fan(args.run_dir, args.out, metrics, level, args.unit, args.lang)
     elif args.command == "heatgrid":
-        plot_heatgrid(args.run_dir, args.out, args.metric, args.level, args.lang)
+        if os.path.isfile(os.path.join(args.run_dir, results.STORE_FILE)):
+            exp = open_for_plot(args.run_dir)
+            require_outcome(exp, args.metric)
+            grid = experiment_heatgrid(exp, args.metric, args.variant, args.minus)
+            save_figure(heatgrid_figure(grid, exp.context.get("units") or {}, args.metric,
+                                        "buurt", args.lang, diverging=bool(args.minus)), args.out)
+        else:
+            plot_heatgrid(args.run_dir, args.out, args.metric, args.level, args.lang)
     elif args.command == "bench":
         plot_bench(args.json_file, args.out, args.lang)
+    elif args.command in ("variants", "diff"):
+        exp = open_for_plot(args.exp_dir)
+        require_outcome(exp, args.metric)
+        if args.command == "variants":
+            phases = exp.series("phase") if "phase" in exp.outcomes else None
+            fig = variant_fans_figure(exp, args.metric, args.lang, phase_series=phases)
+        else:
+            diffs = experiment_differences(exp, args.metric)
+            if not diffs:
+                raise PlotError(f"{exp.path()}: only the baseline has runs; nothing to compare")
+            fig = differences_figure(exp, args.metric, args.lang, diffs)
+        save_figure(fig, args.out)
+    elif args.command == "ranking":
+        exp = open_for_plot(args.exp_dir)
+        metrics = args.metrics or list(dict.fromkeys(exp.headline().values())) or exp.outcomes[:3]
+        for m in metrics:
+            require_outcome(exp, m)
+        if len(exp.variants) < 2:
+            raise PlotError(f"{exp.path()}: only one variant; nothing to rank")
+        rankings = {m: results.ranking(exp.series(m), exp.baseline, m) for m in metrics}
+        save_figure(ranking_figure(exp, rankings, args.lang), args.out)
+    elif args.command == "sensitivity":
+        sens = results.load_sensitivity(args.exp_dir)
+        if sens is None:
+            raise PlotError(f"{args.exp_dir}: no sensitivity.json (run 'wijksim sensitivity "
+                            f"{args.exp_dir}' on a store with a sobol or morris design)")
+        save_figure(sensitivity_figure(sens, args.lang, args.variant), args.out)
 
 
 def main(argv=None):
     args = build_parser().parse_args(argv)  # exits 2 on usage errors
     try:
         run(args)
-    except PlotError as exc:
+    except (PlotError, results.ResultsError) as exc:
         print(f"wijksim_plot: error: {exc}", file=sys.stderr)
         return 2
     return 0

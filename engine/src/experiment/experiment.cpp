@@ -10,6 +10,7 @@
 
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/rng.hpp"
+#include "wijksim/scenario/json_checker.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
 namespace wijksim::experiment {
@@ -18,87 +19,6 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string describe(const json& v) {
-  switch (v.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return v.get<bool>() ? "true" : "false";
-    case json::value_t::string: return "\"" + v.get<std::string>() + "\"";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return v.dump();
-  }
-}
-
-std::string quoted(const std::string& key) { return "[\"" + key + "\"]"; }
-
-// Collects problems of the experiment file itself.
-class Checker {
- public:
-  explicit Checker(std::string file) : file_(std::move(file)) {}
-  void problem(const std::string& path, const std::string& message) { problems_.push_back({file_, path, message}); }
-  std::vector<Problem>& problems() { return problems_; }
-
-  void only_keys(const json& obj, const std::string& path, const std::vector<std::string>& allowed) {
-    for (auto it = obj.begin(); it != obj.end(); ++it) {
-      if (std::find(allowed.begin(), allowed.end(), it.key()) != allowed.end()) continue;
-      std::string msg = "unknown key";
-      const std::string near = nearest(it.key(), allowed);
-      if (!near.empty()) {
-        msg += "; did you mean \"" + near + "\"?";
-      } else {
-        msg += "; expected one of:";
-        for (const auto& a : allowed) msg += " " + a;
-      }
-      problem(path.empty() ? it.key() : path + "." + it.key(), msg);
-    }
-  }
-
-  std::optional<std::string> string(const json& obj, const std::string& key, const std::string& path, bool required) {
-    const std::string at = path.empty() ? key : path + "." + key;
-    if (!obj.contains(key)) {
-      if (required) problem(at, "missing, expected a string");
-      return std::nullopt;
-    }
-    const json& v = obj[key];
-    if (!v.is_string() || v.get<std::string>().empty()) {
-      problem(at, "found " + describe(v) + ", expected a non-empty string");
-      return std::nullopt;
-    }
-    return v.get<std::string>();
-  }
-
-  std::optional<long long> integer(const json& obj, const std::string& key, const std::string& path, long long lo,
-                                   long long hi, bool required) {
-    const std::string at = path.empty() ? key : path + "." + key;
-    if (!obj.contains(key)) {
-      if (required) problem(at, "missing, expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-      return std::nullopt;
-    }
-    const json& v = obj[key];
-    const bool whole = v.is_number_integer() || (v.is_number_float() && std::floor(v.get<double>()) == v.get<double>());
-    if (!whole || v.get<double>() < static_cast<double>(lo) || v.get<double>() > static_cast<double>(hi)) {
-      problem(at, "found " + describe(v) + ", expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
-      return std::nullopt;
-    }
-    return static_cast<long long>(v.get<double>());
-  }
-
-  std::optional<double> number(const json& obj, const std::string& key, const std::string& path, double lo, double hi) {
-    const std::string at = path.empty() ? key : path + "." + key;
-    if (!obj.contains(key)) return std::nullopt;
-    const json& v = obj[key];
-    if (!v.is_number() || v.get<double>() < lo || v.get<double>() > hi) {
-      problem(at, "found " + describe(v) + ", expected a number in [" + number_text(lo) + ", " + number_text(hi) + "]");
-      return std::nullopt;
-    }
-    return v.get<double>();
-  }
-
- private:
-  std::string file_;
-  std::vector<Problem> problems_;
-};
 
 bool valid_name(const std::string& s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char ch) {
@@ -157,7 +77,7 @@ void build_points(Design& d) {
   }
 }
 
-void read_design(Checker& c, const json& d, Experiment& e) {
+void read_design(JsonChecker& c, const json& d, Experiment& e) {
   if (!d.is_object()) {
     c.problem("design", "found " + describe(d) + ", expected an object");
     return;
@@ -240,7 +160,7 @@ void read_design(Checker& c, const json& d, Experiment& e) {
   }
 }
 
-void read_adaptive(Checker& c, const json& r, Experiment& e) {
+void read_adaptive(JsonChecker& c, const json& r, Experiment& e) {
   c.only_keys(r, "replicates", {"adaptive"});
   if (!r.contains("adaptive")) {
     c.problem("replicates.adaptive", "missing, expected {\"outcomes\": [...], \"ci_half_width\": w, \"min\": n, \"max\": m} (or an integer for replicates)");
@@ -321,15 +241,10 @@ const char* level_name(Level l) {
   return "?";
 }
 
-std::string number_text(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  return json(v).dump();
-}
-
 Experiment load_experiment_file(const std::string& file) { return load_experiment_json(read_json_file(file), file); }
 
 Experiment load_experiment_json(const json& doc, const std::string& file) {
-  Checker c(file);
+  JsonChecker c(file);
   Experiment e;
   e.file = file;
   e.document = doc;

@@ -10,11 +10,17 @@
 
 namespace wijksim::experiment::sql {
 
+// "SQLite on FILE: message", so a failing statement names its database like Db::exec does.
+inline std::string failure(sqlite3* db) {
+  const char* file = sqlite3_db_filename(db, "main");
+  return std::string("SQLite") + (file && *file ? std::string(" on ") + file : std::string()) + ": " + sqlite3_errmsg(db);
+}
+
 class Stmt {
  public:
   Stmt(sqlite3* db, const std::string& sql) : db_(db) {
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st_, nullptr) != SQLITE_OK)
-      throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db) + " in: " + sql);
+      throw RuntimeFailure(failure(db) + " in: " + sql);
   }
   ~Stmt() { sqlite3_finalize(st_); }
   Stmt(const Stmt&) = delete;
@@ -35,7 +41,7 @@ class Stmt {
     const int rc = sqlite3_step(st_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    throw RuntimeFailure(failure(db_));
   }
   void reset() {
     sqlite3_reset(st_);
@@ -51,7 +57,7 @@ class Stmt {
 
  private:
   Stmt& check(int rc) {
-    if (rc != SQLITE_OK) throw RuntimeFailure(std::string("SQLite: ") + sqlite3_errmsg(db_));
+    if (rc != SQLITE_OK) throw RuntimeFailure(failure(db_));
     return *this;
   }
   sqlite3* db_;

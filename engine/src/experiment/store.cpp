@@ -408,8 +408,15 @@ Store Store::open_read(const std::string& dir) {
     throw InputError(std::vector<Problem>{{dir, "", "holds no " + std::string(store_file_name) + ", expected the --out folder of `wijksim experiment`"}});
   auto impl = std::make_unique<Impl>(file, true);
   impl->dir = dir;
-  if (!has_table(impl->db, "manifest") || read_manifest(impl->db, "experiment_hash").is_null())
-    throw InputError(std::vector<Problem>{{file, "", "is not a wijksim results store (no manifest)"}});
+  bool has_manifest = false;
+  try {
+    has_manifest = has_table(impl->db, "manifest") && !read_manifest(impl->db, "experiment_hash").is_null();
+  } catch (const RuntimeFailure& e) {
+    // SQLite opens lazily: a file that is not a database fails at the first statement.
+    if (sqlite3_errcode(impl->db.get()) != SQLITE_NOTADB) throw;
+    throw InputError(std::vector<Problem>{{file, "", "is not a wijksim results store (" + std::string(e.what()) + ")"}});
+  }
+  if (!has_manifest) throw InputError(std::vector<Problem>{{file, "", "is not a wijksim results store (no manifest)"}});
   return Store(std::move(impl));
 }
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -287,6 +289,16 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
   if (text.size() >= 3 && static_cast<unsigned char>(text[0]) == 0xEF && static_cast<unsigned char>(text[1]) == 0xBB &&
       static_cast<unsigned char>(text[2]) == 0xBF)
     i = 3;
+  if (const std::size_t bad = invalid_utf8_at(text); bad != std::string::npos) {
+    const std::size_t line = 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<long>(bad), '\n'));
+    const std::size_t line_start = text.rfind('\n', bad == 0 ? 0 : bad - 1);
+    const std::size_t column = line_start == std::string::npos || bad == 0 ? bad + 1 : bad - line_start;
+    char byte[8];
+    std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
+    throw InputError(std::vector<Problem>{{file_label, line_at(line) + ", column " + std::to_string(column),
+                                           std::string("byte ") + byte + " is not UTF-8, expected a UTF-8 file (CBS StatLine "
+                                           "exports are UTF-8; re-save a Latin-1 or Windows-1252 file as UTF-8)"}});
+  }
   t.separator = detect_separator(text, i);
   const char sep = t.separator;
   std::size_t line = 1;
@@ -374,6 +386,9 @@ CsvTable parse_csv(const std::string& text, const std::string& file_label) {
 }
 
 CsvTable read_csv(const std::string& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec))
+    throw InputError(std::vector<Problem>{{file, "", "is a directory, expected a CSV file"}});
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(std::vector<Problem>{{file, "", "cannot open the file for reading"}});
   std::ostringstream ss;
@@ -420,10 +435,11 @@ KwbData parse_kwb(const CsvTable& table, KwbNeeds needs) {
     if (col < 0) return false;
     bool ok = true;
     const auto v = parse_number(row[static_cast<std::size_t>(col)], ok);
-    if (!ok || (v && (*v < 0 || *v != std::floor(*v) || *v > 1e9))) {
+    // 5e7: the scenario loader's limit per buurt and age group (the Netherlands has 18 million).
+    if (!ok || (v && (*v < 0 || *v != std::floor(*v) || *v > 5e7))) {
       if (problems.size() < kMaxProblems)
         problems.push_back({table.file, line_at(line) + ", column \"" + table.header[static_cast<std::size_t>(col)] + "\"",
-                            "found \"" + row[static_cast<std::size_t>(col)] + "\", expected a whole non-negative count (or . / NA for missing)"});
+                            "found \"" + row[static_cast<std::size_t>(col)] + "\", expected a whole non-negative count up to 50000000 (or . / NA for missing)"});
       return false;
     }
     if (!v) return false;
@@ -441,10 +457,16 @@ KwbData parse_kwb(const CsvTable& table, KwbNeeds needs) {
     if (c_gem >= 0) reg.gemeente_name = row[static_cast<std::size_t>(c_gem)];
     bool ok = true;
     reg.kind = kind_of(c_kind >= 0 ? row[static_cast<std::size_t>(c_kind)] : std::string(), reg.code, ok);
+    // CBS codes are ASCII letters and digits; gemeente and wijk codes are cut out of them by
+    // byte position, which would split a multi-byte character (found by fuzz/fuzz_cbs_import).
+    ok = ok && std::all_of(reg.code.begin(), reg.code.end(), [](char ch) {
+      const auto u = static_cast<unsigned char>(ch);
+      return u < 128 && std::isalnum(u);
+    });
     if (!ok) {
       if (problems.size() < kMaxProblems)
         problems.push_back({table.file, line_at(line) + ", column \"" + table.header[static_cast<std::size_t>(c_code)] + "\"",
-                            "found \"" + reg.code + "\", expected a region code starting with NL, GM, WK or BU"});
+                            "found \"" + reg.code + "\", expected a region code of ASCII letters and digits starting with NL, GM, WK or BU"});
       continue;
     }
     reg.residents_known = count(row, line, c_res, reg.residents);
@@ -559,9 +581,13 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
 
   ojson wijken = ojson::array();
   std::set<std::string> codes;
+  long long adults_min = 0, adults_max = 0;  // bounds where age groups are unknown
   for (const auto* g : selected) {
     for (const auto& w : g->wijken) {
       if (!wanted.empty() && !wanted.count(upper(w.wijk->code))) continue;
+      // The wijk's code first: a wijk dropped after its buurten were counted left residents
+      // without wijken (a scenario that does not load; found by fuzz/fuzz_cbs_import).
+      if (!codes.insert(w.wijk->code).second) continue;  // CBS codes are unique; never emit a duplicate
       ojson buurten = ojson::array();
       for (const auto* b : w.buurten) {
         if (b->residents <= 0) {
@@ -585,8 +611,12 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
           ojson aj;
           for (std::size_t k = 0; k < age.size(); ++k) aj[cbs_age_groups[k]] = age[k];
           bj["age"] = aj;
+          adults_min += age[1] + age[2] + age[3] + age[4];
+          adults_max += age[1] + age[2] + age[3] + age[4];
         } else {
-          ++res.no_age;  // the loader splits the total by national shares
+          ++res.no_age;     // the loader splits the total by national shares
+          adults_min += 1;  // ... and gives any remainder to 25-45: at least one adult
+          adults_max += b->residents;
         }
         if (income) {
           if (auto share = income->find(b->code, g->name, b->name)) {
@@ -604,7 +634,6 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
         ++res.empty_wijken;
         continue;
       }
-      if (!codes.insert(w.wijk->code).second) continue;
       ojson wj;
       wj["code"] = w.wijk->code;
       wj["name"] = options.all ? g->name + " / " + w.wijk->name : w.wijk->name;
@@ -613,14 +642,19 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
       ++res.wijken;
     }
   }
-  if (res.residents <= 0) {
+  // The loader refuses these: say so here, with the selection, instead of failing to validate.
+  if (res.residents <= 0 || adults_min <= 0 || adults_max > 200'000'000LL) {
     std::string what = options.all ? "the file" : city_name + " (" + city_code + ")";
     if (!wanted.empty()) {
       what += ", wijken";
       for (const auto& w : wanted) what += " " + w;
     }
-    throw InputError(std::vector<Problem>{{kwb.file, options.wijken.empty() ? "--gemeente" : "--wijk",
-                                           "the selection " + what + " has no residents, expected at least one buurt with residents"}});
+    const std::string problem = res.residents <= 0 ? "has no residents, expected at least one buurt with residents"
+                                : adults_min <= 0  ? "has no residents aged 15+, expected at least one to simulate"
+                                                   : "has up to " + std::to_string(adults_max) +
+                                                         " residents aged 15+, expected at most 200000000 (the engine's limit)";
+    const char* flag = !options.wijken.empty() ? "--wijk" : options.all ? "--all" : "--gemeente";
+    throw InputError(std::vector<Problem>{{kwb.file, flag, "the selection " + what + " " + problem}});
   }
 
   std::ostringstream notes;

@@ -225,8 +225,10 @@ void initiatives(World& w, Buurt& b) {
             r.efficacy[row] += static_cast<float>(ip.crew_efficacy_gain * ownership * (1.0 - r.efficacy[row]));
           }
           if (in.promise_kept) crew_experience(w, b, in, true);
+          // A share of what is there: an initiative can only repair what is broken, so it does
+          // little where disorder is already low (MODEL.md pattern 9).
           if (in.theme != Theme::social)
-            b.disorder = std::max(0.0, b.disorder - ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total)));
+            b.disorder = std::max(0.0, b.disorder * (1.0 - ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
           release_crew(w, b, in);
         } else if (in.stalled_weeks > ip.stall_weeks) {
           in.state = InitiativeState::failed;
@@ -253,7 +255,7 @@ void initiatives(World& w, Buurt& b) {
   while (b.project_hours_acc >= 200.0) {
     b.project_hours_acc -= 200.0;
     ++b.visible_results_week;
-    b.disorder = std::max(0.0, b.disorder - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total)));
+    b.disorder = std::max(0.0, b.disorder * (1.0 - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
   }
 }
 

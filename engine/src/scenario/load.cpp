@@ -1,6 +1,7 @@
 #include "wijksim/scenario/load.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -313,6 +314,8 @@ int class_index(const std::string& s) {
   return -1;
 }
 
+constexpr double kMaxGeneratedBuurten = 100000;  // in the message below too
+
 void generate_city(Checker& c, const json& g, const std::string& path, CitySpec& city) {
   if (!c.expect_object(g, path)) return;
   c.only_keys(g, path, {"wijken", "buurten_per_wijk", "residents_per_buurt", "deprivation", "seed"});
@@ -352,6 +355,11 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
   }
   const auto seed = static_cast<std::uint64_t>(c.get_number(g, "seed", path, 0, 2147483647, false, true).value_or(1));
   if (bmin > bmax) c.problem(Checker::join(path, "buurten_per_wijk"), "min exceeds max");
+  // Refused before anything is generated: 100000 wijken of 1000 buurten would take gigabytes
+  // of buurt specs before the population check could run. The Netherlands has about 14,500.
+  if (static_cast<double>(wijken) * bmax > kMaxGeneratedBuurten)
+    c.problem(path, "up to " + std::to_string(static_cast<long long>(wijken * bmax)) +
+                        " buurten (wijken x buurten_per_wijk max), expected at most 100000");
   if (!c.problems().empty() || wijken <= 0) return;
   // The generated city depends on its own seed only, so it is the same in every replicate.
   const std::uint64_t key = stream_key(seed, 0, Stream::city);
@@ -741,7 +749,13 @@ void apply_override(json& doc, const Override& o, std::vector<Problem>& problems
   try {
     value = json::parse(o.value);
   } catch (const json::exception&) {
-    value = o.value;  // a bare word is a string: --set programme.plan=hengelo
+    // A bare word is a string: --set programme.plan=hengelo. It must be UTF-8 like any JSON
+    // string, or writing the resolved scenario would fail later.
+    if (invalid_utf8_at(o.value) != std::string::npos) {
+      problems.push_back({"--set " + o.path, o.path, "value is not UTF-8 text, expected a number, true/false, JSON or UTF-8 text"});
+      return;
+    }
+    value = o.value;
   }
   json* node = &doc;
   std::size_t start = 0;
@@ -755,13 +769,15 @@ void apply_override(json& doc, const Override& o, std::vector<Problem>& problems
       return;
     }
     if (node->is_array()) {
-      const bool numeric = std::all_of(key.begin(), key.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)); });
-      if (!numeric || std::stoul(key) >= node->size()) {
+      // from_chars, not stoul: an index too long for 64 bits is bad input, not std::out_of_range.
+      std::size_t index = 0;
+      const auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+      if (ec != std::errc() || end != key.data() + key.size() || index >= node->size()) {
         problems.push_back({"--set " + o.text(), walked + "." + key,
                             "expected an index below " + std::to_string(node->size()) + " into " + walked});
         return;
       }
-      node = &(*node)[std::stoul(key)];
+      node = &(*node)[index];
     } else {
       if (!node->is_object()) *node = json::object();
       if (last) {
@@ -780,6 +796,38 @@ void apply_override(json& doc, const Override& o, std::vector<Problem>& problems
 }
 
 }  // namespace
+
+std::size_t invalid_utf8_at(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t n = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
+    if (c < 0x80) {
+      ++i;
+      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      n = 1;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 2;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 3;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return i;
+    }
+    for (std::size_t k = 1; k <= n; ++k) {
+      if (i + k >= s.size()) return i;
+      const auto b = static_cast<unsigned char>(s[i + k]);
+      if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF)) return i;
+    }
+    i += n + 1;
+  }
+  return std::string::npos;
+}
 
 std::string checker_path(const std::string& dotted) {
   std::string out;
@@ -824,6 +872,10 @@ json read_json_file(const std::string& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw InputError(std::vector<Problem>{{file, "", "cannot be read"}});
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return parse_json_text(std::move(text), file);
+}
+
+json parse_json_text(std::string text, const std::string& file) {
   // A UTF-8 byte-order mark is common in files saved on Windows: accept it.
   if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
   if (const std::string at = too_deep_at(text); !at.empty())

@@ -26,6 +26,8 @@ constexpr const char* kZaanstad = "Zaanstad wijkgericht werken (green/red differ
 constexpr const char* kPrieto = "Prieto Curiel & Bishop 2017";
 constexpr const char* kAssumed = "assumption (free; calibrate)";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
+// Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
+constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
 #define WJ_REAL(PATH, FIELD, UNIT, DEF, LO, HI, MEANING, SOURCE)                              \
   ParamDef { PATH, ParamKind::real, Unit::UNIT, DEF, LO, HI, {}, MEANING, SOURCE,            \
@@ -55,8 +57,8 @@ std::vector<ParamDef> build_table() {
               "independent process leadership (quality x presence): neutrality, less friction, broader vision; costs hours", kPlatform31),
       WJ_REAL("building_blocks.long_breath", building_blocks.long_breath, years, 8, 0, 30,
               "planned length of the programme (lange adem)", kPlatform31),
-      WJ_REAL("building_blocks.trust", building_blocks.trust, share, 0.5, 0, 1,
-              "initial mean institutional trust T (share trusting the gemeenteraad ~50%, 2022)", "CBS (2022)"),
+      WJ_REAL("building_blocks.trust", building_blocks.trust, share, 0.49, 0, 1,
+              "initial mean institutional trust T (share trusting the gemeenteraad ~50%, 2022)", "CBS (2022); calibrated (docs/CALIBRATION.md)"),
       WJ_REAL("building_blocks.resources", building_blocks.resources, none, 1.0, 0, 10,
               "multiplier on the plan's programme staff hours and budgets", kPlatform31),
 
@@ -185,7 +187,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("participation.beta_cost", participation.beta_cost, none, 0.15, 0, 5, "weight of the cost of taking part (few free hours, low resources)", kAssumed),
       WJ_REAL("participation.noise", participation.noise, none, 0.04, 0.001, 1, "logistic noise of the threshold rule", kAssumed),
       WJ_REAL("participation.join_rate", participation.join_rate, per_year, 0.4, 0, 1, "annual probability of joining when utility is far above the threshold", kAssumed),
-      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.3, 0, 1, "base annual drop-out probability of active residents", kAssumed),
+      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.32, 0, 1, "base annual drop-out probability of active residents", kCalibrated),
       WJ_REAL("participation.dropout_frustration", participation.dropout_frustration, none, 2.0, 0, 50, "drop-out multiplier per unit of frustration", kAssumed),
       WJ_REAL("participation.dropout_duty", participation.dropout_duty, none, 0.5, 0, 50, "drop-out multiplier per year of continuous crew duty", kOliver),
       WJ_REAL("participation.dropout_vision", participation.dropout_vision, share, 0.3, 0, 1, "drop-out reduction at full shared vision", kPlatform31),
@@ -228,7 +230,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("initiatives.co_funding", initiatives.co_funding, share, 0.2, 0, 1, "share of the cost residents fund themselves", "Smallingerland, Enschede"),
       WJ_REAL("initiatives.theme_physical", initiatives.theme_physical, share, 0.4, 0, 1, "share of initiatives with a physical theme", kAssumed),
       WJ_REAL("initiatives.theme_social", initiatives.theme_social, share, 0.4, 0, 1, "share with a social theme (rest: safety)", kAssumed),
-      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, none, 0.03, 0, 1, "disorder removed by a completed physical/safety initiative in a buurt of 1,000", kAssumed),
+      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, none, 0.15, 0, 1, "share of the buurt's disorder removed by a completed physical/safety initiative in a buurt of 1,000 (0.15 removes 0.03 at disorder 0.2)", kAssumed),
       WJ_REAL("initiatives.crew_social_gain", initiatives.crew_social_gain, share, 0.15, 0, 1, "social-trust gain of a crew on completion", "Denters et al. 2012"),
       WJ_REAL("initiatives.crew_efficacy_gain", initiatives.crew_efficacy_gain, share, 0.2, 0, 1, "efficacy gain of a crew on completion", kSampson),
       WJ_REAL("initiatives.visible_efficacy_gain", initiatives.visible_efficacy_gain, share, 0.01, 0, 1, "efficacy gain of every resident of a buurt of 1,000 from a visible result", kSampson),
@@ -249,7 +251,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("incidents.disorder_min", incidents.disorder_min, share, 0.1, 0, 1, "equilibrium disorder in the least deprived buurt", kAssumed),
       WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed),
 
-      WJ_REAL("safety.base", safety.base, share, 0.755, 0, 1, "perceived safety target at average conditions", kVm),
+      WJ_REAL("safety.base", safety.base, share, 0.774, 0, 1, "perceived safety target at average conditions", kCalibrated),
       WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011"),
       WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson),
       WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001"),

@@ -33,5 +33,10 @@ inline float safety_target(const Params& p, double buurt_term, float social, flo
 
 // Bytes a population of this many adults with this many ties is expected to need.
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten);
+// The same for one simulation of a scenario's city.
+std::size_t estimated_bytes(const ScenarioSpec& spec);
+// Refuses, before anything is built, `concurrent` simulations of the spec that would need more
+// than 90% of this machine's memory: InputError naming `file`, the estimate and the remedy.
+void refuse_if_too_large(const ScenarioSpec& spec, std::size_t concurrent, const std::string& file);
 
 }  // namespace wijksim

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wijksim/experiment/sensitivity.hpp"
+#include "wijksim/scenario/json_checker.hpp"
 #include "wijksim/scenario/load.hpp"
 #include "wijksim/sim/metrics.hpp"
 
@@ -94,7 +95,7 @@ bool acts_only_after_start(const std::string& path);
 // The spec a cell runs (validated at load; loading again is cheap and keeps memory flat).
 ScenarioSpec load_cell(const Experiment& e, const Cell& c);
 
-// Text of a number as JSON writes it, so overrides and stored parameters read the same.
-std::string number_text(double v);
+// Text of a number as JSON writes it (scenario/json_checker.hpp).
+using wijksim::number_text;
 
 }  // namespace wijksim::experiment

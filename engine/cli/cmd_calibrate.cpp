@@ -1,0 +1,99 @@
+// wijksim calibrate FILE: fits free parameters to the no-programme baseline targets
+// (docs/CALIBRATION.md) and reports fit, residuals and identification.
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <thread>
+
+#include "args.hpp"
+#include "calibrate_command.hpp"
+#include "wijksim/calibration/calibration.hpp"
+#include "wijksim/core/error.hpp"
+
+namespace wijksim::cli {
+
+namespace {
+
+constexpr const char* kUsage =
+    "wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]";
+
+namespace fs = std::filesystem;
+
+// Written under a temporary name, then renamed: a crash never leaves a file that looks complete.
+void write_atomic(const fs::path& file, const std::string& text) {
+  const fs::path tmp = file.string() + ".tmp";
+  {
+    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
+    os << text;
+    os.flush();
+    if (!os) throw RuntimeFailure("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) throw RuntimeFailure("cannot rename " + tmp.string() + " to " + file.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+int cmd_calibrate(const std::vector<std::string>& argv, const std::string& command_line) {
+  Args args("calibrate", argv);
+  const auto out = args.take("--out");
+  unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  if (auto v = args.take("--threads")) threads = static_cast<unsigned>(args.integer("--threads", *v, 1, 1024));
+  int max_evaluations = -1;
+  if (auto v = args.take("--max-evaluations")) max_evaluations = static_cast<int>(args.integer("--max-evaluations", *v, 0, 100000));
+  std::string progress = "lines";
+  if (auto v = args.take("--progress")) {
+    if (*v != "lines" && *v != "jsonl" && *v != "none")
+      throw InputError(std::vector<Problem>{{"calibrate", "--progress", "found \"" + *v + "\", expected lines, jsonl or none"}});
+    progress = *v;
+  }
+  const auto pos = args.positionals(1, 1, kUsage);
+  // Everything is validated (every scenario loaded at the start point) before anything runs.
+  const calibration::Calibration cal = calibration::load_calibration_file(pos[0]);
+  if (out) {
+    std::error_code ec;
+    if (fs::exists(*out, ec) && !fs::is_directory(*out, ec))
+      throw InputError(std::vector<Problem>{{*out, "", "exists and is not a folder, expected a folder for the calibration report"}});
+    fs::create_directories(*out, ec);
+    if (ec) throw InputError(std::vector<Problem>{{*out, "", "cannot create the folder: " + ec.message()}});
+  }
+
+  calibration::RunOptions opt;
+  opt.threads = threads;
+  opt.max_evaluations = max_evaluations;
+  if (progress != "none") {
+    opt.on_evaluation = [&](const calibration::Evaluation& e, const std::string& kind, std::size_t index, double best) {
+      if (progress == "jsonl") {
+        nlohmann::ordered_json j{{"index", index}, {"kind", kind}, {"x", e.x}, {"values", e.values},
+                                 {"objective", e.objective}, {"best", best}, {"seconds", e.seconds}};
+        std::cerr << j.dump() << "\n";
+      } else {
+        std::fprintf(stderr, "[%3zu %-8s] objective %10.4g  best %10.4g  (%.1f s)\n", index, kind.c_str(), e.objective, best, e.seconds);
+      }
+    };
+  }
+  const calibration::Result r = calibration::calibrate(cal, opt);
+  std::cout << calibration::report_text(cal, r);
+  if (out) {
+    const fs::path dir(*out);
+    write_atomic(dir / "calibration.json", calibration::report_json(cal, r).dump(2) + "\n");
+    write_atomic(dir / "evaluations.csv", calibration::trace_csv(cal, r));
+    // Timings vary from run to run, so they live apart from the deterministic report.
+    double sum = 0;
+    for (const auto& e : r.trace) sum += e.seconds;
+    nlohmann::ordered_json t{{"wall_seconds", r.wall_seconds},
+                             {"simulated_points", r.trace.size()},
+                             {"seconds_per_point", r.trace.empty() ? 0.0 : sum / static_cast<double>(r.trace.size())},
+                             {"threads", threads},
+                             {"command_line", command_line}};
+    write_atomic(dir / "timings.json", t.dump(2) + "\n");
+    std::cout << "report: " << (dir / "calibration.json").string() << ", trace: " << (dir / "evaluations.csv").string() << "\n";
+  }
+  std::fprintf(stdout, "wall time %.1f s (%zu simulated points, %u thread(s))\n", r.wall_seconds, r.trace.size(), threads);
+  return 0;
+}
+
+}  // namespace wijksim::cli

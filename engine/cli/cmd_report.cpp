@@ -1,0 +1,256 @@
+// `wijksim report` and `wijksim plot`: the pictures are drawn by the Python tools in tools/plot
+// (Debian's python3 with matplotlib). This side validates the arguments, brings the comparison
+// and sensitivity files up to date with the store, and writes report_context.json: what the
+// store does not record itself (phases, elections, unit names, every parameter with its source).
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "args.hpp"
+#include "experiment_commands.hpp"
+#include "wijksim/core/error.hpp"
+#include "wijksim/experiment/experiment.hpp"
+#include "wijksim/experiment/results.hpp"
+#include "wijksim/experiment/store.hpp"
+#include "wijksim/scenario/param_table.hpp"
+
+#ifndef WIJKSIM_TOOLS_DIR_DEFAULT
+#define WIJKSIM_TOOLS_DIR_DEFAULT "tools/plot"
+#endif
+
+namespace wijksim::cli {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr const char* kReportUsage =
+    "wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json]";
+
+std::string tools_dir() {
+  if (const char* d = std::getenv("WIJKSIM_TOOLS_DIR"); d && *d) return d;
+  return WIJKSIM_TOOLS_DIR_DEFAULT;
+}
+
+std::string python_path() {
+  if (const char* p = std::getenv("WIJKSIM_PYTHON"); p && *p) return p;
+  return "/usr/bin/python3";  // Debian's interpreter has python3-matplotlib; a pyenv one may not
+}
+
+// Runs python SCRIPT ARGS... and returns its exit status; stdout and stderr pass through.
+int run_python(const std::string& script, const std::vector<std::string>& script_args) {
+  const std::string python = python_path();
+  if (access(python.c_str(), X_OK) != 0)
+    throw RuntimeFailure("needs " + python + " with matplotlib (Debian: apt-get install python3-matplotlib); "
+                         "set WIJKSIM_PYTHON to use another interpreter");
+  const std::string path = (fs::path(tools_dir()) / script).string();
+  if (access(path.c_str(), R_OK) != 0)
+    throw RuntimeFailure("plot tools not found: " + path + " (set WIJKSIM_TOOLS_DIR to the tools/plot folder of the source tree)");
+  std::vector<std::string> argv_s = {python, path};
+  argv_s.insert(argv_s.end(), script_args.begin(), script_args.end());
+  std::vector<char*> argv;
+  for (auto& a : argv_s) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::fflush(nullptr);
+  const pid_t pid = fork();
+  if (pid < 0) throw RuntimeFailure(std::string("cannot start ") + python + ": " + std::strerror(errno));
+  if (pid == 0) {
+    execv(python.c_str(), argv.data());
+    std::fprintf(stderr, "error while running: cannot execute %s: %s\n", python.c_str(), std::strerror(errno));
+    _exit(127);
+  }
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) throw RuntimeFailure(std::string("waiting for python: ") + std::strerror(errno));
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  throw RuntimeFailure(python + " " + script + " was stopped by signal " + std::to_string(WTERMSIG(status)));
+}
+
+// A derived file is stale when it is missing or older than the store it was computed from.
+bool stale(const fs::path& derived, const fs::path& store) {
+  std::error_code ec;
+  if (!fs::exists(derived, ec)) return true;
+  const auto d = fs::last_write_time(derived, ec);
+  if (ec) return true;
+  auto s = fs::last_write_time(store, ec);
+  const fs::path wal = store.string() + "-wal";
+  if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) s = std::max(s, fs::last_write_time(wal, ec));
+  return d < s;
+}
+
+json param_value(const ParamDef& d, const Params& p) {
+  const double v = d.read(p);
+  switch (d.kind) {
+    case ParamKind::choice: return d.choices.at(static_cast<std::size_t>(v));
+    case ParamKind::boolean: return v != 0;
+    case ParamKind::integer: return static_cast<long long>(std::llround(v));
+    case ParamKind::real: return v;
+  }
+  return nullptr;
+}
+
+json param_default(const ParamDef& d) {
+  switch (d.kind) {
+    case ParamKind::choice: return d.choices.at(static_cast<std::size_t>(d.default_value));
+    case ParamKind::boolean: return d.default_value != 0;
+    case ParamKind::integer: return static_cast<long long>(d.default_value);
+    case ParamKind::real: return d.default_value;
+  }
+  return nullptr;
+}
+
+// What the report needs beyond the store: the resolved baseline scenario. Loaded from the
+// experiment document recorded in the store; if the scenario file is gone or has changed, the
+// report says so instead of presenting today's values as the experiment's.
+json report_context(const experiment::Store& store) {
+  json ctx = {{"written_by", "wijksim report"}, {"note", "derived from the store and the scenario it names; safe to delete"}};
+  json params = json::array();
+  const Params defaults = default_params();
+  std::optional<ScenarioSpec> spec;
+  try {
+    // The store records the experiment file as given, often relative to the folder the
+    // experiment ran in; failing that, try the source tree the tools belong to.
+    std::string file = store.manifest("experiment_file").get<std::string>();
+    std::error_code ec;
+    if (fs::path(file).is_relative() && !fs::exists(file, ec)) {
+      const fs::path in_tree = fs::path(tools_dir()) / ".." / ".." / file;
+      if (fs::exists(in_tree, ec)) file = in_tree.lexically_normal().string();
+    }
+    const experiment::Experiment e = experiment::load_experiment_json(store.manifest("experiment"), file);
+    const experiment::Cell* base = nullptr;
+    for (const auto& c : e.cells)
+      if (c.variant == e.baseline && (!base || c.design_point < base->design_point)) base = &c;
+    spec = experiment::load_cell(e, *base);
+    const json cells = store.manifest("cells");
+    bool matches = false;
+    for (const auto& c : cells)
+      if (c.value("variant", "") == e.variants[e.baseline].name && c.value("design_point", -2) == base->design_point)
+        matches = c.value("scenario_hash", "") == base->scenario_hash;
+    ctx["scenario_matches_store"] = matches;
+    if (!matches) ctx["scenario_warning"] = "the scenario file has changed since the experiment ran; parameter values are today's";
+  } catch (const std::exception& ex) {
+    ctx["scenario_matches_store"] = false;
+    ctx["scenario_warning"] = std::string("scenario not loaded (") + ex.what() + "); parameter values are the defaults";
+  }
+  if (spec) {
+    const Params& p = spec->params;
+    ctx["scenario"] = {{"name", spec->name}, {"description", spec->description}, {"file", spec->source_file},
+                       {"hash", spec->hash}, {"start_date", spec->start_date}};
+    ctx["weeks"] = std::lround(p.simulation.years);
+    ctx["burn_in_weeks"] = std::lround(p.simulation.burn_in);
+    json phases = json::array({"none"});
+    for (const auto& ph : spec->phases) phases.push_back(ph.name);
+    ctx["phase_names"] = phases;
+    json elections = json::array();
+    for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
+      elections.push_back(std::lround(t));
+    ctx["elections_weeks"] = elections;
+    ctx["programme"] = {{"enabled", p.programme.enabled}, {"planned_weeks", std::lround(p.building_blocks.long_breath)}};
+    json units = json::object();
+    units[spec->city.code] = spec->city.name;
+    for (const auto& wk : spec->city.wijken) {
+      units[wk.code] = wk.name;
+      for (const auto& b : wk.buurten) units[b.code] = b.name;
+    }
+    ctx["units"] = units;
+  }
+  for (const auto& d : param_table()) {
+    params.push_back({{"name", d.path},
+                      {"value", param_value(d, spec ? spec->params : defaults)},
+                      {"default", param_default(d)},
+                      {"unit", std::string(unit_name(d.unit))},
+                      {"meaning", d.meaning},
+                      {"source", d.source}});
+  }
+  ctx["parameters"] = params;
+  return ctx;
+}
+
+void write_atomically(const fs::path& file, const std::string& text) {
+  const fs::path tmp = file.string() + ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary);
+    f << text;
+    if (!f.flush()) throw RuntimeFailure("cannot write " + tmp.string());
+  }
+  std::error_code ec;
+  fs::rename(tmp, file, ec);
+  if (ec) {
+    fs::remove(tmp, ec);
+    throw RuntimeFailure("cannot write " + file.string());
+  }
+}
+
+// Brings DIR's comparison (and sensitivity, for sensitivity designs) up to date.
+void refresh(const std::string& dir, bool need_compare) {
+  const experiment::Store store = experiment::Store::open_read(dir);
+  const fs::path db = fs::path(dir) / experiment::store_file_name;
+  const json design = store.manifest("design");
+  const bool sensitivity_design =
+      design.is_object() && design.contains("roles") && design.value("method", "") != "";
+  if (need_compare && stale(fs::path(dir) / "comparison.json", db)) {
+    const auto s = experiment::compare(dir);
+    std::fprintf(stderr, "report: compared %zu series with \"%s\"\n", s.comparisons, s.baseline.c_str());
+  }
+  if (sensitivity_design && stale(fs::path(dir) / "sensitivity.json", db)) {
+    const auto s = experiment::sensitivity_report(dir, {});
+    std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
+  }
+  if (need_compare) write_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
+}
+
+}  // namespace
+
+int cmd_report(const std::vector<std::string>& argv) {
+  Args args("report", argv);
+  const auto out = args.take("--out");
+  const std::string lang = args.take("--lang").value_or("nl");
+  const auto sens = args.take("--sensitivity");
+  const auto bench = args.take("--bench");
+  const auto pos = args.positionals(1, 1, kReportUsage);
+  if (!out) throw InputError(std::vector<Problem>{{"report", "--out", "missing, expected --out FILE.html"}});
+  if (lang != "nl" && lang != "en")
+    throw InputError(std::vector<Problem>{{"report", "--lang", "found \"" + lang + "\", expected nl or en"}});
+  std::error_code ec;
+  const fs::path out_path(*out);
+  const fs::path parent = out_path.has_parent_path() ? out_path.parent_path() : fs::path(".");
+  if (!fs::is_directory(parent, ec))
+    throw InputError(std::vector<Problem>{{"report", "--out", "folder " + parent.string() + " does not exist, expected an existing folder"}});
+  if (access(parent.c_str(), W_OK) != 0)
+    throw InputError(std::vector<Problem>{{"report", "--out", "folder " + parent.string() + " is not writable"}});
+  if (fs::is_directory(out_path, ec))
+    throw InputError(std::vector<Problem>{{"report", "--out", *out + " is a folder, expected a file name such as report.html"}});
+  if (bench && !fs::is_regular_file(*bench, ec))
+    throw InputError(std::vector<Problem>{{"report", "--bench", *bench + ": file not found, expected Google Benchmark JSON"}});
+  if (!fs::is_directory(pos[0], ec))
+    throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment`"}});
+
+  refresh(pos[0], true);
+  if (sens) refresh(*sens, false);
+
+  std::vector<std::string> py = {pos[0], "--out", *out, "--lang", lang};
+  if (sens) py.insert(py.end(), {"--sensitivity", *sens});
+  const std::string default_bench = (fs::path(tools_dir()) / ".." / ".." / "bench" / "baseline.json").lexically_normal().string();
+  if (bench) py.insert(py.end(), {"--bench", *bench});
+  else if (fs::is_regular_file(default_bench, ec)) py.insert(py.end(), {"--bench", default_bench});
+  const int rc = run_python("report.py", py);
+  return rc == 0 ? 0 : rc == 2 ? 2 : 1;
+}
+
+int cmd_plot(const std::vector<std::string>& argv) {
+  // Everything goes to wijksim_plot.py, which has its own --help and argument checking.
+  const int rc = run_python("wijksim_plot.py", argv);
+  return rc == 0 ? 0 : rc == 2 ? 2 : 1;
+}
+
+}  // namespace wijksim::cli

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The report end to end: a tiny real experiment, `wijksim report` in Dutch and English, the
+# bad-input cases, and (stage "browser") the Dutch report opened in headless Chromium.
+#   report_test.sh WIJKSIM SOURCE_DIR WORK_DIR setup|errors|browser
+set -euo pipefail
+wijksim=$1 src=$2 work=$3 stage=$4
+exp=$work/exp sens=$work/sens
+
+case "$stage" in
+setup)
+  rm -rf "$work" && mkdir -p "$work"
+  "$wijksim" experiment "$src/tests/report/tiny-experiment.json" --out "$exp" --threads 2 --progress none
+  "$wijksim" experiment "$src/tests/report/tiny-morris.json" --out "$sens" --threads 2 --progress none
+  "$wijksim" report "$exp" --out "$work/report-nl.html" --lang nl --sensitivity "$sens"
+  "$wijksim" report "$exp" --out "$work/report-en.html" --lang en
+  # The report refreshed what it needs: comparison, sensitivity and the context file.
+  for f in "$exp/comparison.json" "$exp/report_context.json" "$sens/sensitivity.json"; do
+    [ -s "$f" ] || { echo "FAIL: $f not written"; exit 1; }
+  done
+  grep -q "actieve bewoners" "$work/report-nl.html"
+  grep -q "voelt zich weleens onveilig" "$work/report-nl.html"
+  grep -q "Omslagpunt" "$work/report-nl.html"
+  grep -q "Assumptions register" "$work/report-en.html"
+  "$wijksim" plot ranking "$exp" --out "$work/ranking.svg" --lang en
+  [ -s "$work/ranking.svg" ]
+  ;;
+errors)
+  # Each case: exit status 2, a message naming the problem, no output file.
+  expect() {
+    local want=$1 pattern=$2; shift 2
+    local out rc=0
+    out=$("$wijksim" "$@" 2>&1) || rc=$?
+    if [ "$rc" -ne "$want" ] || ! grep -q -- "$pattern" <<<"$out"; then
+      echo "FAIL: wijksim $*: exit $rc (want $want), output: $out"; exit 1
+    fi
+    if ls "$work"/bad* >/dev/null 2>&1; then echo "FAIL: wijksim $*: left an output file"; exit 1; fi
+  }
+  mkdir -p "$work/empty"
+  expect 2 "folder not found" report "$work/missing" --out "$work/bad.html"
+  expect 2 "results.sqlite" report "$work/empty" --out "$work/bad.html"
+  expect 2 "expected nl or en" report "$exp" --out "$work/bad.html" --lang fr
+  expect 2 "does not exist" report "$exp" --out "$work/no-such-folder/bad.html"
+  expect 2 "missing, expected --out" report "$exp"
+  expect 2 "is a folder" report "$exp" --out "$work/empty"
+  expect 2 "not recorded" plot diff "$exp" --metric incidents --out "$work/bad.png"
+  echo "errors: all bad inputs refused with exit 2 and no output"
+  ;;
+browser)
+  /usr/bin/python3 "$src/tests/report/browser_check.py" "$work/report-nl.html" \
+    --screenshot "$work/report-nl.png" --min-images 10
+  ;;
+*) echo "unknown stage $stage" >&2; exit 2 ;;
+esac

@@ -1,0 +1,419 @@
+"""Reading an experiment folder written by `wijksim experiment`, `compare` and `sensitivity`.
+
+Only the self-describing outputs are read: DIR/results.sqlite (tables manifest, runs,
+outcomes), comparison.json, sensitivity.json and report_context.json (written by
+`wijksim report`). No matplotlib here, so notebooks and tests can use the numbers alone.
+
+Pairing follows the engine: replicate r of every variant and design point ran with the same
+random numbers, so a difference is taken per (design point, replicate) key.
+"""
+
+import json
+import math
+import os
+import sqlite3
+from dataclasses import dataclass, field
+
+import numpy as np
+
+STORE_FILE = "results.sqlite"
+WEEKS_PER_YEAR = 52
+
+# Which way is better, as in engine/src/experiment/compare.cpp (better_direction); used
+# only when comparison.json is absent.
+HIGHER_IS_BETTER = {"active_share", "active_residents", "initiators", "trust_share",
+                    "mean_trust", "mean_social_trust", "collective_efficacy",
+                    "initiatives_approved", "initiatives_completed", "vision",
+                    "reached_share", "programme_alive"}
+LOWER_IS_BETTER = {"unsafe_share", "incidents", "disorder", "initiatives_failed"}
+
+# The three questions strategists ask, each answered by the first outcome the experiment has.
+HEADLINE_CHOICES = {
+    "active": ["active_share", "active_residents", "initiators"],
+    "safety": ["unsafe_share"],
+    "trust": ["mean_trust", "trust_share", "mean_social_trust"],
+}
+
+
+class ResultsError(Exception):
+    """Missing or malformed input the user can fix (exit status 2)."""
+
+
+def direction(metric):
+    if metric in HIGHER_IS_BETTER:
+        return "higher"
+    if metric in LOWER_IS_BETTER:
+        return "lower"
+    return "none"
+
+
+# Two-sided 95% Student-t quantiles; between table entries, interpolated in 1/df (accurate
+# to about 1e-3, far below the noise in any interval drawn from it). Avoids needing scipy.
+_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
+         9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042,
+         40: 2.021, 60: 2.000, 120: 1.980}
+
+
+def t975(df):
+    if df < 1:
+        return math.nan
+    keys = sorted(_T975)
+    if df in _T975:
+        return _T975[df]
+    if df > keys[-1]:
+        lo, hi, tlo, thi = keys[-1], math.inf, _T975[keys[-1]], 1.959964
+    else:
+        hi = next(k for k in keys if k > df)
+        lo = max(k for k in keys if k < df)
+        tlo, thi = _T975[lo], _T975[hi]
+    x, xlo, xhi = 1.0 / df, 1.0 / lo, (0.0 if math.isinf(hi) else 1.0 / hi)
+    return thi + (tlo - thi) * (x - xhi) / (xlo - xhi)
+
+
+def mean_ci(values):
+    """Mean and 95% t-interval over the first axis (NaN rows ignored per column)."""
+    values = np.asarray(values, dtype=float)
+    n = np.sum(~np.isnan(values), axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.nanmean(values, axis=0) if values.size else np.array([])
+        sd = np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.full(mean.shape, np.nan)
+        half = np.array([t975(int(k) - 1) for k in np.atleast_1d(n)]) * sd / np.sqrt(n)
+    return mean, mean - half, mean + half, n
+
+
+def read_json(path, what):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except OSError as exc:
+        raise ResultsError(f"{path}: cannot read {what}: {exc}") from exc
+    except json.JSONDecodeError as exc:
+        raise ResultsError(f"{path}: not valid JSON ({what}): {exc}") from exc
+
+
+@dataclass
+class Series:
+    """One outcome of one variant: values[k, j] for key k = (design point, replicate), week j."""
+    weeks: np.ndarray
+    keys: list
+    values: np.ndarray
+
+    def bands(self):
+        """Median, 50% and 90% bands per week (as bands.csv: linear interpolation)."""
+        q = np.nanpercentile(self.values, [5, 25, 50, 75, 95], axis=0)
+        return {"p5": q[0], "p25": q[1], "median": q[2], "p75": q[3], "p95": q[4]}
+
+
+@dataclass
+class Experiment:
+    dir: str
+    manifest: dict
+    variants: list
+    baseline: str
+    outcomes: list
+    ok_runs: int
+    failed_runs: int
+    runs_per_variant: dict
+    context: dict = field(default_factory=dict)
+    comparison: dict = None
+    _db: object = None
+    _units: dict = field(default_factory=dict)
+    _series: dict = field(default_factory=dict)
+
+    # ---- what the store holds -------------------------------------------------------------
+
+    def levels(self):
+        return self.manifest.get("levels") or ["city"]
+
+    def units(self, level):
+        # One scan of the outcomes table per level; cached, since every series asks.
+        if level not in self._units:
+            cur = self._db.execute("SELECT DISTINCT unit FROM outcomes WHERE level = ? ORDER BY unit",
+                                   (level,))
+            self._units[level] = [r[0] for r in cur]
+        return self._units[level]
+
+    def has_design(self):
+        design = self.manifest.get("design")
+        return isinstance(design, dict) and bool(design.get("method"))
+
+    def description(self):
+        return (self.manifest.get("experiment") or {}).get("description", "")
+
+    def variant_info(self):
+        """[(name, description, {path: value})] in experiment order."""
+        doc = {v.get("name"): v for v in (self.manifest.get("experiment") or {}).get("variants", [])}
+        return [(name, doc.get(name, {}).get("description", ""), doc.get(name, {}).get("set", {}))
+                for name in self.variants]
+
+    def headline(self):
+        """{'active': metric, 'safety': ..., 'trust': ...} for the outcomes this store has."""
+        chosen = {}
+        for role, candidates in HEADLINE_CHOICES.items():
+            for m in candidates:
+                if m in self.outcomes:
+                    chosen[role] = m
+                    break
+        return chosen
+
+    # ---- reading outcomes -----------------------------------------------------------------
+
+    def series(self, metric, level="city", unit=None):
+        """{variant: Series} of one outcome at one unit (the only unit at `level` if None)."""
+        if unit is None:
+            units = self.units(level)
+            if not units:
+                raise ResultsError(f"{self.path()}: no outcomes at level '{level}'")
+            unit = units[0]
+        # Kept: a report asks for the same outcome from several sections.
+        if (metric, level, unit) not in self._series:
+            self._series[(metric, level, unit)] = self._read_series(metric, level, unit)
+        return self._series[(metric, level, unit)]
+
+    def _read_series(self, metric, level, unit):
+        cur = self._db.execute(
+            "SELECT r.variant, r.design_point, r.replicate, o.week, o.value "
+            "FROM outcomes o JOIN runs r ON r.id = o.run_id "
+            "WHERE r.status = 'ok' AND o.metric = ? AND o.level = ? AND o.unit = ?",
+            (metric, level, unit))
+        rows = cur.fetchall()
+        if not rows:
+            raise ResultsError(f"{self.path()}: no values of '{metric}' at {level} {unit}; "
+                               f"outcomes recorded: {', '.join(self.outcomes)}")
+        data = np.array([(r[1], r[2], r[3], r[4]) for r in rows], dtype=float)
+        names = np.array([r[0] for r in rows])
+        out = {}
+        for variant in self.variants:
+            sel = data[names == variant]
+            if not len(sel):
+                continue
+            weeks = np.unique(sel[:, 2])
+            keys, key_index = np.unique(sel[:, 0:2], axis=0, return_inverse=True)
+            values = np.full((len(keys), len(weeks)), np.nan)
+            values[key_index.ravel(), np.searchsorted(weeks, sel[:, 2])] = sel[:, 3]
+            out[variant] = Series(weeks=weeks.astype(int),
+                                  keys=[(int(a), int(b)) for a, b in keys], values=values)
+        return out
+
+    def path(self):
+        return os.path.join(self.dir, STORE_FILE)
+
+    def close(self):
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def open_experiment(directory):
+    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it."""
+    if not os.path.isdir(directory):
+        raise ResultsError(f"{directory}: folder not found (expected the --out folder of "
+                           f"'wijksim experiment')")
+    path = os.path.join(directory, STORE_FILE)
+    if not os.path.isfile(path):
+        raise ResultsError(f"{directory}: holds no {STORE_FILE} (expected the --out folder of "
+                           f"'wijksim experiment')")
+    try:
+        db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
+        manifest = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM manifest")}
+        counts = dict(db.execute("SELECT status, COUNT(*) FROM runs GROUP BY status").fetchall())
+        per_variant = dict(db.execute(
+            "SELECT variant, COUNT(*) FROM runs WHERE status = 'ok' GROUP BY variant").fetchall())
+    except (sqlite3.Error, json.JSONDecodeError) as exc:
+        raise ResultsError(f"{path}: not a readable wijksim results store: {exc}") from exc
+    if "experiment_hash" not in manifest:
+        db.close()
+        raise ResultsError(f"{path}: not a wijksim results store (no manifest)")
+    if not counts.get("ok"):
+        db.close()
+        raise ResultsError(f"{path}: no finished runs (status 'ok'); run 'wijksim experiment' "
+                           f"again to complete it")
+    exp = Experiment(dir=directory, manifest=manifest, variants=list(manifest.get("variants", [])),
+                     baseline=manifest.get("baseline"), outcomes=list(manifest.get("outcomes", [])),
+                     ok_runs=counts.get("ok", 0), failed_runs=counts.get("failed", 0),
+                     runs_per_variant=per_variant, _db=db)
+    ctx = os.path.join(directory, "report_context.json")
+    if os.path.isfile(ctx):
+        exp.context = read_json(ctx, "report context")
+    comp = os.path.join(directory, "comparison.json")
+    if os.path.isfile(comp):
+        exp.comparison = read_json(comp, "comparison")
+    return exp
+
+
+# ---- derived numbers ------------------------------------------------------------------------
+
+@dataclass
+class Difference:
+    """Paired difference variant - baseline per week, with its 95% t-interval."""
+    variant: str
+    weeks: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    n: np.ndarray
+    final: np.ndarray  # per pair, at the final common week
+
+    def first_week_significant(self):
+        """First week from which the interval excludes zero through the final week."""
+        first = None
+        for j in range(len(self.weeks) - 1, -1, -1):
+            if self.n[j] >= 2 and (self.low[j] > 0 or self.high[j] < 0):
+                first = int(self.weeks[j])
+            else:
+                break
+        return first
+
+
+def paired(series, variant, baseline):
+    """(weeks, pair values of variant, of baseline) aligned on common keys and weeks."""
+    v, b = series[variant], series[baseline]
+    common = sorted(set(v.keys) & set(b.keys))
+    weeks = np.intersect1d(v.weeks, b.weeks)
+    vi = [v.keys.index(k) for k in common] if len(common) < 50 else _index(v.keys, common)
+    bi = [b.keys.index(k) for k in common] if len(common) < 50 else _index(b.keys, common)
+    vv = v.values[np.ix_(vi, np.searchsorted(v.weeks, weeks))]
+    bb = b.values[np.ix_(bi, np.searchsorted(b.weeks, weeks))]
+    return weeks, vv, bb
+
+
+def _index(keys, wanted):
+    pos = {k: i for i, k in enumerate(keys)}
+    return [pos[k] for k in wanted]
+
+
+def difference(series, variant, baseline):
+    weeks, vv, bb = paired(series, variant, baseline)
+    d = vv - bb
+    mean, low, high, n = mean_ci(d)
+    final = d[:, -1] if d.shape[1] else np.array([])
+    return Difference(variant, weeks, mean, low, high, n, final[~np.isnan(final)])
+
+
+def ranking(series, baseline, metric):
+    """Variants by their final-week paired difference with the baseline, best first, plus the
+    share of pairs in which each variant is the best of all (ties shared)."""
+    variants = list(series)
+    keys = set.intersection(*(set(series[v].keys) for v in variants))
+    common = sorted(keys)
+    final = {}
+    for v in variants:
+        s = series[v]
+        idx = _index(s.keys, common)
+        final[v] = s.values[idx, -1]
+    sign = -1.0 if direction(metric) == "lower" else 1.0
+    rows = []
+    if common:
+        stack = np.vstack([sign * final[v] for v in variants])  # variants x pairs
+        best = np.nanmax(stack, axis=0)
+        is_best = (stack == best) / np.maximum(1, np.sum(stack == best, axis=0))
+        p_best = dict(zip(variants, np.nansum(is_best, axis=1) / stack.shape[1]))
+    else:
+        p_best = {v: math.nan for v in variants}
+    for v in variants:
+        d = final[v] - final[baseline]
+        mean, low, high, n = mean_ci(d[:, None])
+        rows.append({"variant": v, "mean": float(mean[0]), "low": float(low[0]),
+                     "high": float(high[0]), "n": int(n[0]), "p_best": float(p_best[v]),
+                     "level": float(np.nanmean(final[v]))})
+    rows.sort(key=lambda r: -sign * r["mean"] if not math.isnan(r["mean"]) else math.inf)
+    return rows
+
+
+def bootstrap_ratio(num, den, resamples=2000, seed=20260330):
+    """Percentile 95% interval of mean(num)/mean(den) over resampled pairs."""
+    rng = np.random.default_rng(seed)
+    n = len(num)
+    idx = rng.integers(0, n, size=(resamples, n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratios = num[idx].mean(axis=1) / den[idx].mean(axis=1)
+    ratios = ratios[np.isfinite(ratios)]
+    if not len(ratios):
+        return math.nan, math.nan
+    return float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))
+
+
+def cost_per_active(exp, variant):
+    """Extra euros spent per additional active resident, variant against the baseline.
+
+    Uses the cumulative euros_spent and the count active_residents at the final week, city
+    level, paired by replicate. Returns a dict with 'status': 'ok', 'no_gain',
+    'uncertain_gain' or 'not_recorded'.
+    """
+    if "euros_spent" not in exp.outcomes or "active_residents" not in exp.outcomes:
+        missing = [m for m in ("euros_spent", "active_residents") if m not in exp.outcomes]
+        return {"status": "not_recorded", "missing": missing}
+    euros = exp.series("euros_spent")
+    active = exp.series("active_residents")
+    _, ev, eb = paired(euros, variant, exp.baseline)
+    _, av, ab = paired(active, variant, exp.baseline)
+    d_euro, d_active = ev[:, -1] - eb[:, -1], av[:, -1] - ab[:, -1]
+    ok = ~(np.isnan(d_euro) | np.isnan(d_active))
+    d_euro, d_active = d_euro[ok], d_active[ok]
+    e_mean, e_lo, e_hi, _ = mean_ci(d_euro[:, None])
+    a_mean, a_lo, a_hi, n = mean_ci(d_active[:, None])
+    out = {"extra_euros": float(e_mean[0]), "extra_euros_ci": (float(e_lo[0]), float(e_hi[0])),
+           "extra_active": float(a_mean[0]), "extra_active_ci": (float(a_lo[0]), float(a_hi[0])),
+           "n": int(n[0])}
+    if not (a_mean[0] > 0):
+        out["status"] = "no_gain"
+        # The variant has fewer active residents and spends less: read the other way round,
+        # that is what the baseline pays per additional active resident.
+        if a_mean[0] < 0 and e_mean[0] < 0 and len(d_euro) >= 2:
+            out["reverse_cost"] = float(e_mean[0] / a_mean[0])
+            out["reverse_cost_ci"] = bootstrap_ratio(d_euro, d_active)
+            out["reverse_certain"] = bool(a_hi[0] < 0)
+        return out
+    out["cost"] = float(e_mean[0] / a_mean[0])
+    out["cost_ci"] = bootstrap_ratio(d_euro, d_active) if len(d_euro) >= 2 else (math.nan, math.nan)
+    # With a gain whose interval reaches zero the ratio is unbounded: say so, not a number.
+    out["status"] = "ok" if a_lo[0] > 0 else "uncertain_gain"
+    return out
+
+
+def load_sensitivity(directory):
+    """sensitivity.json of DIR, or None if there is none."""
+    path = os.path.join(directory, "sensitivity.json")
+    if not os.path.isfile(path):
+        return None
+    doc = read_json(path, "sensitivity")
+    if doc.get("method") not in ("sobol", "morris") or not isinstance(doc.get("results"), list):
+        raise ResultsError(f"{path}: expected 'method' sobol or morris and a 'results' list")
+    return doc
+
+
+def load_comparison_rows(exp, level="city"):
+    """comparison.json rows at `level` keyed by (variant, outcome), design points pooled out
+    (the row with the lowest design point is kept)."""
+    rows = {}
+    for r in (exp.comparison or {}).get("comparisons", []):
+        if r.get("level") != level:
+            continue
+        key = (r.get("variant"), r.get("outcome"))
+        if key not in rows or r.get("design_point", -1) < rows[key].get("design_point", -1):
+            rows[key] = r
+    return rows
+
+
+def unit_year_means(exp, metric, level="buurt", variant=None, minus=None):
+    """{unit: {year: mean}} of one outcome per unit and year (week 0 is year 0; weeks 1..52
+    year 1), over the ok runs of `variant`; with `minus`, that variant's means subtracted
+    (with complete pairs this equals the mean paired difference)."""
+    def means(v):
+        cur = exp._db.execute(
+            "SELECT o.unit, o.week, AVG(o.value) FROM outcomes o JOIN runs r ON r.id = o.run_id "
+            "WHERE r.status = 'ok' AND r.variant = ? AND o.metric = ? AND o.level = ? "
+            "GROUP BY o.unit, o.week", (v, metric, level))
+        sums = {}
+        for unit, week, value in cur:
+            year = (int(week) + WEEKS_PER_YEAR - 1) // WEEKS_PER_YEAR
+            s = sums.setdefault(unit, {}).setdefault(year, [0.0, 0])
+            s[0] += value
+            s[1] += 1
+        return {u: {y: s / c for y, (s, c) in ys.items()} for u, ys in sums.items()}
+    grid = means(variant or exp.baseline)
+    if minus:
+        base = means(minus)
+        grid = {u: {y: v - base[u][y] for y, v in ys.items() if y in base.get(u, {})}
+                for u, ys in grid.items() if u in base}
+    return grid

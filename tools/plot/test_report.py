@@ -1,0 +1,235 @@
+"""Tests for the experiment charts and the HTML report, on a synthetic experiment folder with
+known differences. Run with: /usr/bin/python3 -m pytest tools/plot"""
+
+import json
+import os
+import re
+import sqlite3
+import sys
+
+import numpy as np
+import pytest
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import report  # noqa: E402
+import results  # noqa: E402
+import wijksim_plot  # noqa: E402
+
+REPS = 5
+WEEKS = list(range(0, 105, 4)) + [104]
+WEEKS = sorted(set(WEEKS))
+BUURTEN = ["BU01", "BU02", "BU03"]
+STEP_WEEK = 52  # from here on 'plus' is clearly ahead of the baseline
+PARAMS = ["building_blocks.trust", "building_blocks.resources", "building_blocks.vision"]
+
+
+def active_share(variant, rep, week):
+    noise = 0.002 * ((rep * 7 + week) % 5 - 2)
+    gain = 0.05 if variant == "plus" and week >= STEP_WEEK else 0.0
+    return 0.2 + 0.0005 * week + noise + gain
+
+
+def make_experiment(directory, with_costs=True):
+    """A store with variants base and plus (and a 'same' copy of base) and known effects."""
+    os.makedirs(directory, exist_ok=True)
+    outcomes = ["active_share", "unsafe_share", "mean_trust", "phase"]
+    if with_costs:
+        outcomes += ["active_residents", "euros_spent"]
+    variants = ["base", "plus", "same"]
+    doc = {"description": "Test question: does plus help?", "scenario": "s.json", "replicates": REPS,
+           "outcomes": outcomes,
+           "variants": [{"name": "base"}, {"name": "plus", "description": "more",
+                                           "set": {"building_blocks.resources": 2}},
+                        {"name": "same"}]}
+    manifest = {"wijksim_experiment": 1, "experiment": doc, "experiment_file": "exp.json",
+                "experiment_hash": "abc", "scenario_file": "s.json", "variants": variants,
+                "baseline": "base", "outcomes": outcomes, "levels": ["city", "buurt"],
+                "interval_weeks": 4, "replicates": REPS,
+                "seeds": {"experiment": 17, "rule": "common random numbers"},
+                "engine": {"version": "9.9.9", "git_revision": "deadbeef"},
+                "command_line": "wijksim experiment exp.json", "created_utc": "2026-11-22T10:00:00Z"}
+    db = sqlite3.connect(os.path.join(directory, "results.sqlite"))
+    db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
+               "parameters TEXT, replicate INTEGER, seed INTEGER, status TEXT, error TEXT, wall_seconds REAL)")
+    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, "
+               "metric TEXT, value REAL)")
+    db.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+    run_id = 0
+    for v in variants:
+        for rep in range(REPS):
+            run_id += 1
+            db.execute("INSERT INTO runs VALUES (?, ?, -1, '{}', ?, 1, 'ok', '', 0.1)", (run_id, v, rep))
+            rows = []
+            for week in WEEKS:
+                a = active_share("plus" if v == "plus" else "base", rep, week)
+                city = {"active_share": a, "unsafe_share": 0.3 - 0.3 * (a - 0.2),
+                        "mean_trust": 0.5 + 0.1 * (a - 0.2), "phase": 1 + (week >= 40),
+                        "active_residents": 1000 * a,
+                        "euros_spent": week * 100.0 + (1000.0 * week / 104 if v == "plus" else 0)}
+                for m in outcomes:
+                    rows.append((run_id, week, "city", "GM1", m, city[m]))
+                for i, b in enumerate(BUURTEN):
+                    rows.append((run_id, week, "buurt", b, "active_share", a + 0.01 * i))
+            db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.commit()
+    db.close()
+    context = {"scenario": {"name": "Teststad", "file": "s.json", "hash": "h1", "start_date": "2026-01-05"},
+               "phase_names": ["none", "verkennen", "uitvoeren"], "elections_weeks": [60],
+               "programme": {"enabled": True, "planned_weeks": 104},
+               "units": {"GM1": "Teststad", "BU01": "Oost", "BU02": "West", "BU03": "Noord"},
+               "parameters": [{"name": "building_blocks.resources", "value": 1.0, "default": 1.0,
+                               "unit": "share", "meaning": "resources", "source": "Platform31"},
+                              {"name": "staff.turnover", "value": 0.2, "default": 0.15,
+                               "unit": "per_year", "meaning": "leaving", "source": "MODEL.md"}]}
+    with open(os.path.join(directory, "report_context.json"), "w") as f:
+        json.dump(context, f)
+    return directory
+
+
+def make_sensitivity(directory, method):
+    indices = []
+    for k, p in enumerate(PARAMS):
+        e = lambda x: {"estimate": x, "ci_low": x - 0.05, "ci_high": x + 0.05}  # noqa: E731
+        if method == "sobol":
+            indices.append({"parameter": p, "S1": e(0.1 * (k + 1)), "ST": e(0.12 * (k + 1))})
+        else:
+            indices.append({"parameter": p, "mu": e(0.01 * k), "mu_star": e(0.02 * (k + 1)),
+                            "sigma": e(0.005 * k)})
+    results_ = [{"variant": "base", "outcome": o, "level": "city", "unit": "GM1", "indices": indices}
+                for o in ("active_share", "unsafe_share")]
+    doc = {"method": method, "parameters": PARAMS, "results": results_, "base_rows": 8, "trajectories": 4}
+    with open(os.path.join(directory, "sensitivity.json"), "w") as f:
+        json.dump(doc, f)
+
+
+@pytest.fixture()
+def exp_dir(tmp_path):
+    return make_experiment(str(tmp_path / "exp"))
+
+
+# ---- numbers ----------------------------------------------------------------------------------
+
+def test_t_quantile_matches_tables():
+    assert results.t975(1) == pytest.approx(12.706)
+    assert results.t975(9) == pytest.approx(2.262)
+    assert results.t975(11) == pytest.approx(2.201, abs=2e-3)
+    assert results.t975(1000) == pytest.approx(1.962, abs=2e-3)
+
+
+def test_paired_difference_and_tipping_point(exp_dir):
+    exp = results.open_experiment(exp_dir)
+    series = exp.series("active_share")
+    d = results.difference(series, "plus", "base")
+    assert d.first_week_significant() == STEP_WEEK
+    assert d.mean[-1] == pytest.approx(0.05)
+    assert np.all(d.low[d.weeks >= STEP_WEEK] > 0)
+    # Identical variant: difference exactly zero, never significant.
+    same = results.difference(series, "same", "base")
+    assert np.all(same.mean == 0) and same.first_week_significant() is None
+    ranks = results.ranking(series, "base", "active_share")
+    assert ranks[0]["variant"] == "plus" and ranks[0]["p_best"] == pytest.approx(1.0)
+
+
+def test_cost_per_additional_active_resident(exp_dir):
+    exp = results.open_experiment(exp_dir)
+    c = results.cost_per_active(exp, "plus")
+    # 1000 extra euros and 0.05 x 1000 = 50 extra active residents: 20 euros each.
+    assert c["status"] == "ok"
+    assert c["cost"] == pytest.approx(20.0)
+    assert c["cost_ci"][0] <= 20.0 + 1e-9 <= c["cost_ci"][1] + 2e-9
+    assert results.cost_per_active(exp, "same")["status"] == "no_gain"
+
+
+def test_cost_not_recorded(tmp_path):
+    exp = results.open_experiment(make_experiment(str(tmp_path / "e"), with_costs=False))
+    assert results.cost_per_active(exp, "plus")["status"] == "not_recorded"
+
+
+# ---- charts -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ext", [".png", ".svg"])
+def test_experiment_charts(exp_dir, tmp_path, ext):
+    make_sensitivity(exp_dir, "sobol")
+    jobs = {"variants": ["--metric", "active_share"], "diff": ["--metric", "unsafe_share"],
+            "ranking": [], "sensitivity": [], "heatgrid": ["--metric", "active_share", "--minus", "base",
+                                                           "--variant", "plus"]}
+    for command, extra in jobs.items():
+        out = str(tmp_path / (command + ext))
+        assert wijksim_plot.main([command, exp_dir, "--out", out, "--lang", "en"] + extra) == 0
+        with open(out, "rb") as f:
+            head = f.read(200)
+        assert head.startswith(b"\x89PNG") if ext == ".png" else b"<svg" in head or b"<?xml" in head
+        assert os.path.getsize(out) > 5000
+
+
+def test_morris_chart(exp_dir, tmp_path):
+    make_sensitivity(exp_dir, "morris")
+    out = str(tmp_path / "morris.png")
+    assert wijksim_plot.main(["sensitivity", exp_dir, "--out", out]) == 0
+    assert os.path.getsize(out) > 5000
+
+
+def test_chart_errors_name_the_problem(exp_dir, tmp_path, capsys):
+    out = str(tmp_path / "x.png")
+    assert wijksim_plot.main(["variants", exp_dir, "--metric", "nope", "--out", out]) == 2
+    assert "nope" in capsys.readouterr().err
+    assert wijksim_plot.main(["sensitivity", exp_dir, "--out", out]) == 2
+    assert "sensitivity.json" in capsys.readouterr().err
+    assert wijksim_plot.main(["ranking", str(tmp_path / "missing"), "--out", out]) == 2
+    assert not os.path.exists(out)
+
+
+# ---- report -------------------------------------------------------------------------------------
+
+def test_report_is_self_contained_and_complete(exp_dir, tmp_path):
+    make_sensitivity(exp_dir, "sobol")
+    out = str(tmp_path / "r.html")
+    assert report.main([exp_dir, "--out", out, "--lang", "nl"]) == 0
+    page = open(out, encoding="utf-8").read()
+    # Nothing fetched: every src is a data: URL, no scripts, stylesheets or frames.
+    assert re.findall(r'src="(?!data:)', page) == []
+    assert not re.search(r"<(script|link|iframe|object)\b", page)
+    assert "url(" not in page
+    assert len(re.findall(r'<img alt="[^"]*" src="data:image/png;base64,', page)) >= 8
+    for words in ("actieve bewoners", "voelt zich weleens onveilig", "vertrouwen",
+                  "Test question: does plus help?", "Omslagpunt", "Aannameregister",
+                  "staff.turnover", "MODEL.md", "9.9.9", "experimentzaad 17"):
+        assert words in page, words
+    assert "vanaf <b>1,0 jaar</b> (week 52)" in page  # the tipping point
+    assert "€ 20" in page  # cost per additional active resident
+    assert not [f for f in os.listdir(tmp_path) if ".tmp-" in f]
+
+
+def test_report_in_english(exp_dir, tmp_path):
+    out = str(tmp_path / "r.html")
+    assert report.main([exp_dir, "--out", out, "--lang", "en"]) == 0
+    page = open(out, encoding="utf-8").read()
+    assert "active residents" in page and "Tipping point" in page and "Assumptions register" in page
+    assert "No sensitivity analysis" in page
+
+
+def test_report_bad_input_leaves_no_file(tmp_path, capsys):
+    out = str(tmp_path / "r.html")
+    assert report.main([str(tmp_path / "missing"), "--out", out]) == 2
+    assert "folder not found" in capsys.readouterr().err
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert report.main([str(empty), "--out", out]) == 2
+    assert "results.sqlite" in capsys.readouterr().err
+    assert not os.path.exists(out)
+
+
+def test_report_unwritable_output(exp_dir, tmp_path, capsys):
+    out = str(tmp_path / "no-such-folder" / "r.html")
+    assert report.main([exp_dir, "--out", out]) == 2
+    assert "cannot write" in capsys.readouterr().err
+    assert not os.path.exists(os.path.dirname(out))
+
+
+def test_every_label_exists_in_both_languages():
+    import labels
+    for table in (labels.TEXT, labels.REPORT_TEXT, labels.METRIC_LABELS, labels.PARAMETER_LABELS):
+        assert set(table["nl"]) == set(table["en"])
