@@ -1,5 +1,6 @@
-// The weekly step allocates nothing (issue "City-scale speed"): every buffer a step needs is
-// sized when the simulation is built. This executable replaces the global operator new with a
+// Scale properties that are not timings: the weekly step allocates nothing (every buffer a step
+// needs is sized when the simulation is built), and a city of a million residents is as
+// deterministic as a small one. This executable replaces the global operator new with a
 // counting one, so it lives apart from the other tests.
 #include <atomic>
 #include <cstdlib>
@@ -65,5 +66,34 @@ TEST_CASE("the weekly step allocates no memory once a run is under way", "[scale
   for (unsigned threads : {1u, 2u}) {
     INFO("threads " << threads);
     CHECK(allocations_in_steps(doc, threads, 150) == 0);
+  }
+}
+
+TEST_CASE("a city of a million residents gives the same tallies on 1 and 2 threads", "[scale]") {
+  // Determinism at benchmark scale (bench/: 112 wijken of 5 generated buurten, ~1M residents):
+  // every buurt, wijk and city tally of every week, burn-in included, bit for bit.
+  const nlohmann::json doc = {
+      {"name", "million"},
+      {"city",
+       {{"generate",
+         {{"wijken", 112},
+          {"buurten_per_wijk", {5, 5}},
+          {"residents_per_buurt", {{"median", 1500}, {"sigma", 0.6}, {"min", 50}, {"max", 20000}}},
+          {"deprivation", {0.1, 0.8}},
+          {"seed", 1}}}}},
+      {"simulation", {{"years", 0.15}, {"burn_in", 0.05}}}};
+  const auto spec = wijksim::test::load(doc);
+  long long residents = 0;
+  for (const auto& w : spec.city.wijken)
+    for (const auto& b : w.buurten) residents += b.residents;
+  REQUIRE(residents > 900'000);
+  const auto one = wijksim::test::trace_simulation(spec, 5, 0, 1, true);
+  const auto two = wijksim::test::trace_simulation(spec, 5, 0, 2, true);
+  REQUIRE(one.weeks.size() == two.weeks.size());
+  REQUIRE(one.weeks.size() >= 8);
+  for (std::size_t k = 0; k < one.weeks.size(); ++k) {
+    INFO("week " << one.weeks[k].week);
+    for (std::size_t i = 0; i < one.weeks[k].buurt.size(); ++i) REQUIRE(wijksim::test::same_bits(one.weeks[k].buurt[i], two.weeks[k].buurt[i]));
+    REQUIRE(wijksim::test::same_bits(one.weeks[k].city, two.weeks[k].city));
   }
 }
