@@ -3,6 +3,8 @@
 // with exit code 2 (invalid input or arguments) or 1 (failure while running), a message on
 // stderr naming the file or flag and what was expected, and nothing that looks complete:
 // no results store, no scenario file, no export.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <functional>
 #include <string>
@@ -359,6 +361,12 @@ TEST_CASE("bad inputs: a population too large for memory is refused before it is
   TempDir dir("bad-huge-city");
   // Four buurten at the loader's limit of 5e7 residents: 170 million adults with 63 ties each
   // need about 55 GiB per simulation, more than any machine this runs on.
+  // On a machine with that much memory the city is not too large: nothing to test there.
+  const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
+  if (memory > 50e9) {
+    WARN("skipped: " << memory / 1e9 << " GB of memory fit the test city");
+    return;
+  }
   std::vector<test::BuurtSize> buurten(4, test::BuurtSize{50'000'000, 0.4});
   auto s = test::explicit_scenario({buurten}, 0.1, 0.0);
   s["network"] = {{"ties_min", 63}, {"ties_max", 63}};
