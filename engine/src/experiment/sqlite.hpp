@@ -90,6 +90,20 @@ class Db {
   sqlite3* get() const { return db_; }
   const std::string& file() const { return file_; }
 
+  // Runs fn inside BEGIN IMMEDIATE ... COMMIT; rolls back and rethrows if anything throws, so
+  // the database holds all of fn's writes or none.
+  template <class F>
+  void transaction(F&& fn) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      fn();
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
  private:
   std::string file_;
   sqlite3* db_ = nullptr;

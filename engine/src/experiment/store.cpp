@@ -198,8 +198,7 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
   auto impl = open_for_writing(file, dir);
   sql::Db& db = impl->db;
   // Schema and manifest in one transaction: a store either has both or neither.
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  db.transaction([&] {
     if (!has_table(db, "manifest")) {
       create_schema(db, manifest);
     } else {
@@ -224,11 +223,7 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
                           "\" changed); expected the same scenario to resume, or a new folder"}});
       }
     }
-    db.exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
   prepare_writes(*impl);
   return Store(std::move(impl));
 }
@@ -240,19 +235,14 @@ Store Store::open_with_manifest(const std::string& dir, const json& manifest) {
     throw InputError(std::vector<Problem>{{dir, "", "cannot be created or written, expected a writable folder"}});
   auto impl = open_for_writing((fs::path(dir) / store_file_name).string(), dir);
   sql::Db& db = impl->db;
-  db.exec("BEGIN IMMEDIATE");
-  try {
+  db.transaction([&] {
     if (!has_table(db, "manifest")) {
       create_schema(db, manifest);
     } else if (read_manifest(db, "experiment_hash") != manifest.at("experiment_hash") ||
                read_manifest(db, "cells") != manifest.at("cells")) {
       throw InputError(std::vector<Problem>{{dir, "", "holds the results of a different experiment (or scenario version); expected an empty folder or a store of the same experiment"}});
     }
-    db.exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
   prepare_writes(*impl);
   return Store(std::move(impl));
 }
@@ -432,8 +422,7 @@ json Store::manifest(const std::string& key) const { return read_manifest(impl_-
 
 void Store::write(const RunResult& r) {
   Impl& s = *impl_;
-  s.db.exec("BEGIN IMMEDIATE");
-  try {
+  s.db.transaction([&] {
     // A rerun replaces the failed attempt.
     s.delete_outcomes->bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.key.replicate);
     s.delete_outcomes->step();
@@ -457,11 +446,7 @@ void Store::write(const RunResult& r) {
       out.step();
       out.reset();
     }
-    s.db.exec("COMMIT");
-  } catch (...) {
-    sqlite3_exec(s.db.get(), "ROLLBACK", nullptr, nullptr, nullptr);
-    throw;
-  }
+  });
 }
 
 }  // namespace wijksim::experiment
