@@ -1,6 +1,9 @@
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
@@ -59,6 +62,39 @@ class MpiSession {
   MpiWorld world_;
 };
 #endif
+
+// SIGINT (Ctrl-C) and SIGTERM (what SLURM and most schedulers send before killing a job) stop
+// a batch cleanly: runs under way are abandoned, finished ones committed, and the command says
+// how to resume. The handlers reset themselves, so a second signal kills at once.
+std::atomic<bool> g_interrupt{false};
+volatile std::sig_atomic_t g_signal = 0;
+static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_interrupt(int sig) {
+  g_signal = sig;
+  g_interrupt.store(true);
+}
+
+class InterruptHandlers {
+ public:
+  InterruptHandlers() {
+    struct sigaction sa {};
+    sa.sa_handler = on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESETHAND;
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~InterruptHandlers() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  InterruptHandlers(const InterruptHandlers&) = delete;
+  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
+
+ private:
+  struct sigaction old_int_ {}, old_term_ {};
+};
 
 std::string mib(std::size_t bytes) {
   char buf[32];
@@ -142,6 +178,9 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   opt.shard_index = shard_index;
   opt.shard_count = shard_count;
 
+  const InterruptHandlers handlers;
+  opt.interrupt = &g_interrupt;
+
   MpiWorld mpi;
 #ifdef WIJKSIM_WITH_MPI
   MpiSession session;
@@ -191,11 +230,17 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
 
   const experiment::BatchSummary s = experiment::run_experiment(e, opt);
   std::printf("%zu run(s): %zu ok, %zu failed, %zu already done", s.total, s.ok, s.failed, s.skipped);
-  if (s.not_run) std::printf(", %zu not run (stopped at the first failure)", s.not_run);
+  if (s.not_run) std::printf(", %zu not run (%s)", s.not_run, s.interrupted ? "interrupted" : "stopped at the first failure");
   std::printf(" (%.1f s)\nstore: %s/%s (writing it took %.2f s, %.1f%% of the batch)\n", s.wall_seconds, out->c_str(),
               experiment::store_file_name, s.store_seconds, s.wall_seconds > 0 ? 100.0 * s.store_seconds / s.wall_seconds : 0.0);
   if (!s.adaptive_stop.empty())
     std::printf("adaptive: %u replicate(s), stopped: %s\n", s.adaptive_replicates, s.adaptive_stop.c_str());
+  if (s.interrupted) {
+    const int sig = g_signal;
+    std::cerr << "wijksim: interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "; the store holds every finished run ("
+              << s.skipped + s.ok + s.failed << " of " << s.total << "). Run the same command again to resume.\n";
+    return 128 + sig;
+  }
   if (s.failed) {
     std::cerr << "error: " << s.failed << " run(s) failed; first: " << s.first_error
               << "\n(run the same command again to retry the failed runs)\n";

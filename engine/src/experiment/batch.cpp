@@ -214,7 +214,15 @@ RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicat
 
 namespace {
 
-// Runs the tasks over threads; this thread is the single writer (one transaction per run).
+// Group commit: finished runs wait at most this long for company before their transaction
+// commits. A commit costs about as much as writing a short run's rows, so runs of a few
+// milliseconds share one; a killed batch loses at most this much finished work (rerun on resume).
+constexpr auto kGroupWindow = std::chrono::milliseconds(100);
+// A group commits early once it holds this many outcome rows, which bounds the writer's memory.
+constexpr std::size_t kGroupRows = 200'000;
+
+// Runs the tasks over threads; this thread is the single writer. Every run is committed whole,
+// alone or with the runs that finished within kGroupWindow of it.
 // Returns false when stopped early (fail-fast, stop_after or a store error).
 bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, const BatchOptions& opt, Progress& progress,
              BatchSummary& sum, std::size_t& committed) {
@@ -235,10 +243,14 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
         std::vector<RunResult> rs;
         if (e.burn_in_branching) rs = run_branched(e, task.cells, task.replicate, &stop);
         else rs.push_back(run_cell(e, e.cells[task.cells[0]], task.replicate, &stop));
-        if (stop.load()) break;  // cancelled or stopping: not recorded, rerun on resume
+        const bool stopping = stop.load();
         std::lock_guard lock(m);
-        for (auto& r : rs) queue.push_back(std::move(r));
+        // Once stopping, only whole runs are handed on (the writer may still take them after an
+        // interrupt); abandoned ones are not recorded and run again on resume.
+        for (auto& r : rs)
+          if (!stopping || r.ok) queue.push_back(std::move(r));
         cv.notify_one();
+        if (stopping) break;
       }
       std::lock_guard lock(m);
       --running;
@@ -247,37 +259,65 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
   }
 
   std::exception_ptr error;
-  for (;;) {
-    std::unique_lock lock(m);
-    cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return !queue.empty() || running == 0; });
-    if (queue.empty()) {
-      if (running == 0) break;
-      lock.unlock();
-      progress.tick();
-      continue;
-    }
-    RunResult r = std::move(queue.front());
-    queue.pop_front();
-    lock.unlock();
-    if (stop.load()) continue;  // drain without writing once stopped
+  bool accept = true;  // false after fail-fast, stop_after or a store error: later results are dropped
+  std::vector<RunResult> group;
+  std::size_t group_rows = 0;
+  Clock::time_point group_opened;
+  // Commits the group, then counts and reports its runs.
+  auto commit = [&] {
     try {
       const auto write_start = Clock::now();
-      store.write(r);
+      store.write(group);
       sum.store_seconds += seconds_since(write_start);
     } catch (...) {
       error = std::current_exception();
       stop = true;
-      continue;
+      accept = false;
+      group.clear();
+      return;
     }
-    ++committed;
-    if (r.ok) {
-      ++sum.ok;
-    } else {
-      ++sum.failed;
-      if (sum.first_error.empty()) sum.first_error = r.key.variant + " replicate " + std::to_string(r.key.replicate) + ": " + r.error;
+    for (const RunResult& r : group) {
+      ++committed;
+      if (r.ok) {
+        ++sum.ok;
+      } else {
+        ++sum.failed;
+        if (sum.first_error.empty()) sum.first_error = r.key.variant + " replicate " + std::to_string(r.key.replicate) + ": " + r.error;
+      }
+      progress.finished(r, sum.skipped + sum.ok + sum.failed, sum.failed);
     }
-    progress.finished(r, sum.skipped + sum.ok + sum.failed, sum.failed);
-    if ((opt.fail_fast && !r.ok) || (opt.stop_after > 0 && committed >= opt.stop_after)) stop = true;
+    group.clear();
+    group_rows = 0;
+  };
+  for (;;) {
+    std::unique_lock lock(m);
+    const auto deadline = group.empty() ? Clock::now() + std::chrono::milliseconds(250) : group_opened + kGroupWindow;
+    cv.wait_until(lock, deadline, [&] { return !queue.empty() || running == 0; });
+    bool due = false;
+    while (!queue.empty() && accept) {
+      if (group.empty()) group_opened = Clock::now();
+      group.push_back(std::move(queue.front()));
+      queue.pop_front();
+      group_rows += group.back().rows.size();
+      // Stop conditions count runs in the order they finished, as if each committed alone.
+      const bool failed_stop = opt.fail_fast && !group.back().ok;
+      const bool enough = opt.stop_after > 0 && committed + group.size() >= opt.stop_after;
+      if (failed_stop || enough) {
+        stop = true;
+        accept = false;
+      }
+      due = due || failed_stop || enough || group_rows >= kGroupRows;
+    }
+    queue.clear();  // results after a stop: not recorded, rerun on resume
+    const bool finished = running == 0;
+    lock.unlock();
+    if (opt.interrupt && opt.interrupt->load() && !sum.interrupted) {
+      stop = true;  // workers abandon their runs at the next week; whole runs still come in
+      sum.interrupted = true;
+    }
+    if (!group.empty() && (due || finished || sum.interrupted || Clock::now() >= group_opened + kGroupWindow)) commit();
+    if (finished && group.empty()) break;
+    progress.tick();
   }
   for (auto& w : workers) w.join();
   if (error) std::rethrow_exception(error);

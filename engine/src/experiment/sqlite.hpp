@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "wijksim/core/error.hpp"
 
@@ -33,6 +34,10 @@ class Stmt {
   Stmt& bind(int i, double v) { return check(sqlite3_bind_double(st_, i, v)); }
   Stmt& bind(int i, const std::string& v) {
     return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT));
+  }
+  // Text that outlives the statement's use (string literals, names in static tables): no copy.
+  Stmt& bind_static(int i, std::string_view v) {
+    return check(sqlite3_bind_text(st_, i, v.data(), static_cast<int>(v.size()), SQLITE_STATIC));
   }
   Stmt& bind_null(int i) { return check(sqlite3_bind_null(st_, i)); }
 

@@ -82,8 +82,9 @@ void prepare_writes(Store::Impl& s) {
 std::unique_ptr<Store::Impl> open_for_writing(const std::string& file, const std::string& dir) {
   auto impl = std::make_unique<Store::Impl>(file, false);
   impl->dir = dir;
-  impl->db.exec("PRAGMA journal_mode = WAL");
+  // NORMAL first: switching a new file to WAL is itself a write and then syncs less.
   impl->db.exec("PRAGMA synchronous = NORMAL");
+  impl->db.exec("PRAGMA journal_mode = WAL");
   return impl;
 }
 
@@ -420,31 +421,33 @@ std::set<RunKey> Store::ok_runs() const {
 
 json Store::manifest(const std::string& key) const { return read_manifest(impl_->db, key); }
 
-void Store::write(const RunResult& r) {
+void Store::write(std::span<const RunResult> runs) {
   Impl& s = *impl_;
   s.db.transaction([&] {
-    // A rerun replaces the failed attempt.
-    s.delete_outcomes->bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.key.replicate);
-    s.delete_outcomes->step();
-    s.delete_outcomes->reset();
-    s.delete_run->bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.key.replicate);
-    s.delete_run->step();
-    s.delete_run->reset();
-    auto& ins = *s.insert_run;
-    ins.bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.parameters).bind(4, r.key.replicate).bind(5, r.seed);
-    ins.bind(6, std::string(r.ok ? "ok" : "failed"));
-    if (r.ok) ins.bind_null(7);
-    else ins.bind(7, r.error);
-    ins.bind(8, r.wall_seconds);
-    ins.step();
-    ins.reset();
-    const std::int64_t id = sqlite3_last_insert_rowid(s.db.get());
-    auto& out = *s.insert_outcome;
-    for (const auto& row : r.rows) {
-      out.bind(1, id).bind(2, row.week).bind(3, std::string(level_name(row.level))).bind(4, row.unit);
-      out.bind(5, std::string(metric_name(row.metric))).bind(6, row.value);
-      out.step();
-      out.reset();
+    for (const RunResult& r : runs) {
+      // A rerun replaces the failed attempt.
+      s.delete_outcomes->bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.key.replicate);
+      s.delete_outcomes->step();
+      s.delete_outcomes->reset();
+      s.delete_run->bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.key.replicate);
+      s.delete_run->step();
+      s.delete_run->reset();
+      auto& ins = *s.insert_run;
+      ins.bind(1, r.key.variant).bind(2, r.key.design_point).bind(3, r.parameters).bind(4, r.key.replicate).bind(5, r.seed);
+      ins.bind_static(6, r.ok ? "ok" : "failed");
+      if (r.ok) ins.bind_null(7);
+      else ins.bind(7, r.error);
+      ins.bind(8, r.wall_seconds);
+      ins.step();
+      ins.reset();
+      const std::int64_t id = sqlite3_last_insert_rowid(s.db.get());
+      auto& out = *s.insert_outcome;
+      for (const auto& row : r.rows) {
+        out.bind(1, id).bind(2, row.week).bind_static(3, level_name(row.level)).bind(4, row.unit);
+        out.bind_static(5, metric_name(row.metric)).bind(6, row.value);
+        out.step();
+        out.reset();
+      }
     }
   });
 }

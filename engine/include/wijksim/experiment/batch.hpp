@@ -1,7 +1,7 @@
 #pragma once
 // Running an experiment: every (variant, design point, replicate) is one single-threaded
-// run; runs go in parallel over threads and are committed to the store one by one by a
-// single writer, so a batch can be killed at any moment and resumed.
+// run; runs go in parallel over threads and a single writer commits them to the store, each
+// run whole in one transaction, so a batch can be killed at any moment and resumed.
 #include <atomic>
 #include <cstdint>
 #include <map>
@@ -21,6 +21,9 @@ struct BatchOptions {
   ProgressMode progress = ProgressMode::bar;  // bar redraws on a terminal, else a line every ~10 s
   bool fail_fast = false;                     // stop at the first failed run
   std::string command_line;
+  // Set from a signal handler (SIGINT, SIGTERM): stop, abandon runs under way, commit the runs
+  // that finished, and return with summary.interrupted (checked at least every 250 ms).
+  const std::atomic<bool>* interrupt = nullptr;
   // Test hook: stop once this many runs were committed (0: never), as if interrupted.
   std::size_t stop_after = 0;
   // --shard i/N: this process runs the runs whose index (replicate * cells + cell) mod N = i.
@@ -32,6 +35,7 @@ struct BatchSummary {
   std::size_t skipped = 0;  // already ok in the store
   std::size_t ok = 0, failed = 0;
   std::size_t not_run = 0;  // left when stopped early
+  bool interrupted = false;  // stopped by options.interrupt
   double wall_seconds = 0;
   double store_seconds = 0;  // spent writing and committing runs (the single writer thread)
   std::string first_error;

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -58,8 +59,10 @@ class Store {
 
   // Runs already finished with status 'ok'.
   std::set<RunKey> ok_runs() const;
-  // Replaces any earlier row of the same run; one transaction.
-  void write(const RunResult& r);
+  // Replaces any earlier rows of the same runs. One transaction for the whole group: every run
+  // is in the store completely or not at all, and a group of short runs shares one commit.
+  void write(std::span<const RunResult> runs);
+  void write(const RunResult& r) { write(std::span<const RunResult>(&r, 1)); }
   // A manifest value (null if absent).
   nlohmann::json manifest(const std::string& key) const;
   // Sets (or replaces) a manifest value.
