@@ -223,7 +223,7 @@ constexpr std::size_t kGroupRows = 200'000;
 
 // Runs the tasks over threads; this thread is the single writer. Every run is committed whole,
 // alone or with the runs that finished within kGroupWindow of it.
-// Returns false when stopped early (fail-fast, stop_after or a store error).
+// Returns false when stopped early (fail-fast, stop_after, an interrupt or a store error).
 bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, const BatchOptions& opt, Progress& progress,
              BatchSummary& sum, std::size_t& committed) {
   std::atomic<std::size_t> next{0};
