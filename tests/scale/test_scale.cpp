@@ -19,6 +19,10 @@ std::atomic<long> g_allocations{0};
 std::atomic<bool> g_counting{false};
 }  // namespace
 
+// GCC inlines these deletes and then sees free() of memory from operator new; it cannot tell
+// that the operator new below is malloc. The pairs match, so that warning is switched off here.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void* operator new(std::size_t n) {
   if (g_counting.load(std::memory_order_relaxed)) g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
@@ -38,6 +42,7 @@ void operator delete(void* p) noexcept { std::free(p); }
 void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace {
 
