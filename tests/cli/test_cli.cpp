@@ -19,7 +19,7 @@ namespace {
 
 std::string hengelo() { return (test::source_dir() / "scenarios" / "hengelo-noord.json").string(); }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using wijksim::test::contains;
 
 // A small scenario written into `dir`; returns its path.
 std::string small_scenario(const TempDir& dir, const std::string& name = "small.json") {

@@ -27,7 +27,7 @@ namespace ex = wijksim::experiment;
 
 namespace {
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using wijksim::test::contains;
 
 #define REQUIRE_EXIT(result, code)                                                            \
   do {                                                                                        \
@@ -274,6 +274,8 @@ TEST_CASE("experiment: an interrupted or damaged store resumes to the same conte
   }
 }
 
+namespace {
+
 // Starts `wijksim experiment FILE --out OUT --threads 2` in a child process (stdout to
 // /dev/null, stderr to `err`) and returns once at least 3 runs are committed or 20 s passed.
 pid_t start_batch(const std::string& file, const std::string& out, const fs::path& err, std::size_t& committed) {
@@ -307,13 +309,23 @@ pid_t start_batch(const std::string& file, const std::string& out, const fs::pat
   return pid;
 }
 
+// The minimal experiment with `replicates` replicates in `dir`, and the store content of an
+// uninterrupted batch of it (in dir/fresh), for comparing interrupted batches with.
+std::string experiment_with_reference(const TempDir& dir, std::uint32_t replicates, std::vector<std::string>& expected) {
+  auto doc = minimal_experiment();
+  doc["replicates"] = replicates;
+  const auto file = write_experiment(dir, doc);
+  REQUIRE(run_library(file, dir / "fresh").ok == 2 * replicates);
+  expected = content(dir / "fresh");
+  return file;
+}
+
+}  // namespace
+
 TEST_CASE("experiment: SIGKILL at any moment, then the same command, gives an uninterrupted batch", "[experiment]") {
   TempDir dir("exp-kill");
-  auto doc = minimal_experiment();
-  doc["replicates"] = 8;
-  const auto file = write_experiment(dir, doc);
-  REQUIRE(run_library(file, dir / "fresh").ok == 16);
-  const auto expected = content(dir / "fresh");
+  std::vector<std::string> expected;
+  const auto file = experiment_with_reference(dir, 8, expected);
 
   // Wait until some runs are committed, then kill without warning.
   const std::string out = (dir / "killed").string();
@@ -333,11 +345,8 @@ TEST_CASE("experiment: SIGKILL at any moment, then the same command, gives an un
 
 TEST_CASE("experiment: SIGTERM or Ctrl-C stops cleanly, keeps the finished runs and says how to resume", "[experiment]") {
   TempDir dir("exp-term");
-  auto doc = minimal_experiment();
-  doc["replicates"] = 12;
-  const auto file = write_experiment(dir, doc);
-  REQUIRE(run_library(file, dir / "fresh").ok == 24);
-  const auto expected = content(dir / "fresh");
+  std::vector<std::string> expected;
+  const auto file = experiment_with_reference(dir, 12, expected);
 
   for (const int sig : {SIGTERM, SIGINT}) {
     const std::string out = (dir / ("stopped-" + std::to_string(sig))).string();

@@ -75,7 +75,7 @@ std::string write_experiment(const TempDir& dir, const json& doc, const std::str
   return file.string();
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using wijksim::test::contains;
 
 }  // namespace
 

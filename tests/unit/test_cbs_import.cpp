@@ -21,7 +21,7 @@ namespace {
 fs::path fixture(const std::string& name) { return test::source_dir() / "tests" / "fixtures" / name; }
 fs::path shared_data() { return test::source_dir() / ".." / "shared" / "data"; }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using wijksim::test::contains;
 
 std::string input_error(const std::function<void()>& f) {
   try {

@@ -48,7 +48,7 @@ const Problem* at_path(const std::vector<Problem>& ps, const std::string& path) 
   return nullptr;
 }
 
-bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+using wijksim::test::contains;
 
 // Two wijken, three buurten: codes WK1 (BU11, BU12), WK2 (BU21).
 json base() { return test::explicit_scenario({{{500, 0.4}, {600, 0.6}}, {{700, 0.3}}}, 1.0, 0.25); }

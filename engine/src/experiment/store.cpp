@@ -386,9 +386,13 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
     }
   }
   if (!problems.empty()) throw InputError(problems);
-  for (const auto& r : to_write) target.write(r);
+  // One transaction: the target gets every new run or none. A run replacing a failed attempt
+  // already in the target does not add to its count, so the count needs no second read.
+  std::size_t replacing = 0;
+  for (const auto& r : to_write) replacing += have.count(r.key);
+  target.write(to_write);
   sum.added = to_write.size();
-  sum.runs = target.runs().size();
+  sum.runs = have.size() + to_write.size() - replacing;
   return sum;
 }
 

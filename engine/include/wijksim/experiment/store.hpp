@@ -62,7 +62,6 @@ class Store {
   // Replaces any earlier rows of the same runs. One transaction for the whole group: every run
   // is in the store completely or not at all, and a group of short runs shares one commit.
   void write(std::span<const RunResult> runs);
-  void write(const RunResult& r) { write(std::span<const RunResult>(&r, 1)); }
   // A manifest value (null if absent).
   nlohmann::json manifest(const std::string& key) const;
   // Sets (or replaces) a manifest value.
