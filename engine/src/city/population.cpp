@@ -200,6 +200,7 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
       b.wijk = static_cast<std::uint32_t>(w.wijken.size());
       b.residents_total = bs.residents;
       b.deprivation = bs.deprivation;
+      b.crime_factor = model::recorded_crime_factor(p, bs);
       b.disorder = equilibrium_disorder(p, bs.deprivation);
       b.vision = p.building_blocks.vision;
       b.initiatives.reserve(32);

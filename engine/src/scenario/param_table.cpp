@@ -26,6 +26,7 @@ constexpr const char* kZaanstad = "Zaanstad wijkgericht werken (green/red differ
 constexpr const char* kPrieto = "Prieto Curiel & Bishop 2017";
 constexpr const char* kAssumed = "assumption (free; calibrate)";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
+constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
@@ -242,6 +243,8 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("budget.investment_effect", budget.investment_effect, none, 0.0005, 0, 1, "weekly disorder reduction per euro per resident per year invested (saturating)", kAssumed),
 
       WJ_REAL("incidents.base_rate", incidents.base_rate, per_1000_residents_per_year, 29, 0, 1000, "recorded incidents at zero disorder, efficacy and presence effects", kVm),
+      WJ_REAL("incidents.recorded_reference", incidents.recorded_reference, per_1000_residents_per_year, 43.2, 1, 1000,
+              "national police-recorded crime rate against which a buurt's recorded rate (recorded_crime_per_1000) scales its base rate", kPolitie),
       WJ_REAL("incidents.disorder_effect", incidents.disorder_effect, none, 1.1, 0, 10, "a in (1 + a D): visible disorder roughly doubles violations", kKeizer),
       WJ_REAL("incidents.efficacy_effect", incidents.efficacy_effect, share, 0.5, 0, 1, "b in (1 - b CE)", kSampson),
       WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed),

@@ -31,6 +31,10 @@ void staff_turnover(World& w);
 // Makes this week's state visible to ties next week (after every buurt has read).
 void publish_views(World& w, const Buurt& b);
 
+// A buurt's police-recorded crime relative to what the model expects for its deprivation
+// (1 without data): a fixed multiplier on its incident base rate.
+double recorded_crime_factor(const Params& p, const BuurtSpec& spec);
+
 // Shared helpers.
 // As max then min, so the per-resident loops stay branch-free and vectorise (minss/maxss); the
 // same result as the comparison chain for every input, NaN included.
