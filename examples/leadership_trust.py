@@ -99,18 +99,23 @@ def main():
                   extent=[-0.5, len(grid.columns) - 0.5, -0.5, len(grid.index) - 0.5])
     a.set_xticks(range(len(grid.columns)), [f"{t:.2f}" for t in grid.columns])
     a.set_yticks(range(len(grid.index)), [f"{v:.2f}" for v in grid.index])
+    middle = 100 * (grid.to_numpy().min() + grid.to_numpy().max()) / 2
     for i, lv in enumerate(grid.index):
         for j, tv in enumerate(grid.columns):
-            a.text(j, i, f"{100 * grid.loc[lv, tv]:.1f}", ha="center", va="center", color="white", fontsize=8)
+            v = 100 * grid.loc[lv, tv]
+            a.text(j, i, f"{v:.1f}", ha="center", va="center", color="black" if v > middle else "white", fontsize=8)
     a.set_xlabel("initial trust")
     a.set_ylabel("process leadership")
     a.set_title(f"Active residents after {args.years:g} years (%, mean of {args.replicates})")
     fig.colorbar(im, ax=a, label="% active residents")
     colours = plt.cm.plasma(np.linspace(0, 0.85, len(grid.index)))
     tt = np.linspace(T.min(), T.max(), 50)
-    for colour, lv in zip(colours, grid.index):
+    step = np.diff(grid.columns.to_numpy()).min() if len(grid.columns) > 1 else 0.1
+    for k, (colour, lv) in enumerate(zip(colours, grid.index)):
         sel = np.isclose(L, lv)
-        b.scatter(T[sel], 100 * y[sel], s=12, alpha=0.6, color=colour)
+        # points side by side per leadership level, so the levels do not hide each other
+        offset = (k - (len(grid.index) - 1) / 2) * 0.12 * step / max(1, len(grid.index) - 1)
+        b.scatter(T[sel] + offset, 100 * y[sel], s=12, alpha=0.6, color=colour)
         b.plot(tt, 100 * (beta[0] + beta[1] * lv + beta[2] * tt + beta[3] * lv * tt), color=colour,
                label=f"leadership {lv:.2f}")
     b.set_xlabel("initial trust")

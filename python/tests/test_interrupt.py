@@ -2,6 +2,7 @@
 experiment keeps its finished runs and resumes."""
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -31,10 +32,26 @@ except KeyboardInterrupt:
 """
 
 
-def interrupt_after(code, seconds, *args):
+def committed_runs(store):
+    """Runs committed to a store so far (0 while it does not exist yet or is being written)."""
+    try:
+        con = sqlite3.connect(f"file:{store}/results.sqlite?mode=ro", uri=True, timeout=0.1)
+        try:
+            return con.execute("SELECT COUNT(*) FROM runs WHERE status = 'ok'").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return 0
+
+
+def interrupt_when(code, ready, *args):
+    """Starts `code`, sends SIGINT once ready() holds, returns (stdout, stderr, seconds from
+    the signal to the exit, exit code)."""
     p = python_script(code, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert p.stdout.readline().strip() == "started"
-    time.sleep(seconds)
+    deadline = time.perf_counter() + 120
+    while not ready() and time.perf_counter() < deadline:
+        time.sleep(0.05)
     sent = time.perf_counter()
     p.send_signal(signal.SIGINT)
     out, err = p.communicate(timeout=60)
@@ -43,14 +60,15 @@ def interrupt_after(code, seconds, *args):
 
 def test_ctrl_c_stops_a_run():
     # 8 replicates of 104 years of hengelo-noord take minutes; the interrupt ends it in a week.
-    out, err, waited, rc = interrupt_after(RUN, 2.0, HENGELO)
+    start = time.perf_counter()
+    out, err, waited, rc = interrupt_when(RUN, lambda: time.perf_counter() - start > 2, HENGELO)
     assert out == "interrupted", (out, err)
     assert rc == 0 and waited < 5, waited
 
 
 def test_ctrl_c_stops_an_experiment_which_then_resumes(work):
     store = work / "store"
-    out, err, waited, rc = interrupt_after(EXPERIMENT, 1.5, SMALL, store)
+    out, err, waited, rc = interrupt_when(EXPERIMENT, lambda: committed_runs(store) > 0, SMALL, store)
     assert out == "interrupted", (out, err)
     assert waited < 10, waited
     e = wijksim.open(store)

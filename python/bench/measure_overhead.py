@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """What a Python call adds to the engine: wijksim.run against `wijksim run` on the same run.
 
-    PYTHONPATH=build/release/python /usr/bin/python3 python/measure_overhead.py \
+    PYTHONPATH=build/release/python /usr/bin/python3 python/bench/measure_overhead.py \
         [--cli build/release/engine/wijksim] [--scenario scenarios/hengelo-noord.json]
         [--replicates 10] [--threads 2] [--repeats 7]
 
@@ -25,7 +25,7 @@ import time
 
 import wijksim
 
-REPO = pathlib.Path(__file__).resolve().parents[1]
+REPO = pathlib.Path(__file__).resolve().parents[2]
 
 
 def cpu_self():
