@@ -106,7 +106,7 @@ def main():
             a.text(j, i, f"{v:.1f}", ha="center", va="center", color="black" if v > middle else "white", fontsize=8)
     a.set_xlabel("initial trust")
     a.set_ylabel("process leadership")
-    a.set_title(f"Active residents after {args.years:g} years (%, mean of {args.replicates})")
+    a.set_title(f"Active residents after {args.years:g} year{'' if args.years == 1 else 's'} (%, mean of {args.replicates})")
     fig.colorbar(im, ax=a, label="% active residents")
     colours = plt.cm.plasma(np.linspace(0, 0.85, len(grid.index)))
     tt = np.linspace(T.min(), T.max(), 50)
