@@ -1,5 +1,6 @@
 """wijksim's Python API: loading, errors, tables, the DataFrame a run returns, threads."""
 import json
+import pickle
 import threading
 import time
 
@@ -23,6 +24,8 @@ def test_load_and_to_dict_round_trip():
     assert again.to_dict() == d and again.hash == s.hash
     assert wijksim.load(s, set={"building_blocks.trust": 0.5}).hash == wijksim.load(HENGELO).hash  # the file's own value
     assert "hengelo-noord" in repr(s)
+    copy = pickle.loads(pickle.dumps(s))  # multiprocessing sends scenarios this way
+    assert copy.hash == s.hash and copy.source == s.source and copy.overrides == s.overrides
 
 
 def test_bad_scenario_raises_with_every_problem():

@@ -173,9 +173,16 @@ class Scenario:
         """A copy with more overrides (dotted path -> value), validated like :func:`load`."""
         return Scenario(self._h.with_overrides(_overrides(set)))
 
+    def __reduce__(self):  # picklable (multiprocessing): rebuilt from its document and overrides
+        return (_scenario_from_parts, (self._h.document_json, self._h.source, list(self._h.overrides)))
+
     def __repr__(self) -> str:
         extra = f", {len(self._h.overrides)} override(s)" if self._h.overrides else ""
         return f"<wijksim.Scenario {self.name!r} from {self.source}{extra}, hash {self.hash}>"
+
+
+def _scenario_from_parts(document_json: str, source: str, overrides: list) -> Scenario:
+    return Scenario(_core.Scenario.from_json(document_json, source, [tuple(o) for o in overrides]))
 
 
 def load(source: Union[PathLike, Mapping[str, Any], Scenario],
