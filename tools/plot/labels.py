@@ -62,6 +62,8 @@ TEXT = {
         "mean_difference": "gemiddeld verschil (gepaard)",
         "ci95": "95%-betrouwbaarheidsinterval",
         "first_significant": "vanaf hier duidelijk (interval sluit 0 uit)",
+        "first_beyond": "omslagpunt: vanaf hier ligt het interval voorbij het kleinste effect dat telt",
+        "smallest_band": "± kleinste effect dat telt",
         "diff_title": "{metric}: verschil met '{baseline}' door de tijd",
         "better": "beter",
         "difference_vs": "verschil met '{baseline}' (eindjaar)",
@@ -112,6 +114,8 @@ TEXT = {
         "mean_difference": "mean paired difference",
         "ci95": "95% confidence interval",
         "first_significant": "clear from here (interval excludes 0)",
+        "first_beyond": "tipping point: from here the interval lies beyond the smallest effect that matters",
+        "smallest_band": "± smallest effect that matters",
         "diff_title": "{metric}: difference with '{baseline}' over time",
         "better": "better",
         "difference_vs": "difference with '{baseline}' (final year)",
@@ -373,11 +377,12 @@ def format_number(x, decimals=1, lang="nl", sign=False, grouping=True):
 
 
 def unique_decimals(values, lang="nl", scale=1.0, max_decimals=4):
-    """Fewest decimals (0..max_decimals) with which no two of `values` (times `scale`) print the
-    same, so an axis never reads "6%, 6%, 6%"."""
+    """Fewest decimals (0..max_decimals) with which every one of `values` (times `scale`) prints
+    exactly and no two print the same: an axis never reads "6%, 6%, 6%", nor "+2" for 1.5."""
     vals = [v * scale for v in values]
     for d in range(max_decimals + 1):
+        exact = all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in vals)
         texts = [format_number(v, d, lang) for v in vals]
-        if len(set(texts)) == len(texts):
+        if exact and len(set(texts)) == len(texts):
             return d
     return max_decimals

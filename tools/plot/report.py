@@ -401,7 +401,8 @@ class Report:
                                                       where=self.area_names(), credit=self.credit()),
                                alt=f"fan {metric} programme area"))
         out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric, "area"),
-                                                     where=self.area_names(), credit=self.credit()),
+                                                     where=self.area_names(), credit=self.credit(),
+                                                     smallest=exp.smallest_effect(metric)[0]),
                                alt=f"difference {metric} programme area"))
         return "\n".join(out)
 
@@ -549,7 +550,8 @@ class Report:
             out.append(f"<h2>{esc(self.t('differences', baseline=exp.baseline))}</h2>")
             for metric in metrics:
                 out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric),
-                                                             where=self.where_city(), credit=self.credit_city()),
+                                                             where=self.where_city(), credit=self.credit_city(),
+                                                             smallest=exp.smallest_effect(metric)[0]),
                                        alt=f"difference {metric}"))
             out.append(f"<h2>{self.t('ranking')}</h2>")
             rankings = {m: results.ranking(self.series(m), exp.baseline, m) for m in metrics}

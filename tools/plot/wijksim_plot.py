@@ -335,6 +335,8 @@ class NumberFormatter(Formatter):
         self.decimals = labels.unique_decimals(shown, self.lang, self.scale)
 
     def __call__(self, x, pos=None):
+        if abs(x * self.scale) < 1e-12:
+            return "0" + self.suffix
         return labels.format_number(x * self.scale, self.decimals, self.lang,
                                     sign=self.sign and x != 0) + self.suffix
 
@@ -793,7 +795,7 @@ def format_difference_axis(axis, metric, lang="nl"):
     axis.set_major_formatter(difference_formatter(metric, lang))
 
 
-def differences_figure(exp, metric, lang, diffs, where=None, credit=""):
+def differences_figure(exp, metric, lang, diffs, where=None, credit="", smallest=None):
     """Paired difference with the baseline over time, one panel per variant, with its 95%
     interval; a dotted line marks the week from which the interval excludes zero."""
     fig, axes = panel_grid(len(diffs))
@@ -803,7 +805,10 @@ def differences_figure(exp, metric, lang, diffs, where=None, credit=""):
         ax.fill_between(years, d.low, d.high, facecolor=BAND_COLOUR, alpha=0.28, linewidth=0,
                         zorder=2)
         ax.plot(years, d.mean, color="black", linewidth=1.6, zorder=3)
-        first = d.first_week_significant()
+        if smallest:  # the band inside which a difference does not matter
+            for y in (-smallest, smallest):
+                ax.axhline(y, color="0.45", linewidth=0.9, linestyle=(0, (5, 3)), zorder=1)
+        first = d.first_week_significant(smallest or 0.0)
         if first is not None:
             ax.axvline(first / WEEKS_PER_YEAR, color="black", linestyle=":", linewidth=1.4,
                        zorder=4)
@@ -818,8 +823,12 @@ def differences_figure(exp, metric, lang, diffs, where=None, credit=""):
     handles = [Line2D([], [], color="black", linewidth=1.6, label=text("mean_difference", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.28, label=text("ci95", lang)),
                Line2D([], [], color="black", linestyle=":", linewidth=1.4,
-                      label=text("first_significant", lang))]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
+                      label=text("first_beyond" if smallest else "first_significant", lang))]
+    if smallest:
+        handles.append(Line2D([], [], color="0.45", linestyle=(0, (5, 3)), linewidth=0.9,
+                              label=text("smallest_band", lang)))
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2 if smallest else 3,
+               fontsize=8, frameon=False)
     fig.suptitle(textwrap.fill(text("diff_title", lang, metric=metric_label(metric, lang),
                                     baseline=exp.baseline) + where_suffix(where), 100), fontsize=11)
     add_credit(fig, credit)
@@ -863,7 +872,7 @@ def ranking_figure(exp, rankings, lang, credit=""):
         ax.axvline(0, color="0.4", linewidth=0.8, linestyle="--")
         ax.set_yticks(y)
         ax.set_yticklabels(names, fontsize=8)
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=4))
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
         format_difference_axis(ax.xaxis, metric, lang)
         ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", color="0.88", linewidth=0.6)
