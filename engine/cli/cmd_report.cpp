@@ -261,9 +261,12 @@ int cmd_report(const std::vector<std::string>& argv) {
   if (bench && !fs::is_regular_file(*bench, ec))
     throw InputError(std::vector<Problem>{{"report", "--bench", *bench + ": file not found, expected Google Benchmark JSON"}});
   if (!fs::is_directory(pos[0], ec))
-    throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment`"}});
+    throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment` or `wijksim run`"}});
 
-  refresh(pos[0], true);
+  // A `run` folder (no store) is read by the tools directly as an experiment of one variant.
+  const bool run_folder = !fs::exists(fs::path(pos[0]) / experiment::store_file_name, ec) &&
+                          fs::is_regular_file(fs::path(pos[0]) / "timeseries.csv", ec);
+  if (!run_folder) refresh(pos[0], true);
   if (sens) refresh(*sens, false);
 
   std::vector<std::string> py = {pos[0], "--out", *out, "--lang", lang};

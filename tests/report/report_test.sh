@@ -23,6 +23,17 @@ setup)
   grep -q "Assumptions register" "$work/report-en.html"
   "$wijksim" plot ranking "$exp" --out "$work/ranking.svg" --lang en
   [ -s "$work/ranking.svg" ]
+  # The benchmark chart only with --bench.
+  if grep -q "Rekensnelheid" "$work/report-nl.html"; then echo "FAIL: benchmark chart without --bench"; exit 1; fi
+  # A run folder reports too (one variant, no comparisons).
+  "$wijksim" run "$src/tests/report/tiny-scenario.json" --out "$work/run" --replicates 2 --quiet --force
+  "$wijksim" report "$work/run" --out "$work/run.html"
+  grep -q "Verloop per scenario" "$work/run.html"
+  # The metric catalogue: one list, for people (md) and tools (json); export's data dictionary.
+  "$wijksim" metrics --format json | /usr/bin/python3 -c 'import json,sys; m={x["name"]: x for x in json.load(sys.stdin)["metrics"]}; assert m["unsafe_share"]["better"] == "lower" and m["staff_euros"]["unit"] == "euros"'
+  "$wijksim" metrics | grep -q '| `active_share` | share | higher |'
+  "$wijksim" export "$exp" >/dev/null
+  head -1 "$exp/metrics.csv" | grep -q '^metric,unit,better,scope,meaning'
   ;;
 errors)
   # Each case: exit status 2, a message naming the problem, no output file.
@@ -43,6 +54,10 @@ errors)
   expect 2 "missing, expected --out" report "$exp"
   expect 2 "is a folder" report "$exp" --out "$work/empty"
   expect 2 "not recorded" plot diff "$exp" --metric incidents --out "$work/bad.png"
+  expect 2 "ending in .html" report "$exp" --out "$work/bad.pdf"
+  expect 2 'did you mean "stoppen"' experiment "$src/tests/report/bad-contrasts.json" --out "$work/bad-exp" --dry-run
+  expect 2 "smallest_effect" experiment "$src/tests/report/bad-contrasts.json" --out "$work/bad-exp" --dry-run
+  expect 2 "expected md, json or csv" metrics --format xml
   echo "errors: all bad inputs refused with exit 2 and no output"
   ;;
 browser)

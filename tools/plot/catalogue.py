@@ -32,6 +32,18 @@ def _engine():
     return shutil.which("wijksim")
 
 
+def engine_json(*args):
+    """JSON printed by `wijksim ARGS...` of the engine that wrote the data (e.g. params)."""
+    engine = _engine()
+    if not engine:
+        raise CatalogueError("needs the wijksim binary: set WIJKSIM_BIN")
+    try:
+        out = subprocess.run([engine, *args], check=True, capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise CatalogueError(f"{engine} {' '.join(args)} failed: {exc}") from exc
+    return json.loads(out)
+
+
 def _read():
     path = os.environ.get("WIJKSIM_METRICS_JSON")
     if path:

@@ -637,6 +637,15 @@ class Report:
                                              "meaning_col", "source_col", "variants_col")], rows, "params")
                 + "</details>")
 
+    def scenario_notes(self):
+        """The scenario file's "notes" (where its figures come from, e.g. deprivation), if readable."""
+        path = (self.exp.context.get("scenario") or {}).get("file")
+        try:
+            with open(path, encoding="utf-8") as f:
+                return str(json.load(f).get("notes") or "")
+        except (OSError, TypeError, ValueError, AttributeError):
+            return ""
+
     def scenario_assumption_rows(self):
         """What the scenario itself assumes, before the parameters: where the programme works,
         when it starts, and the deprivation per buurt with the data behind it."""
@@ -660,7 +669,7 @@ class Report:
         if dep_text:
             rows.append([f"<b>{self.t('deprivation_row')}</b>", esc(dep_text), "", "0–1",
                          esc(self.t("assumption_meaning_deprivation")),
-                         esc(ctx.get("deprivation_source") or ctx.get("scenario_notes") or str(scen.get("file") or "")) + notes, ""])
+                         esc(self.scenario_notes() or str(scen.get("file") or "")) + notes, ""])
         if source:
             rows.append([f"<b>{self.t('data_row')}</b>", source, "", "", "", "", ""])
         return rows

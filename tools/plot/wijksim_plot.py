@@ -926,9 +926,9 @@ def mark_clipped(ax, y, values, limits, lang):
             edge, marker, ha = (hi_lim, ">", "right") if x > hi_lim else (lo_lim, "<", "left")
             ax.plot([edge], [yy], marker=marker, color="black", markersize=6, clip_on=False, zorder=6)
             ax.annotate(labels.format_number(x, 2, lang), (edge, yy), xytext=(-6 if ha == "right" else 6, 6),
-                        textcoords="offset points", ha=ha, fontsize=6.5)
+                        textcoords="offset points", ha=ha, fontsize=6.5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
             clipped = True
-            break
     return clipped
 
 
