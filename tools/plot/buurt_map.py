@@ -71,7 +71,7 @@ def map_figure(outlines, values, lang="nl", title="", colour_label="", highlight
                credit=""):
     """Buurten coloured by `values` ({code: number}, diverging around zero); buurten without a
     value grey; `highlight` buurten (the programme area) drawn with a heavy outline."""
-    fig, ax = plt.subplots(figsize=(8.0, 5.6))
+    fig, ax = plt.subplots(figsize=(8.0, 5.6), layout="constrained")
     finite = [v for v in values.values() if v == v]
     bound = max((abs(v) for v in finite), default=1.0) or 1.0
     cmap = plt.get_cmap("PuOr_r")
@@ -108,5 +108,5 @@ def map_figure(outlines, values, lang="nl", title="", colour_label="", highlight
                Patch(facecolor="#eeeeee", edgecolor="#bbbbbb", hatch="....", label=labels.text("map_no_value", lang))]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, -0.02), ncol=2, fontsize=8, frameon=False)
     ax.set_title(title, fontsize=11)
-    fig.text(0.01, 0.005, "; ".join(x for x in (credit, OUTLINE_CREDIT) if x), fontsize=7, color="0.3")
+    fig.supxlabel("; ".join(x for x in (credit, OUTLINE_CREDIT) if x), x=0.01, ha="left", fontsize=7, color="0.3")
     return fig

@@ -398,10 +398,10 @@ class Report:
         metric = self.primary()
         phases = self.series("phase") if "phase" in exp.outcomes else None
         out.append(figure_html(wp.variant_fans_figure(exp, metric, lang, self.series(metric, "area"), phases,
-                                                      where=self.area_names(), credit=self.credit()),
+                                                      where=self.area_names(), credit=self.credit_city()),
                                alt=f"fan {metric} programme area"))
         out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric, "area"),
-                                                     where=self.area_names(), credit=self.credit(),
+                                                     where=self.area_names(), credit=self.credit_city(),
                                                      smallest=exp.smallest_effect(metric)[0]),
                                alt=f"difference {metric} programme area"))
         return "\n".join(out)

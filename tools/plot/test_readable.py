@@ -120,7 +120,7 @@ def test_map_paths_parse_and_draw(tmp_path):
     # Something is drawn in colour (not a blank or grey page) and the credit is on it.
     rgb = img[..., :3]
     assert (np.ptp(rgb, axis=2) > 0.2).mean() > 0.02
-    assert any("CBS" in t.get_text() for t in fig.texts)
+    assert "CBS" in fig._supxlabel.get_text()
 
 
 # ---- a store with a programme area, professionals' costs and contrasts ------------------------

@@ -414,6 +414,7 @@ def plot_fan(run_dir, out, metrics, level, unit, lang):
                       loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       fontsize=8, frameon=False)
     replicates = max(b.replicates for b in data.bands.values())
+    add_credit(fig, ((manifest.get("scenario") or {}).get("city") or {}).get("credit", ""))
     fig.suptitle(f"{manifest.get('scenario_name', os.path.basename(run_dir))}"
                  f" — {unit_title(manifest, level, data.unit, lang)}"
                  f" — {text('replicates', lang, n=replicates)}", fontsize=11)
@@ -737,8 +738,8 @@ def variant_title(exp, variant, lang):
 
 def add_credit(fig, credit):
     """The data credit under a chart drawn from CBS figures (CC BY 4.0 asks for it)."""
-    if credit:
-        fig.text(0.0, -0.005, credit, fontsize=7, color="0.3", ha="left", va="top")
+    if credit:  # a figure-level x label: the layout keeps room for it, above an outside legend
+        fig.supxlabel(credit, x=0.01, ha="left", fontsize=7, color="0.3")
 
 
 def where_suffix(where):
@@ -770,6 +771,7 @@ def variant_fans_figure(exp, metric, lang, series=None, phase_series=None, where
         ax.set_xlim(0, last_week / WEEKS_PER_YEAR)
     for ax in axes[-min(3, len(axes)):]:
         ax.set_xlabel(text("years", lang), fontsize=8)
+        ax.tick_params(labelbottom=True)  # the last panel of each column shows its years
     handles = [Line2D([], [], color="black", linewidth=1.8, label=text("median", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.38, label=text("band50", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.18, label=text("band90", lang)),
@@ -820,6 +822,7 @@ def differences_figure(exp, metric, lang, diffs, where=None, credit="", smallest
         ax.set_xlim(0, years[-1] if len(years) else 1)
     for ax in axes[-min(3, len(axes)):]:
         ax.set_xlabel(text("years", lang), fontsize=8)
+        ax.tick_params(labelbottom=True)
     handles = [Line2D([], [], color="black", linewidth=1.6, label=text("mean_difference", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.28, label=text("ci95", lang)),
                Line2D([], [], color="black", linestyle=":", linewidth=1.4,
@@ -1152,12 +1155,13 @@ def run(args):
         require_outcome(exp, args.metric)
         if args.command == "variants":
             phases = exp.series("phase") if "phase" in exp.outcomes else None
-            fig = variant_fans_figure(exp, args.metric, args.lang, phase_series=phases)
+            fig = variant_fans_figure(exp, args.metric, args.lang, phase_series=phases,
+                                      credit=exp.context.get("credit") or "")
         else:
             diffs = experiment_differences(exp, args.metric)
             if not diffs:
                 raise PlotError(f"{exp.path()}: only the baseline has runs; nothing to compare")
-            fig = differences_figure(exp, args.metric, args.lang, diffs)
+            fig = differences_figure(exp, args.metric, args.lang, diffs, credit=exp.context.get("credit") or "")
         save_figure(fig, args.out)
     elif args.command == "ranking":
         exp = open_for_plot(args.exp_dir)
@@ -1167,7 +1171,7 @@ def run(args):
         if len(exp.variants) < 2:
             raise PlotError(f"{exp.path()}: only one variant; nothing to rank")
         rankings = {m: results.ranking(exp.series(m), exp.baseline, m) for m in metrics}
-        save_figure(ranking_figure(exp, rankings, args.lang), args.out)
+        save_figure(ranking_figure(exp, rankings, args.lang, credit=exp.context.get("credit") or ""), args.out)
     elif args.command == "sensitivity":
         sens = results.load_sensitivity(args.exp_dir)
         if sens is None:
