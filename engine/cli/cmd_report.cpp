@@ -254,10 +254,10 @@ int cmd_report(const std::vector<std::string>& argv) {
     throw InputError(std::vector<Problem>{{"report", "--out", "folder " + parent.string() + " does not exist, expected an existing folder"}});
   if (access(parent.c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{"report", "--out", "folder " + parent.string() + " is not writable"}});
-  if (out_path.extension() != ".html")
-    throw InputError(std::vector<Problem>{{"report", "--out", "found \"" + *out + "\", expected a file name ending in .html"}});
   if (fs::is_directory(out_path, ec))
     throw InputError(std::vector<Problem>{{"report", "--out", *out + " is a folder, expected a file name such as report.html"}});
+  if (out_path.extension() != ".html")
+    throw InputError(std::vector<Problem>{{"report", "--out", "found \"" + *out + "\", expected a file name ending in .html"}});
   if (bench && !fs::is_regular_file(*bench, ec))
     throw InputError(std::vector<Problem>{{"report", "--bench", *bench + ": file not found, expected Google Benchmark JSON"}});
   if (!fs::is_directory(pos[0], ec))

@@ -259,12 +259,10 @@ class Report:
     def incomplete(self):
         """A sentence when the store holds fewer runs than the experiment planned, else ''."""
         ctx = self.exp.context
-        if ctx.get("incomplete"):
-            return ctx["incomplete"]
         runs = ctx.get("runs") or {}
         if runs.get("planned") and self.exp.ok_runs < runs["planned"]:
             return self.t("incomplete", ok=self.exp.ok_runs, planned=runs["planned"])
-        return ""
+        return ctx.get("incomplete", "")
 
     def primary(self):
         """The outcome contrasts and the tipping point are read on: the first with a declared

@@ -69,6 +69,9 @@ def t975(df):
 def mean_ci(values):
     """Mean and 95% t-interval over the first axis (NaN rows ignored per column)."""
     values = np.asarray(values, dtype=float)
+    if values.ndim == 2 and values.shape[0] == 0:  # no pairs at all (e.g. disjoint shards)
+        nan = np.full(values.shape[1], np.nan)
+        return nan, nan, nan.copy(), np.zeros(values.shape[1], dtype=int)
     n = np.sum(~np.isnan(values), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(values, axis=0) if values.size else np.array([])
@@ -453,7 +456,7 @@ def ranking(series, baseline, metric):
         mean, low, high, n = mean_ci(d[:, None])
         rows.append({"variant": v, "mean": float(mean[0]), "low": float(low[0]),
                      "high": float(high[0]), "n": int(n[0]), "p_best": float(p_best[v]),
-                     "level": float(np.nanmean(final[v]))})
+                     "level": float(np.nanmean(final[v])) if np.isfinite(final[v]).any() else math.nan})
     rows.sort(key=lambda r: -sign * r["mean"] if not math.isnan(r["mean"]) else math.inf)
     return rows
 
