@@ -29,6 +29,7 @@ class Args {
 int cmd_run(const std::vector<std::string>& args, const std::string& command_line);
 int cmd_validate(const std::vector<std::string>& args);
 int cmd_params(const std::vector<std::string>& args);
+int cmd_metrics(const std::vector<std::string>& args);
 int cmd_import_cbs(const std::vector<std::string>& args);
 
 }  // namespace wijksim::cli

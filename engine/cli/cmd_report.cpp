@@ -17,6 +17,7 @@
 #include "args.hpp"
 #include "experiment_commands.hpp"
 #include "wijksim/core/error.hpp"
+#include "wijksim/experiment/completeness.hpp"
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/store.hpp"
@@ -55,6 +56,8 @@ int run_python(const std::string& script, const std::vector<std::string>& script
   const std::string path = (fs::path(tools_dir()) / script).string();
   if (access(path.c_str(), R_OK) != 0)
     throw RuntimeFailure("plot tools not found: " + path + " (set WIJKSIM_TOOLS_DIR to the tools/plot folder of the source tree)");
+  // The tools read the metric catalogue from this very engine (tools/plot/catalogue.py).
+  if (std::error_code ec; !std::getenv("WIJKSIM_BIN")) setenv("WIJKSIM_BIN", fs::read_symlink("/proc/self/exe", ec).c_str(), 1);
   std::vector<std::string> argv_s = {python, path};
   argv_s.insert(argv_s.end(), script_args.begin(), script_args.end());
   std::vector<char*> argv;
@@ -142,8 +145,31 @@ json report_context(const experiment::Store& store) {
     ctx["scenario_matches_store"] = false;
     ctx["scenario_warning"] = std::string("scenario not loaded (") + ex.what() + "); parameter values are the defaults";
   }
+  const auto done = experiment::completeness(store);
+  ctx["runs"] = {{"planned", done.planned}, {"ok", done.ok}};
+  if (!done.complete()) ctx["incomplete"] = done.sentence();
   if (spec) {
     const Params& p = spec->params;
+    ctx["programme_area"] = {{"wijken", spec->programme_wijken}, {"start_buurten", spec->programme_start_buurten}};
+    ctx["credit"] = spec->city.credit;
+    json deprivation = json::object();
+    for (const auto& wk : spec->city.wijken)
+      for (const auto& b : wk.buurten) deprivation[b.code] = b.deprivation;
+    ctx["deprivation"] = deprivation;
+    // buurt code -> wijk code and adults per unit: the programme-area figures (shares weighted
+    // by adults) and the map.
+    json wijk_of = json::object(), adults = json::object();
+    for (const auto& wk : spec->city.wijken) {
+      int sum = 0;
+      for (const auto& b : wk.buurten) {
+        wijk_of[b.code] = wk.code;
+        adults[b.code] = b.adults();
+        sum += b.adults();
+      }
+      adults[wk.code] = sum;
+    }
+    ctx["wijk_of"] = wijk_of;
+    ctx["adults"] = adults;
     ctx["scenario"] = {{"name", spec->name}, {"description", spec->description}, {"file", spec->source_file},
                        {"hash", spec->hash}, {"start_date", spec->start_date}};
     ctx["weeks"] = std::lround(p.simulation.years);
@@ -230,19 +256,22 @@ int cmd_report(const std::vector<std::string>& argv) {
     throw InputError(std::vector<Problem>{{"report", "--out", "folder " + parent.string() + " is not writable"}});
   if (fs::is_directory(out_path, ec))
     throw InputError(std::vector<Problem>{{"report", "--out", *out + " is a folder, expected a file name such as report.html"}});
+  if (out_path.extension() != ".html")
+    throw InputError(std::vector<Problem>{{"report", "--out", "found \"" + *out + "\", expected a file name ending in .html"}});
   if (bench && !fs::is_regular_file(*bench, ec))
     throw InputError(std::vector<Problem>{{"report", "--bench", *bench + ": file not found, expected Google Benchmark JSON"}});
   if (!fs::is_directory(pos[0], ec))
-    throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment`"}});
+    throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment` or `wijksim run`"}});
 
-  refresh(pos[0], true);
+  // A `run` folder (no store) is read by the tools directly as an experiment of one variant.
+  const bool run_folder = !fs::exists(fs::path(pos[0]) / experiment::store_file_name, ec) &&
+                          fs::is_regular_file(fs::path(pos[0]) / "timeseries.csv", ec);
+  if (!run_folder) refresh(pos[0], true);
   if (sens) refresh(*sens, false);
 
   std::vector<std::string> py = {pos[0], "--out", *out, "--lang", lang};
   if (sens) py.insert(py.end(), {"--sensitivity", *sens});
-  const std::string default_bench = (fs::path(tools_dir()) / ".." / ".." / "bench" / "baseline.json").lexically_normal().string();
-  if (bench) py.insert(py.end(), {"--bench", *bench});
-  else if (fs::is_regular_file(default_bench, ec)) py.insert(py.end(), {"--bench", default_bench});
+  if (bench) py.insert(py.end(), {"--bench", *bench});  // the benchmark chart only when asked for
   const int rc = run_python("report.py", py);
   return rc == 0 ? 0 : rc == 2 ? 2 : 1;
 }

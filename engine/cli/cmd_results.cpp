@@ -4,7 +4,9 @@
 #include "args.hpp"
 #include "experiment_commands.hpp"
 #include "wijksim/core/error.hpp"
+#include "wijksim/experiment/completeness.hpp"
 #include "wijksim/experiment/results.hpp"
+#include "wijksim/experiment/store.hpp"
 
 namespace wijksim::cli {
 
@@ -22,6 +24,8 @@ int cmd_compare(const std::vector<std::string>& argv) {
   Args args("compare", argv);
   const auto pos = args.positionals(1, 1, "wijksim compare DIR");
   const auto s = experiment::compare(pos[0]);
+  if (const auto done = experiment::completeness(experiment::Store::open_read(pos[0])); !done.complete())
+    std::fprintf(stderr, "compare: warning: %s\n", done.sentence().c_str());
   std::printf("compared %zu series with baseline \"%s\": %s/comparison.json, comparison.csv, bands.csv (%zu rows)\n",
               s.comparisons, s.baseline.c_str(), pos[0].c_str(), s.band_rows);
   return 0;

@@ -20,6 +20,7 @@ usage:
                        [--detail city|wijk|buurt] [--set PATH=VALUE]... [--force] [--quiet]
   wijksim validate SCENARIO [--set PATH=VALUE]...
   wijksim params [--format md|json]
+  wijksim metrics [--format md|json|csv]   (every recorded metric: unit, meaning, better direction)
   wijksim import-cbs --kwb FILE (--gemeente NAME|CODE | --all) [--wijk CODE]... [--income FILE]
                      --out FILE [--force]      (import-cbs --help for details)
   wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none]
@@ -58,6 +59,7 @@ int main(int argc, char** argv) {
     if (command == "run") return wijksim::cli::cmd_run(args, command_line);
     if (command == "validate") return wijksim::cli::cmd_validate(args);
     if (command == "params") return wijksim::cli::cmd_params(args);
+    if (command == "metrics") return wijksim::cli::cmd_metrics(args);
     if (command == "import-cbs") return wijksim::cli::cmd_import_cbs(args);
     if (command == "experiment") return wijksim::cli::cmd_experiment(args, command_line);
     if (command == "merge") return wijksim::cli::cmd_merge(args);

@@ -110,7 +110,7 @@ def non_white_share(png):
     return float(ink.mean()), img.shape, len(np.unique((rgb * 255).astype(int).reshape(-1, 3)[::97], axis=0))
 
 
-def check(report, screenshot, min_images, chromium):
+def check(report, screenshot, min_images, chromium, sections=()):
     problems = []
     profile = tempfile.mkdtemp(prefix="wijksim-chromium-")
     browser = Browser(chromium, profile, screenshot + ".chromium.log")
@@ -147,6 +147,25 @@ def check(report, screenshot, min_images, chromium):
                             session=session)
         with open(screenshot.replace(".png", "") + "-full.png", "wb") as f:
             f.write(base64.b64decode(full["data"]))
+        # A section as the reader sees it (e.g. the programme area): its own screenshot, and a
+        # failure if the page does not have it.
+        for section in sections:
+            rect = browser.send("Runtime.evaluate", {"expression": (
+                f"(() => {{ const e = document.getElementById({json.dumps(section)}); if (!e) return null;"
+                " let end = e.nextElementSibling; let bottom = e.getBoundingClientRect().bottom;"
+                " while (end && end.tagName !== 'H2') { bottom = end.getBoundingClientRect().bottom; end = end.nextElementSibling; }"
+                " const r = e.getBoundingClientRect();"
+                " return JSON.stringify({x: 0, y: r.top + window.scrollY - 8, width: 1280,"
+                " height: Math.min(2400, bottom - r.top + 16)}); })()"), "returnByValue": True}, session=session)
+            value = rect["result"].get("value")
+            if not value:
+                problems.append(f"section #{section} not found")
+                continue
+            clip = dict(json.loads(value), scale=1)
+            part = browser.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                           "clip": clip}, session=session)
+            with open(screenshot.replace(".png", "") + f"-{section}.png", "wb") as f:
+                f.write(base64.b64decode(part["data"]))
     finally:
         browser.close()
         shutil.rmtree(profile, ignore_errors=True)
@@ -186,6 +205,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("report")
     ap.add_argument("--screenshot", required=True)
+    ap.add_argument("--section", action="append", default=[], metavar="ID",
+                    help="also screenshot the section headed by the element with this id (repeatable)")
     ap.add_argument("--min-images", type=int, default=1)
     ap.add_argument("--chromium", default=os.environ.get("WIJKSIM_CHROMIUM", "/usr/bin/chromium"))
     args = ap.parse_args()
@@ -196,7 +217,7 @@ def main():
     if not os.path.isfile(args.report):
         print(f"browser_check: FAIL: {args.report}: no such file", file=sys.stderr)
         return 1
-    problems = check(args.report, args.screenshot, args.min_images, args.chromium)
+    problems = check(args.report, args.screenshot, args.min_images, args.chromium, args.section)
     for p in problems:
         print(f"browser_check: FAIL: {p}", file=sys.stderr)
     return 1 if problems else 0

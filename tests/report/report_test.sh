@@ -11,7 +11,7 @@ setup)
   rm -rf "$work" && mkdir -p "$work"
   "$wijksim" experiment "$src/tests/report/tiny-experiment.json" --out "$exp" --threads 2 --progress none
   "$wijksim" experiment "$src/tests/report/tiny-morris.json" --out "$sens" --threads 2 --progress none
-  "$wijksim" report "$exp" --out "$work/report-nl.html" --lang nl --sensitivity "$sens"
+  "$wijksim" report "$exp" --out "$work/report-nl.html" --lang nl --sensitivity "$sens" --bench "$src/bench/baseline.json"
   "$wijksim" report "$exp" --out "$work/report-en.html" --lang en
   # The report refreshed what it needs: comparison, sensitivity and the context file.
   for f in "$exp/comparison.json" "$exp/report_context.json" "$sens/sensitivity.json"; do
@@ -23,6 +23,25 @@ setup)
   grep -q "Assumptions register" "$work/report-en.html"
   "$wijksim" plot ranking "$exp" --out "$work/ranking.svg" --lang en
   [ -s "$work/ranking.svg" ]
+  # The benchmark chart only with --bench.
+  grep -q "Rekensnelheid" "$work/report-nl.html"
+  if grep -q "Engine speed" "$work/report-en.html"; then echo "FAIL: benchmark chart without --bench"; exit 1; fi
+  # A run folder reports too (one variant, no comparisons).
+  "$wijksim" run "$src/tests/report/tiny-scenario.json" --out "$work/run" --replicates 2 --quiet --force
+  "$wijksim" report "$work/run" --out "$work/run.html"
+  grep -q "Verloop per scenario" "$work/run.html"
+  # The metric catalogue: one list, for people (md) and tools (json); export's data dictionary.
+  "$wijksim" metrics --format json | /usr/bin/python3 -c 'import json,sys; m={x["name"]: x for x in json.load(sys.stdin)["metrics"]}; assert m["unsafe_share"]["better"] == "lower" and m["staff_euros"]["unit"] == "euros"'
+  catalogue=$("$wijksim" metrics)
+  grep -q '| `active_share` | share | higher |' <<<"$catalogue"
+  "$wijksim" export "$exp" >/dev/null
+  head -1 "$exp/metrics.csv" | grep -q '^metric,unit,better,scope,meaning'
+  # Half a store (one shard of two): compare warns, the report says so on top.
+  "$wijksim" experiment "$src/tests/report/tiny-experiment.json" --out "$work/half" --shard 0/2 --threads 2 --progress none
+  compared=$("$wijksim" compare "$work/half" 2>&1)
+  grep -q "warning: incomplete store" <<<"$compared"
+  "$wijksim" report "$work/half" --out "$work/half.html"
+  grep -q 'id="incomplete"' "$work/half.html"
   ;;
 errors)
   # Each case: exit status 2, a message naming the problem, no output file.
@@ -43,11 +62,15 @@ errors)
   expect 2 "missing, expected --out" report "$exp"
   expect 2 "is a folder" report "$exp" --out "$work/empty"
   expect 2 "not recorded" plot diff "$exp" --metric incidents --out "$work/bad.png"
+  expect 2 "ending in .html" report "$exp" --out "$work/bad.pdf"
+  expect 2 'did you mean "stoppen"' experiment "$src/tests/report/bad-contrasts.json" --out "$work/bad-exp" --dry-run
+  expect 2 "smallest_effect" experiment "$src/tests/report/bad-contrasts.json" --out "$work/bad-exp" --dry-run
+  expect 2 "expected md, json or csv" metrics --format xml
   echo "errors: all bad inputs refused with exit 2 and no output"
   ;;
 browser)
   /usr/bin/python3 "$src/tests/report/browser_check.py" "$work/report-nl.html" \
-    --screenshot "$work/report-nl.png" --min-images 10
+    --screenshot "$work/report-nl.png" --min-images 10 --section kernpunten
   ;;
 *) echo "unknown stage $stage" >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 // sim/metrics.hpp: wijk and city tallies are the sums of buurt tallies, every metric derives
 // from a tally, shares stay in [0, 1] and counts stay consistent, week after week.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
@@ -57,7 +58,7 @@ void check_unit(const std::array<double, metric_count>& m, const std::string& wh
   if (get(m, Metric::adults) > 0)
     CHECK(get(m, Metric::active_share) == Approx(get(m, Metric::active_residents) / get(m, Metric::adults)));
   for (Metric k : {Metric::hours_outreach, Metric::hours_vision, Metric::hours_support, Metric::hours_projects,
-                   Metric::hours_casework, Metric::hours_coordination, Metric::euros_spent}) {
+                   Metric::hours_casework, Metric::hours_coordination, Metric::euros_spent, Metric::staff_euros}) {
     INFO(metric_name(k));
     CHECK(get(m, k) >= 0.0);
   }
@@ -75,6 +76,27 @@ TEST_CASE("metric names are unique and round-trip through metric_index", "[metri
   }
   CHECK(metric_index("no_such_metric") == -1);
   CHECK(metric_index("") == -1);
+}
+
+TEST_CASE("every catalogue entry says its unit, direction, scope, meaning and labels", "[metrics]") {
+  // A line added to WIJKSIM_METRICS with a typo in unit, better or scope fails here, not in a plot.
+  const std::set<std::string_view> units = {"share", "count", "mean", "index", "hours_per_week", "euros"};
+  for (std::size_t k = 0; k < metric_count; ++k) {
+    const MetricInfo& m = metric_info(static_cast<Metric>(k));
+    INFO(m.name);
+    CHECK(units.count(m.unit) == 1);
+    CHECK((m.better == "higher" || m.better == "lower" || m.better == "none"));
+    CHECK((m.scope == "units" || m.scope == "programme"));
+    CHECK_FALSE(m.meaning.empty());
+    CHECK_FALSE(m.label_nl.empty());
+    CHECK_FALSE(m.label_en.empty());
+  }
+  CHECK(metric_info(Metric::unsafe_share).better == "lower");
+  CHECK(metric_info(Metric::active_share).unit == "share");
+  // The exports list every metric once.
+  const std::string csv = metric_catalogue_csv();
+  CHECK(static_cast<std::size_t>(std::count(csv.begin(), csv.end(), '\n')) == metric_count + 1);
+  CHECK(metric_catalogue_json().find("\"staff_euros\"") != std::string::npos);
 }
 
 TEST_CASE("wijk and city tallies are the sums of buurt tallies", "[metrics]") {

@@ -1,67 +1,13 @@
 """Display labels for wijksim plots, in Dutch (default) and English.
 
-Kept apart from the plotting code so that wording can be reviewed (and
-extended when the engine grows new metrics) without touching plot logic.
-Unknown metric names fall back to the raw name, so a new engine metric can
-be plotted before anyone has written a label for it.
+Kept apart from the plotting code so that wording can be reviewed without
+touching plot logic. Metric labels are not here: they come with the metric
+from the engine's catalogue (catalogue.py, `wijksim metrics --format json`).
 """
 
-LANGS = ("nl", "en")
+import catalogue
 
-METRIC_LABELS = {
-    "nl": {
-        "residents": "bewoners",
-        "active_residents": "actieve bewoners",
-        "active_share": "aandeel actieve bewoners",
-        "initiators": "initiatiefnemers",
-        "unsafe_share": "voelt zich weleens onveilig",
-        "trust_share": "aandeel met vertrouwen in gemeente",
-        "mean_trust": "vertrouwen in gemeente (gemiddeld)",
-        "mean_social_trust": "vertrouwen in buurtgenoten (gemiddeld)",
-        "collective_efficacy": "collectieve redzaamheid",
-        "incidents": "incidenten",
-        "disorder": "verloedering",
-        "initiatives_proposed": "initiatieven ingediend",
-        "initiatives_approved": "initiatieven goedgekeurd",
-        "initiatives_completed": "initiatieven afgerond",
-        "initiatives_failed": "initiatieven mislukt",
-        "initiatives_refused": "initiatieven afgewezen",
-        "vision": "gedeelde visie",
-        "phase": "programmafase",
-        "programme_alive": "programma loopt (0/1)",
-        "hours_outreach": "uren outreachwerk",
-        "hours_support": "uren ondersteuning",
-        "hours_casework": "uren casuswerk",
-        "hours_coordination": "uren coördinatie",
-        "euros_spent": "uitgegeven euro's",
-    },
-    "en": {
-        "residents": "residents",
-        "active_residents": "active residents",
-        "active_share": "share of active residents",
-        "initiators": "initiators",
-        "unsafe_share": "sometimes feels unsafe",
-        "trust_share": "share trusting the municipality",
-        "mean_trust": "trust in municipality (mean)",
-        "mean_social_trust": "trust in neighbours (mean)",
-        "collective_efficacy": "collective efficacy",
-        "incidents": "incidents",
-        "disorder": "disorder",
-        "initiatives_proposed": "initiatives proposed",
-        "initiatives_approved": "initiatives approved",
-        "initiatives_completed": "initiatives completed",
-        "initiatives_failed": "initiatives failed",
-        "initiatives_refused": "initiatives refused",
-        "vision": "shared vision",
-        "phase": "programme phase",
-        "programme_alive": "programme running (0/1)",
-        "hours_outreach": "hours of outreach",
-        "hours_support": "hours of support",
-        "hours_casework": "hours of casework",
-        "hours_coordination": "hours of coordination",
-        "euros_spent": "euros spent",
-    },
-}
+LANGS = ("nl", "en")
 
 # The seven building blocks (building_blocks.*) and other parameters shown in charts.
 PARAMETER_LABELS = {
@@ -116,12 +62,20 @@ TEXT = {
         "mean_difference": "gemiddeld verschil (gepaard)",
         "ci95": "95%-betrouwbaarheidsinterval",
         "first_significant": "vanaf hier duidelijk (interval sluit 0 uit)",
+        "first_beyond": "omslagpunt: vanaf hier ligt het interval voorbij het kleinste effect dat telt",
+        "smallest_band": "± kleinste effect dat telt",
         "diff_title": "{metric}: verschil met '{baseline}' door de tijd",
         "better": "beter",
         "difference_vs": "verschil met '{baseline}' (eindjaar)",
-        "rank_clear": "duidelijk beter (interval sluit 0 uit)",
-        "rank_unclear": "niet duidelijk beter",
-        "ranking_title": "Rangorde van scenario's: verschil met de basis aan het eind, met 95%-interval",
+        "rank_better": "duidelijk beter (interval sluit 0 uit)",
+        "rank_worse": "duidelijk slechter (interval sluit 0 uit)",
+        "rank_unclear": "niet duidelijk verschillend",
+        "ranking_title": "Rangorde van scenario's: verschil met '{baseline}' aan het eind, met 95%-interval",
+        "pp_unit": "procentpunt",
+        "clipped": "buiten de as (waarde erbij)",
+        "map_area": "programmagebied",
+        "map_no_value": "geen waarde (geen volwassenen gesimuleerd)",
+        "map_title": "{metric}: verschil '{a}' min '{b}' per buurt, jaar {year}",
         "sobol_x": "Sobol-index (aandeel van de variantie)",
         "sobol_s1": "eerste orde S1 (effect alleen)",
         "sobol_st": "totaal ST (inclusief wisselwerking)",
@@ -160,12 +114,20 @@ TEXT = {
         "mean_difference": "mean paired difference",
         "ci95": "95% confidence interval",
         "first_significant": "clear from here (interval excludes 0)",
+        "first_beyond": "tipping point: from here the interval lies beyond the smallest effect that matters",
+        "smallest_band": "± smallest effect that matters",
         "diff_title": "{metric}: difference with '{baseline}' over time",
         "better": "better",
         "difference_vs": "difference with '{baseline}' (final year)",
-        "rank_clear": "clearly better (interval excludes 0)",
-        "rank_unclear": "not clearly better",
-        "ranking_title": "Ranking of scenarios: difference with the baseline at the end, with 95% interval",
+        "rank_better": "clearly better (interval excludes 0)",
+        "rank_worse": "clearly worse (interval excludes 0)",
+        "rank_unclear": "not clearly different",
+        "ranking_title": "Ranking of scenarios: difference with '{baseline}' at the end, with 95% interval",
+        "pp_unit": "percentage points",
+        "clipped": "off the axis (value shown)",
+        "map_area": "programme area",
+        "map_no_value": "no value (no adults simulated)",
+        "map_title": "{metric}: '{a}' minus '{b}' per neighbourhood, year {year}",
         "sobol_x": "Sobol' index (share of variance)",
         "sobol_s1": "first order S1 (effect alone)",
         "sobol_st": "total ST (including interactions)",
@@ -179,8 +141,8 @@ TEXT = {
 
 
 def metric_label(metric, lang="nl"):
-    """Human label for an engine metric name; the raw name if unknown."""
-    return METRIC_LABELS.get(lang, METRIC_LABELS["nl"]).get(metric, metric)
+    """Human label for an engine metric name, from the engine's catalogue (catalogue.py)."""
+    return catalogue.label(metric, lang)
 
 
 def text(key, lang="nl", **fields):
@@ -213,21 +175,21 @@ REPORT_TEXT = {
         "p_col": "kans beter",
         "pp": "procentpunt",
         "tipping": "Omslagpunt: hoe lang volhouden voordat het aantal actieve bewoners stijgt?",
-        "tipping_found": "<b>{winner}</b> heeft duidelijk meer {metric} dan <b>{loser}</b> vanaf <b>{years}</b> (week {week}) en blijft dat tot het eind.",
+        "tipping_found": "{where} heeft <b>{winner}</b> duidelijk meer {metric} dan <b>{loser}</b> vanaf <b>{years}</b> (week {week}) en blijft dat tot het eind.",
         "after_years": "{y} jaar",
         "from_start": "de start",
-        "tipping_none": "Binnen de gesimuleerde {years} jaar is er geen week vanaf wanneer het verschil in {metric} tussen '{variant}' en '{baseline}' duidelijk is (het 95%-interval blijft 0 bevatten).",
-        "tipping_rule": "Omslagpunt = eerste week vanaf waar het 95%-interval van het gepaarde verschil 0 uitsluit, tot en met het eind.",
-        "headline_tipping": "Actieve bewoners: <b>{winner}</b> ligt vanaf <b>{years}</b> duidelijk boven <b>{loser}</b> ({diff} aan het eind, 95%-interval {ci}).",
-        "headline_no_tipping": "Actieve bewoners: geen scenario verschilt binnen {years} jaar duidelijk van '{baseline}'.",
-        "headline_effect": "{metric}: <b>{variant}</b> {diff} t.o.v. '{baseline}' (95%-interval {ci}; kans beter {p}).",
+        "tipping_none": "Binnen de gesimuleerde {years} jaar is er {where} geen week vanaf wanneer het verschil in {metric} tussen '{variant}' en '{baseline}' duidelijk groter is dan het kleinste effect dat telt.",
+        "tipping_rule": "Omslagpunt = eerste week vanaf waar het hele 95%-interval van het gepaarde verschil voorbij het kleinste effect dat telt ligt, tot en met het eind; {smallest}.",
+        "headline_tipping": "Omslagpunt: {where} ligt <b>{winner}</b> vanaf <b>{years}</b> duidelijk boven <b>{loser}</b> in {metric} ({diff} aan het eind, 95%-interval {ci}); {smallest}.",
+        "headline_no_tipping": "Omslagpunt: {where} verschilt geen scenario binnen {years} jaar in {metric} duidelijk van '{baseline}'; {smallest}.",
+        "headline_effect": "{metric} {where}: <b>{variant}</b> {diff} t.o.v. '{baseline}' (95%-interval {ci}; kans beter {p}).",
         "headline_best": "Beste scenario voor {metric}: <b>{variant}</b> (in {p} van de replicaties het beste).",
         "headline_cost": "Kosten: <b>{variant}</b> kost {cost} per extra actieve bewoner (95%-interval {ci}).",
         "cost": "Kosten per extra actieve bewoner",
-        "cost_note": "Extra uitgaven (cumulatief <i>euros_spent</i>: bewonersinitiatieven en fysieke investeringen van het programma) gedeeld door het extra aantal actieve bewoners aan het eind, beide gepaard t.o.v. '{baseline}'; interval: bootstrap over replicaties (2000 trekkingen). Uren van professionals zijn niet in euro's omgerekend.",
+        "cost_note": "Extra uitgaven in de hele gemeente (cumulatief: bewonersinitiatieven en fysieke investeringen van het programma, <i>euros_spent</i>, plus de kosten van professionals, <i>staff_euros</i>) gedeeld door het extra aantal actieve bewoners {where} aan het eind, beide gepaard t.o.v. '{baseline}'; interval: bootstrap over replicaties (2000 trekkingen).",
         "cost_not_recorded": "Niet te berekenen: het experiment registreert {missing} niet. Voeg \"euros_spent\" en \"active_residents\" toe aan \"outcomes\".",
         "extra_euros_col": "extra uitgaven",
-        "extra_active_col": "extra actieve bewoners",
+        "extra_active_col": "extra actieve bewoners {where}",
         "cost_col": "kosten per extra actieve bewoner",
         "no_gain": "niet gedefinieerd: geen extra actieve bewoners",
         "uncertain_gain": "onzeker: de winst in actieve bewoners kan ook 0 zijn",
@@ -262,6 +224,37 @@ REPORT_TEXT = {
         "footer": "Gemaakt met wijksim report; alle cijfers komen uit {store}. Dit bestand haalt niets van buiten op.",
         "better_word": "beter", "worse_word": "slechter", "none_word": "",
         "unsafe_explainer": "veiligheidsbeleving: aandeel dat zich weleens onveilig voelt (lager is beter)",
+        "in_area": "in het programmagebied ({names})",
+        "in_city": "in de hele gemeente",
+        "incomplete": "deze resultaten zijn onvolledig: {ok} van de {planned} geplande runs zijn klaar. Draai `wijksim experiment` opnieuw met hetzelfde bestand om het af te maken.",
+        "smallest_declared": "het kleinste effect dat telt is {se} (uit het experimentbestand)",
+        "smallest_default": "het kleinste effect dat telt is {se} (standaard; geef \"smallest_effect\" op in het experimentbestand)",
+        "contrast": "<b>{name}</b>: {where} heeft '{a}' na {years} jaar {diff} {metric} dan '{b}' (95%-interval {ci}) — {verdict}.",
+        "verdict_better_large": "duidelijk beter, en meer dan het kleinste effect dat telt ({se})",
+        "verdict_better": "duidelijk beter, maar mogelijk minder dan het kleinste effect dat telt ({se})",
+        "verdict_worse_large": "duidelijk slechter, en meer dan het kleinste effect dat telt ({se})",
+        "verdict_worse": "duidelijk slechter, maar mogelijk minder dan het kleinste effect dat telt ({se})",
+        "verdict_negligible": "in de praktijk gelijk: het hele interval ligt binnen het kleinste effect dat telt ({se})",
+        "verdict_unclear": "niet duidelijk verschillend (het interval bevat 0)",
+        "contrast_cost": "'{a}' kost {cost} per extra actieve bewoner (95%-interval {ci}).",
+        "contrast_reverse_cost": "'{b}' kost {cost} per extra actieve bewoner.",
+        "area_title": "Het programmagebied: {names}",
+        "area_note": "Het programma werkt in deze wijken; de cijfers voor de hele gemeente verdunnen het effect met de bewoners die het nooit bereikt. Aandelen in het gebied zijn gewogen naar het aantal volwassenen per wijk. Vet: het verschil in het programmagebied.",
+        "area_level_col": "niveau in '{baseline}' (gebied)",
+        "area_diff_col": "verschil in het programmagebied (95%)",
+        "city_diff_col": "verschil in de hele gemeente (95%)",
+        "map_missing": "Geen kaart: het experiment registreert geen buurtniveau (zet \"levels\": [\"city\", \"wijk\", \"buurt\"]) of de gemeente heeft geen CBS-code.",
+        "map_note": "Jaargemiddelde in het laatste jaar per buurt, '{a}' min '{b}' (gemiddelde over de replicaties); dik omlijnd: het programmagebied.",
+        "cost_staff": "Inclusief de uren van professionals (ook de procesleider), gerekend tegen de kosten per fte per jaar per rol (parameters staff.euros_per_fte_year.*, met bron in het aannameregister).",
+        "cost_no_staff": "Uren van professionals zijn niet meegeteld: voeg \"staff_euros\" toe aan \"outcomes\" om ze mee te rekenen.",
+        "area_row": "programmagebied",
+        "data_row": "gegevens",
+        "start_row": "startdatum",
+        "deprivation_row": "achterstand per buurt (deprivation)",
+        "deprivation_value": "{n} buurten, van {lo} tot {hi}",
+        "assumption_meaning_area": "de wijken waarin het programma werkt",
+        "assumption_meaning_start": "week 0 van de simulatie",
+        "assumption_meaning_deprivation": "sociaaleconomische achterstand 0–1 per buurt; stuurt vertrouwen, draagkracht en casuslast",
     },
     "en": {
         "title": "District programme {scenario}: what does it achieve?",
@@ -281,21 +274,21 @@ REPORT_TEXT = {
         "p_col": "chance better",
         "pp": "percentage points",
         "tipping": "Tipping point: how many years of commitment before active residents rise?",
-        "tipping_found": "<b>{winner}</b> has clearly more {metric} than <b>{loser}</b> from <b>{years}</b> (week {week}) to the end.",
+        "tipping_found": "{where}, <b>{winner}</b> has clearly more {metric} than <b>{loser}</b> from <b>{years}</b> (week {week}) to the end.",
         "after_years": "{y} years",
         "from_start": "the start",
-        "tipping_none": "Within the simulated {years} years there is no week from which the difference in {metric} between '{variant}' and '{baseline}' is clear (the 95% interval keeps containing 0).",
-        "tipping_rule": "Tipping point = first week from which the 95% interval of the paired difference excludes 0, through the final week.",
-        "headline_tipping": "Active residents: <b>{winner}</b> is clearly above <b>{loser}</b> from <b>{years}</b> on ({diff} at the end, 95% interval {ci}).",
-        "headline_no_tipping": "Active residents: no scenario differs clearly from '{baseline}' within {years} years.",
-        "headline_effect": "{metric}: <b>{variant}</b> {diff} against '{baseline}' (95% interval {ci}; chance better {p}).",
+        "tipping_none": "Within the simulated {years} years there is, {where}, no week from which the difference in {metric} between '{variant}' and '{baseline}' clearly exceeds the smallest effect that matters.",
+        "tipping_rule": "Tipping point = first week from which the whole 95% interval of the paired difference lies beyond the smallest effect that matters, through the final week; {smallest}.",
+        "headline_tipping": "Tipping point: {where}, <b>{winner}</b> is clearly above <b>{loser}</b> in {metric} from <b>{years}</b> on ({diff} at the end, 95% interval {ci}); {smallest}.",
+        "headline_no_tipping": "Tipping point: {where}, no scenario differs clearly from '{baseline}' in {metric} within {years} years; {smallest}.",
+        "headline_effect": "{metric} {where}: <b>{variant}</b> {diff} against '{baseline}' (95% interval {ci}; chance better {p}).",
         "headline_best": "Best scenario for {metric}: <b>{variant}</b> (best in {p} of replicates).",
         "headline_cost": "Cost: <b>{variant}</b> costs {cost} per additional active resident (95% interval {ci}).",
         "cost": "Cost per additional active resident",
-        "cost_note": "Extra spending (cumulative <i>euros_spent</i>: residents' initiatives and the programme's physical investments) divided by the extra number of active residents at the end, both paired against '{baseline}'; interval: bootstrap over replicates (2000 resamples). Professionals' hours are not converted to euros.",
+        "cost_note": "Extra spending in the whole municipality (cumulative: residents' initiatives and the programme's physical investments, <i>euros_spent</i>, plus the cost of professionals, <i>staff_euros</i>) divided by the extra number of active residents {where} at the end, both paired against '{baseline}'; interval: bootstrap over replicates (2000 resamples).",
         "cost_not_recorded": "Cannot be computed: the experiment does not record {missing}. Add \"euros_spent\" and \"active_residents\" to \"outcomes\".",
         "extra_euros_col": "extra spending",
-        "extra_active_col": "extra active residents",
+        "extra_active_col": "extra active residents {where}",
         "cost_col": "cost per additional active resident",
         "no_gain": "not defined: no additional active residents",
         "uncertain_gain": "uncertain: the gain in active residents may be 0",
@@ -330,6 +323,37 @@ REPORT_TEXT = {
         "footer": "Made with wijksim report; every number comes from {store}. This file fetches nothing from elsewhere.",
         "better_word": "better", "worse_word": "worse", "none_word": "",
         "unsafe_explainer": "perceived safety: share who sometimes feel unsafe (lower is better)",
+        "in_area": "in the programme area ({names})",
+        "in_city": "in the whole municipality",
+        "incomplete": "these results are incomplete: {ok} of {planned} planned runs are finished. Rerun `wijksim experiment` with the same file to complete it.",
+        "smallest_declared": "the smallest effect that matters is {se} (from the experiment file)",
+        "smallest_default": "the smallest effect that matters is {se} (default; declare \"smallest_effect\" in the experiment file)",
+        "contrast": "<b>{name}</b>: {where}, '{a}' has {diff} {metric} after {years} years than '{b}' (95% interval {ci}) — {verdict}.",
+        "verdict_better_large": "clearly better, and by more than the smallest effect that matters ({se})",
+        "verdict_better": "clearly better, but perhaps by less than the smallest effect that matters ({se})",
+        "verdict_worse_large": "clearly worse, and by more than the smallest effect that matters ({se})",
+        "verdict_worse": "clearly worse, but perhaps by less than the smallest effect that matters ({se})",
+        "verdict_negligible": "the same in practice: the whole interval lies within the smallest effect that matters ({se})",
+        "verdict_unclear": "not clearly different (the interval contains 0)",
+        "contrast_cost": "'{a}' costs {cost} per additional active resident (95% interval {ci}).",
+        "contrast_reverse_cost": "'{b}' costs {cost} per additional active resident.",
+        "area_title": "The programme area: {names}",
+        "area_note": "The programme works in these districts; figures for the whole municipality dilute its effect with residents it never reaches. Shares in the area are weighted by adults per district. Bold: the difference in the programme area.",
+        "area_level_col": "level in '{baseline}' (area)",
+        "area_diff_col": "difference in the programme area (95%)",
+        "city_diff_col": "difference in the whole municipality (95%)",
+        "map_missing": "No map: the experiment records no buurt level (set \"levels\": [\"city\", \"wijk\", \"buurt\"]) or the municipality has no CBS code.",
+        "map_note": "Yearly mean in the final year per neighbourhood, '{a}' minus '{b}' (mean over replicates); heavy outline: the programme area.",
+        "cost_staff": "Including the hours of professionals (the process leader too), costed at the cost per FTE per year of each role (parameters staff.euros_per_fte_year.*, sourced in the assumptions register).",
+        "cost_no_staff": "Professionals' hours are not counted: add \"staff_euros\" to \"outcomes\" to include them.",
+        "area_row": "programme area",
+        "data_row": "data",
+        "start_row": "start date",
+        "deprivation_row": "deprivation per neighbourhood",
+        "deprivation_value": "{n} neighbourhoods, from {lo} to {hi}",
+        "assumption_meaning_area": "the districts the programme works in",
+        "assumption_meaning_start": "week 0 of the simulation",
+        "assumption_meaning_deprivation": "socio-economic deprivation 0-1 per neighbourhood; drives trust, capacity and caseload",
     },
 }
 
@@ -337,3 +361,28 @@ REPORT_TEXT = {
 def report_text(key, lang="nl", **fields):
     """Report string `key` in `lang`, with str.format `fields` filled in."""
     return REPORT_TEXT.get(lang, REPORT_TEXT["nl"])[key].format(**fields)
+
+
+def format_number(x, decimals=1, lang="nl", sign=False, grouping=True):
+    """A number as people write it: 1.234,5 in Dutch, 1,234.5 in English, a true minus sign,
+    '–' for a missing value. The one number formatter of the plot tools and the report."""
+    if x is None or (isinstance(x, float) and x != x):
+        return "–"
+    if round(x, decimals) == 0:
+        x = 0.0  # no "-0,0"
+    s = f"{x:{'+' if sign else ''}{',' if grouping else ''}.{decimals}f}"
+    if lang == "nl":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s.replace("-", "−")
+
+
+def unique_decimals(values, lang="nl", scale=1.0, max_decimals=4):
+    """Fewest decimals (0..max_decimals) with which every one of `values` (times `scale`) prints
+    exactly and no two print the same: an axis never reads "6%, 6%, 6%", nor "+2" for 1.5."""
+    vals = [v * scale for v in values]
+    for d in range(max_decimals + 1):
+        exact = all(abs(round(v, d) - v) <= 1e-9 * max(1.0, abs(v)) for v in vals)
+        texts = [format_number(v, d, lang) for v in vals]
+        if exact and len(set(texts)) == len(texts):
+            return d
+    return max_decimals

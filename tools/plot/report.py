@@ -32,6 +32,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import matplotlib.pyplot as plt  # noqa: E402
 
+import catalogue  # noqa: E402
+import buurt_map  # noqa: E402
 import labels  # noqa: E402
 import results  # noqa: E402
 import wijksim_plot as wp  # noqa: E402
@@ -64,19 +66,14 @@ class ReportError(Exception):
 # ---- numbers for people ---------------------------------------------------------------------
 
 def fmt(x, decimals=1, lang="nl", sign=False):
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return "–"
-    s = f"{x:+,.{decimals}f}" if sign else f"{x:,.{decimals}f}"
-    if lang == "nl":  # 1.234,5 in Dutch
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s.replace("-", "−")
+    return labels.format_number(x, decimals, lang, sign)
 
 
 def fmt_value(metric, x, lang, sign=False):
     """A level (share as %, count or mean) in the outcome's own terms."""
     if wp.is_share(metric):
         return fmt(100 * x, 1, lang, sign) + "%"
-    if metric in ("active_residents", "initiators", "incidents", "residents", "euros_spent") or abs(x) >= 100:
+    if catalogue.unit(metric) in ("count", "euros") or abs(x) >= 100:
         return fmt(x, 0, lang, sign)
     return fmt(x, 3, lang, sign)
 
@@ -147,23 +144,36 @@ class Report:
         self.others = [v for v in exp.variants if v != exp.baseline
                        and exp.runs_per_variant.get(v)]
         self.comparison_rows = results.load_comparison_rows(exp) if not exp.has_design() else {}
+        self.area = exp.programme_area()
+        # The programme area's figures lead when the programme covers part of the city: the
+        # city figure dilutes the effect by the residents it never reaches.
+        self.scope = "area" if self.area else "city"
 
     def t(self, key, **kw):
         return report_text(key, self.lang, **kw)
 
-    def series(self, metric):
-        if metric not in self._series:
-            self._series[metric] = self.exp.series(metric)
-        return self._series[metric]
+    def series(self, metric, scope="city"):
+        if (metric, scope) not in self._series:
+            self._series[(metric, scope)] = self.exp.scoped_series(metric, scope)
+        return self._series[(metric, scope)]
 
-    def diffs(self, metric):
-        return wp.experiment_differences(self.exp, metric, self.series(metric))
+    def diffs(self, metric, scope="city"):
+        return wp.experiment_differences(self.exp, metric, self.series(metric, scope))
 
-    def final_row(self, variant, metric):
-        """Final-week comparison of a variant: comparison.json where it applies (no design),
-        else computed from the store the same way (paired t-interval)."""
-        row = self.comparison_rows.get((variant, metric))
-        d = next(x for x in self.diffs(metric) if x.variant == variant)
+    def area_names(self):
+        units = self.exp.context.get("units") or {}
+        return ", ".join(units.get(w, w) for w in self.area)
+
+    def where(self, scope):
+        return self.t("in_area", names=esc(self.area_names())) if scope == "area" else self.t("in_city")
+
+    def final_row(self, variant, metric, scope="city", against=None):
+        """Final-week comparison of `variant` with `against` (the baseline): the engine's
+        comparison.json where it applies (city, baseline, no design), else computed from the
+        store the same way (paired t-interval)."""
+        against = against or self.exp.baseline
+        row = self.comparison_rows.get((variant, metric)) if scope == "city" and against == self.exp.baseline else None
+        d = results.difference(self.series(metric, scope), variant, against)
         if row and row.get("ci95_t") and row["ci95_t"][0] is not None:
             return {"mean": row["mean_difference"], "low": row["ci95_t"][0],
                     "high": row["ci95_t"][1], "p": row.get("probability_of_improvement"),
@@ -172,7 +182,7 @@ class Report:
         final = d.final
         sign = {"higher": 1, "lower": -1}.get(results.direction(metric), 0)
         p = float((sign * final > 0).mean()) if sign and len(final) else None
-        base = self.series(metric)[self.exp.baseline]
+        base = self.series(metric, scope)[against]
         return {"mean": float(d.mean[-1]), "low": float(d.low[-1]), "high": float(d.high[-1]),
                 "p": p, "first": d.first_week_significant(), "week": int(d.weeks[-1]),
                 "base": float(base.values[:, -1].mean())}
@@ -189,10 +199,15 @@ class Report:
         scen = (ctx.get("scenario") or {}).get("name") or os.path.basename(
             str(exp.manifest.get("scenario_file", "")))
         reps = exp.manifest.get("replicates")
-        parts = [f"<h1>{esc(self.t('title', scenario=scen))}</h1>",
-                 f'<p class="sub">{esc(self.t("subtitle", runs=exp.ok_runs, variants=len(exp.variants), reps=reps, created=str(exp.manifest.get("created_utc", ""))[:10]))}</p>',
-                 f"<h2>{self.t('question')}</h2>",
-                 f'<p class="question">{esc(exp.description() or self.t("no_question"))}</p>']
+        parts = [f"<h1>{esc(self.t('title', scenario=scen))}</h1>"]
+        incomplete = self.incomplete()
+        if incomplete:  # first of all: numbers from a half-finished store are not final
+            parts.append(f'<p class="warn" id="incomplete"><b>{self.t("warning")}:</b> {esc(incomplete)}</p>')
+        parts += [f'<p class="sub">{esc(self.t("subtitle", runs=exp.ok_runs, variants=len(exp.variants), reps=reps, created=str(exp.manifest.get("created_utc", ""))[:10]))}</p>']
+        if self.credit():
+            parts.append(f'<p class="note" id="credit">{esc(self.credit())}</p>')
+        parts += [f"<h2>{self.t('question')}</h2>",
+                  f'<p class="question">{esc(exp.description() or self.t("no_question"))}</p>']
         if ctx.get("scenario_warning"):
             parts.append(f'<p class="warn"><b>{self.t("warning")}:</b> {esc(ctx["scenario_warning"])}</p>')
         if exp.has_design():
@@ -200,6 +215,8 @@ class Report:
             parts.append(f'<p class="note">{esc(self.t("design_note", method=d.get("method"), points=len(d.get("points") or [])))}</p>')
         if self.others:
             parts.append(self.headline_section())
+            if self.area:
+                parts.append(self.area_section())
         parts.append(self.scenarios_section())
         if self.others:
             parts.append(self.numbers_section())
@@ -209,7 +226,8 @@ class Report:
         parts.append(self.sensitivity_section())
         parts.append(self.assumptions_section())
         parts.append(self.technical_section())
-        parts.append(f'<p class="note">{esc(self.t("footer", store=os.path.abspath(exp.path())))}</p>')
+        parts.append(f'<p class="note">{esc(self.t("footer", store=os.path.abspath(exp.path())))}'
+                     + (f" {esc(self.credit())}" if self.credit() else "") + "</p>")
         title = esc(self.t("title", scenario=scen))
         return ("<!DOCTYPE html>\n"
                 f'<html lang="{self.lang}"><head><meta charset="utf-8">'
@@ -220,65 +238,204 @@ class Report:
                 f"<title>{title}</title><style>{CSS}</style></head><body>\n"
                 + "\n".join(parts) + "\n</body></html>\n")
 
+    def where_city(self):
+        """'gemeente Deventer' under city-wide charts when a programme area is shown apart."""
+        if not self.area:
+            return None
+        units = self.exp.context.get("units") or {}
+        city = next((n for u, n in units.items() if str(u).startswith("GM")), "")
+        return f"{labels.text('level_city', self.lang)} {city}".strip()
+
+    def credit_city(self):
+        return self.exp.context.get("credit") or ""
+
+    def credit(self):
+        """The data credit of the scenario (CBS figures), plus the map's when a map is drawn."""
+        c = self.exp.context.get("credit") or ""
+        if c and self.area:
+            c += "; " + buurt_map.OUTLINE_CREDIT
+        return c
+
+    def incomplete(self):
+        """A sentence when the store holds fewer runs than the experiment planned, else ''."""
+        ctx = self.exp.context
+        runs = ctx.get("runs") or {}
+        if runs.get("planned") and self.exp.ok_runs < runs["planned"]:
+            return self.t("incomplete", ok=self.exp.ok_runs, planned=runs["planned"])
+        return ctx.get("incomplete", "")
+
+    def primary(self):
+        """The outcome contrasts and the tipping point are read on: the first with a declared
+        smallest effect, else the active-residents headline."""
+        declared = (self.exp.manifest.get("experiment") or {}).get("smallest_effect") or {}
+        for m in declared:
+            if m in self.exp.outcomes:
+                return m
+        return self.headline.get("active") or (self.exp.outcomes[0] if self.exp.outcomes else None)
+
+    def smallest_text(self, metric):
+        se, declared = self.exp.smallest_effect(metric)
+        if se is None:
+            return ""
+        return self.t("smallest_declared" if declared else "smallest_default",
+                      se=fmt_diff(metric, se, self.lang).lstrip("+"))
+
+    def tipping(self, variant, against, metric, scope):
+        """First week from which `variant` differs from `against` by more than the smallest
+        effect (the whole 95% interval beyond it) through the end; None if never."""
+        se, _ = self.exp.smallest_effect(metric)
+        d = results.difference(self.series(metric, scope), variant, against)
+        return d.first_week_significant(se or 0.0), d
+
     def tipping_points(self):
-        """[(winner, loser, week, diff row)] for the active-residents outcome."""
-        metric = self.headline.get("active")
+        """[(winner, loser, week, final row)] for the primary outcome in the leading scope."""
+        metric = self.primary()
         if not metric:
             return []
         out = []
         for v in self.others:
-            row = self.final_row(v, metric)
-            if row["first"] is None:
+            week, d = self.tipping(v, self.exp.baseline, metric, self.scope)
+            if week is None:
                 continue
-            if row["mean"] > 0:
-                out.append((v, self.exp.baseline, row["first"], row))
-            elif row["mean"] < 0:
-                out.append((self.exp.baseline, v, row["first"], row))
+            row = self.final_row(v, metric, self.scope)
+            if d.mean[-1] > 0:
+                out.append((v, self.exp.baseline, week, row))
+            elif d.mean[-1] < 0:
+                out.append((self.exp.baseline, v, week, row))
         return out
+
+    def contrast_sentence(self, c):
+        """One sentence answering a named contrast on the primary outcome, with its cost."""
+        lang, metric = self.lang, self.primary()
+        row = self.final_row(c["a"], metric, self.scope, against=c["b"])
+        se, _ = self.exp.smallest_effect(metric)
+        verdict = results.contrast_verdict(row["low"], row["high"], se, results.direction(metric))
+        years = fmt(row["week"] / WEEKS_PER_YEAR, 0, lang)
+        text = self.t("contrast", name=esc(c["name"]), a=esc(c["a"]), b=esc(c["b"]),
+                      metric=esc(metric_label(metric, lang)), where=self.where(self.scope), years=years,
+                      diff=fmt_diff(metric, row["mean"], lang),
+                      ci=fmt_ci(metric, row["low"], row["high"], lang),
+                      verdict=self.t("verdict_" + verdict, se=fmt_diff(metric, se or 0, lang).lstrip("+")))
+        cost = self._cost(c["a"], c["b"])
+        if cost.get("status") == "ok":
+            text += " " + self.t("contrast_cost", a=esc(c["a"]), cost=fmt_euro(cost["cost"], lang),
+                                 ci=f'{fmt_euro(cost["cost_ci"][0], lang)} … {fmt_euro(cost["cost_ci"][1], lang)}')
+        elif cost.get("status") == "no_gain" and cost.get("reverse_cost") is not None:
+            text += " " + self.t("contrast_reverse_cost", b=esc(c["b"]), cost=fmt_euro(cost["reverse_cost"], lang))
+        return text
 
     def headline_section(self):
         lang, exp = self.lang, self.exp
-        items = []
+        items = [self.contrast_sentence(c) for c in exp.contrasts()]
         years = fmt(self.final_week() / WEEKS_PER_YEAR, 0, lang)
-        active = self.headline.get("active")
+        primary = self.primary()
         tips = self.tipping_points()
-        if active and tips:
+        if primary and tips:
             # The programme-against-no-programme comparison answers "how long" most directly.
             no_prog = [t for t in tips if self._programme_off(t[0]) or self._programme_off(t[1])]
             w, l, week, row = (no_prog or sorted(tips, key=lambda t: t[2]))[0]
             mean = abs(row["mean"])
-            ci = fmt_ci(active, *sorted((abs(row["low"]), abs(row["high"]))), lang)
-            items.append(self.t("headline_tipping", winner=esc(w), loser=esc(l),
-                                years=fmt_years(week, lang), diff=fmt_diff(active, mean, lang), ci=ci))
-        elif active:
-            items.append(self.t("headline_no_tipping", years=years, baseline=esc(exp.baseline)))
-        for role in ("active", "safety", "trust"):
-            metric = self.headline.get(role)
-            if not metric:
-                continue
-            ranks = results.ranking(self.series(metric), exp.baseline, metric)
-            best = ranks[0]
-            if best["variant"] != exp.baseline:
-                row = self.final_row(best["variant"], metric)
-                items.append(self.t("headline_effect", metric=esc(metric_label(metric, lang)).capitalize(),
-                                    variant=esc(best["variant"]), diff=fmt_diff(metric, row["mean"], lang),
-                                    baseline=esc(exp.baseline),
-                                    ci=fmt_ci(metric, row["low"], row["high"], lang),
-                                    p=fmt_pct(row["p"], lang)))
-            else:
-                items.append(self.t("headline_best", metric=esc(metric_label(metric, lang)),
-                                    variant=esc(best["variant"]), p=fmt_pct(best["p_best"], lang)))
-        for v in self.others:
-            c = self._cost(v)
-            if c.get("status") == "ok":
-                items.append(self.t("headline_cost", variant=esc(v), cost=fmt_euro(c["cost"], lang),
-                                    ci=f'{fmt_euro(c["cost_ci"][0], lang)} … {fmt_euro(c["cost_ci"][1], lang)}'))
+            ci = fmt_ci(primary, *sorted((abs(row["low"]), abs(row["high"]))), lang)
+            items.append(self.t("headline_tipping", winner=esc(w), loser=esc(l), where=self.where(self.scope),
+                                metric=esc(metric_label(primary, lang)),
+                                years=fmt_years(week, lang), diff=fmt_diff(primary, mean, lang), ci=ci,
+                                smallest=self.smallest_text(primary)))
+        elif primary:
+            items.append(self.t("headline_no_tipping", years=years, baseline=esc(exp.baseline),
+                                metric=esc(metric_label(primary, lang)), where=self.where(self.scope),
+                                smallest=self.smallest_text(primary)))
+        if not exp.contrasts():
+            for role in ("active", "safety", "trust"):
+                metric = self.headline.get(role)
+                if not metric:
+                    continue
+                ranks = results.ranking(self.series(metric, self.scope), exp.baseline, metric)
+                best = ranks[0]
+                if best["variant"] != exp.baseline:
+                    row = self.final_row(best["variant"], metric, self.scope)
+                    items.append(self.t("headline_effect", metric=esc(metric_label(metric, lang)).capitalize(),
+                                        variant=esc(best["variant"]), diff=fmt_diff(metric, row["mean"], lang),
+                                        baseline=esc(exp.baseline), where=self.where(self.scope),
+                                        ci=fmt_ci(metric, row["low"], row["high"], lang),
+                                        p=fmt_pct(row["p"], lang)))
+                else:
+                    items.append(self.t("headline_best", metric=esc(metric_label(metric, lang)),
+                                        variant=esc(best["variant"]), p=fmt_pct(best["p_best"], lang)))
+            for v in self.others:
+                c = self._cost(v)
+                if c.get("status") == "ok":
+                    items.append(self.t("headline_cost", variant=esc(v), cost=fmt_euro(c["cost"], lang),
+                                        ci=f'{fmt_euro(c["cost_ci"][0], lang)} … {fmt_euro(c["cost_ci"][1], lang)}'))
         lis = "".join(f"<li>{i}</li>" for i in items)
-        return f'<div class="headline"><h2 style="border:0;margin-top:10px">{self.t("headline")}</h2><ul>{lis}</ul></div>'
+        return (f'<div class="headline" id="kernpunten"><h2 style="border:0;margin-top:10px">{self.t("headline")}</h2>'
+                f"<ul>{lis}</ul></div>")
 
     def _programme_off(self, variant):
         settings = dict(self.exp.variant_info()[self.exp.variants.index(variant)][2])
         return settings.get("programme.enabled") is False
+
+    def area_section(self):
+        """The programme area first: its numbers next to the whole city's, a map of the buurten
+        coloured by the difference, and its course over time."""
+        lang, exp = self.lang, self.exp
+        out = [f'<h2 id="programme-area">{self.t("area_title", names=esc(self.area_names()))}</h2>',
+               f'<p class="note">{self.t("area_note")}</p>']
+        metrics = [m for m in dict.fromkeys([self.primary()] + list(self.headline.values())) if m]
+        rows = []
+        for metric in metrics:
+            for v in self.others:
+                a = self.final_row(v, metric, "area")
+                c = self.final_row(v, metric, "city")
+                rows.append([esc(metric_label(metric, lang)), esc(v),
+                             num_td(fmt_value(metric, a["base"], lang)),
+                             num_td(f'<b>{fmt_diff(metric, a["mean"], lang)}</b><br><span class="note">{fmt_ci(metric, a["low"], a["high"], lang)}</span>'),
+                             num_td(f'{fmt_diff(metric, c["mean"], lang)}<br><span class="note">{fmt_ci(metric, c["low"], c["high"], lang)}</span>')])
+        out.append(table(["", self.t("scenario_col"), self.t("area_level_col", baseline=esc(exp.baseline)),
+                          self.t("area_diff_col"), self.t("city_diff_col")], rows))
+        out.append(self.map_html())
+        metric = self.primary()
+        phases = self.series("phase") if "phase" in exp.outcomes else None
+        out.append(figure_html(wp.variant_fans_figure(exp, metric, lang, self.series(metric, "area"), phases,
+                                                      where=self.area_names(), credit=self.credit_city()),
+                               alt=f"fan {metric} programme area"))
+        out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric, "area"),
+                                                     where=self.area_names(), credit=self.credit_city(),
+                                                     smallest=exp.smallest_effect(metric)[0]),
+                               alt=f"difference {metric} programme area"))
+        return "\n".join(out)
+
+    def map_html(self):
+        """Buurten coloured by the final-year difference of the primary outcome between the
+        first contrast (else the best variant) and the baseline."""
+        lang, exp = self.lang, self.exp
+        metric = self.primary()
+        city = next((u for u in (exp.context.get("units") or {}) if str(u).startswith("GM")), None)
+        if not city or "buurt" not in exp.levels():
+            return f'<p class="note">{self.t("map_missing")}</p>'
+        contrasts = exp.contrasts()
+        if contrasts:
+            a, b = contrasts[0]["a"], contrasts[0]["b"]
+        else:
+            a = results.ranking(self.series(metric, self.scope), exp.baseline, metric)[0]["variant"]
+            b = exp.baseline
+            if a == b:
+                a = self.others[0]
+        try:
+            outlines = buurt_map.load_outlines(city)
+        except buurt_map.MapError as exc:
+            return f'<p class="note">{esc(exc)}</p>'
+        grid = results.unit_year_means(exp, metric, "buurt", a, b)
+        year = max((max(ys) for ys in grid.values()), default=0)
+        values = {u: ys.get(year) for u, ys in grid.items()}
+        wijk_of = exp.context.get("wijk_of") or {}
+        area = {u for u, w in wijk_of.items() if w in set(self.area)}
+        unit = wp.difference_unit(metric, lang)
+        fig = buurt_map.map_figure(
+            outlines, values, lang,
+            title=labels.text("map_title", lang, metric=metric_label(metric, lang), a=a, b=b, year=year),
+            colour_label=labels.text("difference_of", lang, metric=metric_label(metric, lang)) + (f" ({unit})" if unit else ""),
+            highlight=area, value_format=wp.difference_formatter(metric, lang), credit=exp.context.get("credit") or "")
+        return figure_html(fig, alt="map of the buurten", caption=esc(self.t("map_note", a=a, b=b)))
 
     def scenarios_section(self):
         rows = []
@@ -316,7 +473,7 @@ class Report:
 
     def tipping_section(self):
         lang = self.lang
-        metric = self.headline.get("active")
+        metric = self.primary()
         if not metric:
             return ""
         lines = []
@@ -326,21 +483,22 @@ class Report:
             hit = found.get((v, self.exp.baseline)) or found.get((self.exp.baseline, v))
             if hit:
                 lines.append(self.t("tipping_found", winner=esc(hit[0]), loser=esc(hit[1]),
-                                    metric=esc(metric_label(metric, lang)),
+                                    metric=esc(metric_label(metric, lang)), where=self.where(self.scope),
                                     years=fmt_years(hit[2], lang), week=hit[2]))
             else:
                 lines.append(self.t("tipping_none", years=years, metric=esc(metric_label(metric, lang)),
-                                    variant=esc(v), baseline=esc(self.exp.baseline)))
+                                    variant=esc(v), baseline=esc(self.exp.baseline), where=self.where(self.scope)))
         lis = "".join(f"<li>{x}</li>" for x in lines)
         return (f"<h2>{self.t('tipping')}</h2><ul>{lis}</ul>"
-                f'<p class="note">{self.t("tipping_rule")}</p>')
+                f'<p class="note">{self.t("tipping_rule", smallest=self.smallest_text(metric))}</p>')
 
-    def _cost(self, variant):
+    def _cost(self, variant, against=None):
         if not hasattr(self, "_costs"):
             self._costs = {}
-        if variant not in self._costs:
-            self._costs[variant] = results.cost_per_active(self.exp, variant)
-        return self._costs[variant]
+        key = (variant, against or self.exp.baseline)
+        if key not in self._costs:
+            self._costs[key] = results.cost_per_active(self.exp, variant, against, self.scope)
+        return self._costs[key]
 
     def cost_section(self):
         lang, exp = self.lang, self.exp
@@ -369,9 +527,13 @@ class Report:
                          num_td(f'{fmt(c["extra_active"], 0, lang, True)}<br><span class="note">'
                                 f'{fmt(c["extra_active_ci"][0], 0, lang, True)} … {fmt(c["extra_active_ci"][1], 0, lang, True)}</span>'),
                          cost])
-        return (head + table([self.t("scenario_col"), self.t("extra_euros_col"), self.t("extra_active_col"),
+        staff = "staff_euros" in first["included"]
+        note = self.t("cost_note", baseline=esc(exp.baseline), where=self.where(self.scope)) + " " + \
+            self.t("cost_staff" if staff else "cost_no_staff")
+        return (head + table([self.t("scenario_col"), self.t("extra_euros_col"),
+                              self.t("extra_active_col", where=self.where(self.scope)),
                               self.t("cost_col")], rows)
-                + f'<p class="note">{self.t("cost_note", baseline=esc(exp.baseline))}</p>')
+                + f'<p class="note">{note}</p>')
 
     def charts_section(self):
         lang, exp = self.lang, self.exp
@@ -379,16 +541,19 @@ class Report:
         phases = self.series("phase") if "phase" in exp.outcomes else None
         metrics = list(dict.fromkeys(self.headline.values())) or exp.outcomes[:3]
         for metric in metrics:
-            out.append(figure_html(wp.variant_fans_figure(exp, metric, lang, self.series(metric), phases),
+            out.append(figure_html(wp.variant_fans_figure(exp, metric, lang, self.series(metric), phases,
+                                                          where=self.where_city(), credit=self.credit_city()),
                                    alt=f"fan {metric}"))
         if self.others:
             out.append(f"<h2>{esc(self.t('differences', baseline=exp.baseline))}</h2>")
             for metric in metrics:
-                out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric)),
+                out.append(figure_html(wp.differences_figure(exp, metric, lang, self.diffs(metric),
+                                                             where=self.where_city(), credit=self.credit_city(),
+                                                             smallest=exp.smallest_effect(metric)[0]),
                                        alt=f"difference {metric}"))
             out.append(f"<h2>{self.t('ranking')}</h2>")
             rankings = {m: results.ranking(self.series(m), exp.baseline, m) for m in metrics}
-            out.append(figure_html(wp.ranking_figure(exp, rankings, lang), alt="ranking"))
+            out.append(figure_html(wp.ranking_figure(exp, rankings, lang, credit=self.credit_city()), alt="ranking"))
             first = metrics[0]
             rows = [[esc(r["variant"]), num_td(fmt_value(first, r["level"], lang)),
                      num_td(fmt_diff(first, r["mean"], lang) if r["variant"] != exp.baseline else "–"),
@@ -448,7 +613,7 @@ class Report:
         seed = (exp.manifest.get("seeds") or {}).get("experiment")
         if seed is not None:
             changes.setdefault("simulation.seed", []).append(f"experiment: {seed}")
-        rows = []
+        rows = self.scenario_assumption_rows()
         known = set()
         for p in params:
             known.add(p["name"])
@@ -469,6 +634,43 @@ class Report:
                 + table([self.t(k) for k in ("param_col", "value_col", "default_col", "unit_col",
                                              "meaning_col", "source_col", "variants_col")], rows, "params")
                 + "</details>")
+
+    def scenario_notes(self):
+        """The scenario file's "notes" (where its figures come from, e.g. deprivation), if readable."""
+        path = (self.exp.context.get("scenario") or {}).get("file")
+        try:
+            with open(path, encoding="utf-8") as f:
+                return str(json.load(f).get("notes") or "")
+        except (OSError, TypeError, ValueError, AttributeError):
+            return ""
+
+    def scenario_assumption_rows(self):
+        """What the scenario itself assumes, before the parameters: where the programme works,
+        when it starts, and the deprivation per buurt with the data behind it."""
+        ctx, lang = self.exp.context, self.lang
+        units = ctx.get("units") or {}
+        scen = ctx.get("scenario") or {}
+        area = ", ".join(f"{units.get(w, w)} ({w})" for w in self.area) or self.t("in_city")
+        start_b = (ctx.get("programme_area") or {}).get("start_buurten") or []
+        if start_b:
+            area += "; start: " + ", ".join(f"{units.get(b, b)} ({b})" for b in start_b)
+        dep = ctx.get("deprivation") or {}
+        vals = sorted(dep.values())
+        dep_text = self.t("deprivation_value", n=len(vals), lo=_fmt_param(float(vals[0]), lang),
+                          hi=_fmt_param(float(vals[-1]), lang)) if vals else ""
+        source = esc(ctx.get("credit") or "")
+        notes = esc((scen.get("description") or "")[:0])
+        rows = [[f"<b>{self.t('area_row')}</b>", esc(area), "", "", esc(self.t("assumption_meaning_area")),
+                 esc(str(scen.get("file") or "")), ""],
+                [f"<b>{self.t('start_row')}</b>", esc(scen.get("start_date") or ""), "", "",
+                 esc(self.t("assumption_meaning_start")), esc(str(scen.get("file") or "")), ""]]
+        if dep_text:
+            rows.append([f"<b>{self.t('deprivation_row')}</b>", esc(dep_text), "", "0–1",
+                         esc(self.t("assumption_meaning_deprivation")),
+                         esc(self.scenario_notes() or str(scen.get("file") or "")) + notes, ""])
+        if source:
+            rows.append([f"<b>{self.t('data_row')}</b>", source, "", "", "", "", ""])
+        return rows
 
     def technical_section(self):
         lang, exp = self.lang, self.exp
@@ -560,7 +762,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     try:
         size = write_report(args.exp_dir, args.out, args.lang, args.sensitivity, args.bench)
-    except (ReportError, results.ResultsError, wp.PlotError) as exc:
+    except (ReportError, results.ResultsError, wp.PlotError, catalogue.CatalogueError) as exc:
         print(f"report: error: {exc}", file=sys.stderr)
         return 2
     print(f"report: wrote {args.out} ({size / 1024:.0f} KiB)")

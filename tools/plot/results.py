@@ -16,16 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+import catalogue
+
 STORE_FILE = "results.sqlite"
 WEEKS_PER_YEAR = 52
-
-# Which way is better, as in engine/src/experiment/compare.cpp (better_direction); used
-# only when comparison.json is absent.
-HIGHER_IS_BETTER = {"active_share", "active_residents", "initiators", "trust_share",
-                    "mean_trust", "mean_social_trust", "collective_efficacy",
-                    "initiatives_approved", "initiatives_completed", "vision",
-                    "reached_share", "programme_alive"}
-LOWER_IS_BETTER = {"unsafe_share", "incidents", "disorder", "initiatives_failed"}
 
 # The three questions strategists ask, each answered by the first outcome the experiment has.
 HEADLINE_CHOICES = {
@@ -35,16 +29,18 @@ HEADLINE_CHOICES = {
 }
 
 
+# Without a declared smallest effect, a difference in a share counts from half a percentage
+# point: a tipping point is not claimed for a difference too small to notice.
+DEFAULT_SMALLEST_EFFECT = 0.005
+
+
 class ResultsError(Exception):
     """Missing or malformed input the user can fix (exit status 2)."""
 
 
 def direction(metric):
-    if metric in HIGHER_IS_BETTER:
-        return "higher"
-    if metric in LOWER_IS_BETTER:
-        return "lower"
-    return "none"
+    """'higher', 'lower' or 'none', from the engine's metric catalogue."""
+    return catalogue.direction(metric)
 
 
 # Two-sided 95% Student-t quantiles; between table entries, interpolated in 1/df (accurate
@@ -73,6 +69,9 @@ def t975(df):
 def mean_ci(values):
     """Mean and 95% t-interval over the first axis (NaN rows ignored per column)."""
     values = np.asarray(values, dtype=float)
+    if values.ndim == 2 and values.shape[0] == 0:  # no pairs at all (e.g. disjoint shards)
+        nan = np.full(values.shape[1], np.nan)
+        return nan, nan, nan.copy(), np.zeros(values.shape[1], dtype=int)
     n = np.sum(~np.isnan(values), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.nanmean(values, axis=0) if values.size else np.array([])
@@ -195,6 +194,68 @@ class Experiment:
                                   keys=[(int(a), int(b)) for a, b in keys], values=values)
         return out
 
+    def programme_area(self):
+        """Codes of the wijken the programme covers, in scenario order; [] when it covers the
+        whole city (then the city figures are the programme's) or the store has no wijk level."""
+        ctx = self.context
+        area = ctx.get("programme_area") or {}
+        wijk_of = ctx.get("wijk_of") or {}
+        every = list(dict.fromkeys(wijk_of.values()))
+        wijken = list(area.get("wijken") or [])
+        if not wijken and area.get("start_buurten"):
+            wijken = [w for w in every if w in {wijk_of.get(b) for b in area["start_buurten"]}]
+        if not wijken or set(wijken) >= set(every) or "wijk" not in self.levels():
+            return []
+        return [w for w in every if w in wijken]
+
+    def area_series(self, metric, wijken):
+        """{variant: Series} of one outcome over several wijken together: counts, hours and
+        euros summed; shares and means weighted by the wijken's adults (as the engine weights a
+        city's tally); programme-wide values taken from the first wijk."""
+        key = (metric, "area", tuple(wijken))
+        if key in self._series:
+            return self._series[key]
+        parts = [self.series(metric, "wijk", w) for w in wijken]
+        kind = catalogue.unit(metric)
+        adults = self.context.get("adults") or {}
+        weights = [float(adults.get(w, 1.0)) for w in wijken]
+        out = {}
+        for variant in parts[0]:
+            first = parts[0][variant]
+            if catalogue.info(metric).get("scope") == "programme" or len(parts) == 1:
+                out[variant] = first
+                continue
+            total = np.zeros_like(first.values)
+            for part, weight in zip(parts, weights):
+                ser = part[variant]
+                vals = ser.values[np.ix_(_index(ser.keys, first.keys),
+                                         np.searchsorted(ser.weeks, first.weeks))]
+                total += vals * (1.0 if kind in ("count", "euros", "hours_per_week") else weight)
+            if kind not in ("count", "euros", "hours_per_week"):
+                total /= sum(weights)
+            out[variant] = Series(weeks=first.weeks, keys=first.keys, values=total)
+        self._series[key] = out
+        return out
+
+    def scoped_series(self, metric, scope):
+        """City series ('city') or the programme area's ('area')."""
+        return self.series(metric) if scope == "city" else self.area_series(metric, self.programme_area())
+
+    def contrasts(self):
+        """[{'name', 'a', 'b'}] declared in the experiment file (validated by the engine)."""
+        return [c for c in (self.manifest.get("experiment") or {}).get("contrasts") or []
+                if c.get("a") in self.variants and c.get("b") in self.variants]
+
+    def smallest_effect(self, metric):
+        """The smallest difference that matters for an outcome: from the experiment file, else
+        DEFAULT_SMALLEST_EFFECT for shares (None for other outcomes)."""
+        declared = (self.manifest.get("experiment") or {}).get("smallest_effect") or {}
+        if metric in declared:
+            return float(declared[metric]), True
+        if catalogue.unit(metric) == "share":
+            return DEFAULT_SMALLEST_EFFECT, False
+        return None, False
+
     def path(self):
         return os.path.join(self.dir, STORE_FILE)
 
@@ -204,11 +265,86 @@ class Experiment:
             self._db = None
 
 
+def is_run_folder(directory):
+    return (not os.path.isfile(os.path.join(directory, STORE_FILE))
+            and os.path.isfile(os.path.join(directory, "manifest.json"))
+            and os.path.isfile(os.path.join(directory, "timeseries.csv")))
+
+
+def open_run_folder(directory):
+    """A `wijksim run` folder read as an experiment of one variant (the scenario as run), so the
+    report and the experiment charts work on it: timeseries.csv goes into an in-memory store of
+    the same shape as results.sqlite; the context comes from manifest.json and `wijksim params`."""
+    import csv
+    manifest_run = read_json(os.path.join(directory, "manifest.json"), "run manifest")
+    name = str(manifest_run.get("scenario_name") or "run")
+    db = sqlite3.connect(":memory:")
+    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
+               "replicate INTEGER, status TEXT)")
+    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, metric TEXT, value REAL)")
+    metrics, levels, reps = [], [], set()
+    path = os.path.join(directory, "timeseries.csv")
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            header = next(reader, [])
+            if header != ["replicate", "week", "level", "unit", "metric", "value"]:
+                raise ResultsError(f"{path}: header is {','.join(header)}; expected replicate,week,level,unit,metric,value")
+            rows = []
+            for row in reader:
+                if len(row) != 6:
+                    continue
+                rep = int(row[0])
+                reps.add(rep)
+                if row[4] not in metrics:
+                    metrics.append(row[4])
+                if row[2] not in levels:
+                    levels.append(row[2])
+                rows.append((rep + 1, int(row[1]), row[2], row[3], row[4], float(row[5])))
+    except (OSError, ValueError) as exc:
+        raise ResultsError(f"{path}: cannot read: {exc}") from exc
+    db.executemany("INSERT INTO runs VALUES (?, ?, 0, ?, 'ok')", [(r + 1, name, r) for r in sorted(reps)])
+    db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
+    manifest = {"experiment": {"description": (manifest_run.get("scenario") or {}).get("description", ""),
+                               "variants": [{"name": name}]},
+                "experiment_file": manifest_run.get("scenario_file"), "variants": [name], "baseline": name,
+                "outcomes": metrics, "levels": levels, "replicates": len(reps),
+                "seeds": {"experiment": manifest_run.get("seed")}, "engine": manifest_run.get("engine") or {},
+                "command_line": manifest_run.get("command_line", ""), "created_utc": "",
+                "scenario_file": manifest_run.get("scenario_file")}
+    scen = manifest_run.get("scenario") or {}
+    city = scen.get("city") or {}
+    params = []
+    try:
+        for p in catalogue.engine_json("params", "--format", "json"):
+            value = scen
+            for part in p["name"].split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            params.append({"name": p["name"], "value": p.get("default") if value is None else value,
+                           "default": p.get("default"), "unit": p.get("unit", ""),
+                           "meaning": p.get("meaning", ""), "source": p.get("source", "")})
+    except catalogue.CatalogueError:
+        pass
+    context = {"scenario": {"name": name, "file": manifest_run.get("scenario_file"),
+                            "hash": manifest_run.get("scenario_hash"), "start_date": manifest_run.get("start_date")},
+               "units": manifest_run.get("units") or {}, "phase_names": manifest_run.get("phase_names"),
+               "elections_weeks": manifest_run.get("elections_weeks"), "parameters": params,
+               "credit": city.get("credit") or "", "run_folder": True,
+               "programme": {"enabled": (scen.get("programme") or {}).get("enabled", False)}}
+    exp = Experiment(dir=directory, manifest=manifest, variants=[name], baseline=name, outcomes=metrics,
+                     ok_runs=len(reps), failed_runs=0, runs_per_variant={name: len(reps)}, context=context, _db=db)
+    exp.path = lambda: os.path.join(directory, "timeseries.csv")
+    return exp
+
+
 def open_experiment(directory):
-    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it."""
+    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it; a
+    `wijksim run` folder is read as an experiment of one variant (open_run_folder)."""
     if not os.path.isdir(directory):
         raise ResultsError(f"{directory}: folder not found (expected the --out folder of "
-                           f"'wijksim experiment')")
+                           f"'wijksim experiment' or 'wijksim run')")
+    if is_run_folder(directory):
+        return open_run_folder(directory)
     path = os.path.join(directory, STORE_FILE)
     if not os.path.isfile(path):
         raise ResultsError(f"{directory}: holds no {STORE_FILE} (expected the --out folder of "
@@ -254,11 +390,16 @@ class Difference:
     n: np.ndarray
     final: np.ndarray  # per pair, at the final common week
 
-    def first_week_significant(self):
-        """First week from which the interval excludes zero through the final week."""
+    def first_week_significant(self, smallest=0.0):
+        """First week from which the interval lies beyond +smallest or below -smallest (by
+        default: excludes zero) through the final week, on the side of the final difference."""
+        if not len(self.weeks):
+            return None
+        up = self.mean[-1] > 0
         first = None
         for j in range(len(self.weeks) - 1, -1, -1):
-            if self.n[j] >= 2 and (self.low[j] > 0 or self.high[j] < 0):
+            beyond = self.low[j] > smallest if up else self.high[j] < -smallest
+            if self.n[j] >= 2 and beyond:
                 first = int(self.weeks[j])
             else:
                 break
@@ -315,7 +456,7 @@ def ranking(series, baseline, metric):
         mean, low, high, n = mean_ci(d[:, None])
         rows.append({"variant": v, "mean": float(mean[0]), "low": float(low[0]),
                      "high": float(high[0]), "n": int(n[0]), "p_best": float(p_best[v]),
-                     "level": float(np.nanmean(final[v]))})
+                     "level": float(np.nanmean(final[v])) if np.isfinite(final[v]).any() else math.nan})
     rows.sort(key=lambda r: -sign * r["mean"] if not math.isnan(r["mean"]) else math.inf)
     return rows
 
@@ -333,28 +474,37 @@ def bootstrap_ratio(num, den, resamples=2000, seed=20260330):
     return float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))
 
 
-def cost_per_active(exp, variant):
-    """Extra euros spent per additional active resident, variant against the baseline.
+COST_METRICS = ("euros_spent", "staff_euros")
 
-    Uses the cumulative euros_spent and the count active_residents at the final week, city
-    level, paired by replicate. Returns a dict with 'status': 'ok', 'no_gain',
-    'uncertain_gain' or 'not_recorded'.
+
+def cost_per_active(exp, variant, against=None, scope="city"):
+    """Extra euros per additional active resident, `variant` against `against` (the baseline).
+
+    Euros: the cumulative euros_spent (initiatives and investments) plus staff_euros (the hours
+    of professionals at their cost per FTE, when recorded), at city level: all the money. Active
+    residents: the final-week count in `scope` ('city' or the programme 'area'), paired by
+    replicate. Returns a dict with 'status': 'ok', 'no_gain', 'uncertain_gain' or
+    'not_recorded', and 'included': the euro metrics counted.
     """
+    against = against or exp.baseline
+    included = [m for m in COST_METRICS if m in exp.outcomes]
     if "euros_spent" not in exp.outcomes or "active_residents" not in exp.outcomes:
         missing = [m for m in ("euros_spent", "active_residents") if m not in exp.outcomes]
-        return {"status": "not_recorded", "missing": missing}
-    euros = exp.series("euros_spent")
-    active = exp.series("active_residents")
-    _, ev, eb = paired(euros, variant, exp.baseline)
-    _, av, ab = paired(active, variant, exp.baseline)
-    d_euro, d_active = ev[:, -1] - eb[:, -1], av[:, -1] - ab[:, -1]
+        return {"status": "not_recorded", "missing": missing, "included": included}
+    active = exp.scoped_series("active_residents", scope)
+    d_euro = None
+    for m in included:
+        _, ev, eb = paired(exp.series(m), variant, against)
+        d_euro = (ev[:, -1] - eb[:, -1]) if d_euro is None else d_euro + (ev[:, -1] - eb[:, -1])
+    _, av, ab = paired(active, variant, against)
+    d_active = av[:, -1] - ab[:, -1]
     ok = ~(np.isnan(d_euro) | np.isnan(d_active))
     d_euro, d_active = d_euro[ok], d_active[ok]
     e_mean, e_lo, e_hi, _ = mean_ci(d_euro[:, None])
     a_mean, a_lo, a_hi, n = mean_ci(d_active[:, None])
     out = {"extra_euros": float(e_mean[0]), "extra_euros_ci": (float(e_lo[0]), float(e_hi[0])),
            "extra_active": float(a_mean[0]), "extra_active_ci": (float(a_lo[0]), float(a_hi[0])),
-           "n": int(n[0])}
+           "n": int(n[0]), "included": included}
     if not (a_mean[0] > 0):
         out["status"] = "no_gain"
         # The variant has fewer active residents and spends less: read the other way round,
@@ -369,6 +519,25 @@ def cost_per_active(exp, variant):
     # With a gain whose interval reaches zero the ratio is unbounded: say so, not a number.
     out["status"] = "ok" if a_lo[0] > 0 else "uncertain_gain"
     return out
+
+
+def contrast_verdict(low, high, smallest, better):
+    """How a difference a - b reads against the smallest effect that matters:
+    'better_large' / 'worse_large' (the whole interval beyond it), 'better' / 'worse' (interval
+    excludes zero but reaches below it), 'negligible' (interval inside +-smallest) or 'unclear'.
+    `better` is the outcome's direction ('higher', 'lower' or 'none')."""
+    if any(map(lambda v: v is None or math.isnan(v), (low, high))):
+        return "unclear"
+    s = smallest or 0.0
+    sign = -1.0 if better == "lower" else 1.0
+    lo, hi = sorted((sign * low, sign * high))
+    if s > 0 and -s < lo and hi < s:
+        return "negligible"
+    if lo > 0:
+        return "better_large" if s > 0 and lo > s else "better"
+    if hi < 0:
+        return "worse_large" if s > 0 and hi < -s else "worse"
+    return "unclear"
 
 
 def load_sensitivity(directory):

@@ -26,6 +26,7 @@ import os
 import re
 import statistics
 import sys
+import textwrap
 from dataclasses import dataclass, field
 
 try:
@@ -41,8 +42,9 @@ import matplotlib.pyplot as plt  # noqa: E402  (must follow matplotlib.use)
 import numpy as np  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
-from matplotlib.ticker import PercentFormatter  # noqa: E402
+from matplotlib.ticker import Formatter, MaxNLocator  # noqa: E402
 
+import catalogue  # noqa: E402
 import labels  # noqa: E402
 import results  # noqa: E402
 from results import direction  # noqa: E402
@@ -313,12 +315,49 @@ def draw_bands(ax, bands):
 
 
 def is_share(metric):
-    return metric.endswith("_share")
+    return catalogue.is_share(metric)
 
 
-def format_y_for(ax, metric):
-    if is_share(metric):  # shares are fractions; people read percentages
-        ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
+class NumberFormatter(Formatter):
+    """Tick labels in the reader's language (decimal comma in Dutch) with just enough decimals
+    that no two visible ticks read the same; shares as percentages ("6,2%") or, for
+    differences, signed percentage points ("+0,5")."""
+
+    def __init__(self, lang="nl", scale=1.0, suffix="", sign=False):
+        self.lang, self.scale, self.suffix, self.sign = lang, scale, suffix, sign
+        self.decimals = 0
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        lo, hi = sorted(self.axis.get_view_interval()) if self.axis is not None else (-math.inf, math.inf)
+        span = (hi - lo) * 1e-9
+        shown = [v for v in locs if lo - span <= v <= hi + span] or list(locs)
+        self.decimals = labels.unique_decimals(shown, self.lang, self.scale)
+
+    def __call__(self, x, pos=None):
+        if abs(x * self.scale) < 1e-12:
+            return "0" + self.suffix
+        return labels.format_number(x * self.scale, self.decimals, self.lang,
+                                    sign=self.sign and x != 0) + self.suffix
+
+
+def level_formatter(metric, lang):
+    # Shares are fractions; people read percentages.
+    return NumberFormatter(lang, 100.0, "%") if is_share(metric) else NumberFormatter(lang)
+
+
+def difference_formatter(metric, lang):
+    # A difference of shares is read in percentage points: the unit goes in the axis label.
+    return NumberFormatter(lang, 100.0 if is_share(metric) else 1.0, sign=True)
+
+
+def difference_unit(metric, lang):
+    """'procentpunt' for a difference of shares; '' otherwise."""
+    return text("pp_unit", lang) if is_share(metric) else ""
+
+
+def format_y_for(ax, metric, lang="nl"):
+    ax.yaxis.set_major_formatter(level_formatter(metric, lang))
 
 
 def fan_legend_handles(data, manifest, runs, elections, lang):
@@ -362,7 +401,7 @@ def plot_fan(run_dir, out, metrics, level, unit, lang):
         draw_elections(ax, elections)
         draw_bands(ax, data.bands[metric])
         ax.set_title(metric_label(metric, lang), loc="left", fontsize=10)
-        format_y_for(ax, metric)
+        format_y_for(ax, metric, lang)
         ax.grid(axis="y", color="0.85", linewidth=0.6)
         ax.set_xlim(0, last_week / WEEKS_PER_YEAR)
     start = manifest.get("start_date")
@@ -375,6 +414,7 @@ def plot_fan(run_dir, out, metrics, level, unit, lang):
                       loc="upper left", bbox_to_anchor=(1.01, 1.0),
                       fontsize=8, frameon=False)
     replicates = max(b.replicates for b in data.bands.values())
+    add_credit(fig, ((manifest.get("scenario") or {}).get("city") or {}).get("credit", ""))
     fig.suptitle(f"{manifest.get('scenario_name', os.path.basename(run_dir))}"
                  f" — {unit_title(manifest, level, data.unit, lang)}"
                  f" — {text('replicates', lang, n=replicates)}", fontsize=11)
@@ -431,15 +471,19 @@ def heatgrid_data(run_dir, metric, level="buurt"):
                     replicates=len(replicates))
 
 
-def cell_text(metric, value, signed=False):
+def cell_text(metric, value, signed=False, lang="nl"):
     if math.isnan(value):
         return ""
     if signed:  # a difference: shares in percentage points
-        return f"{value * 100:+.1f}" if is_share(metric) else f"{value:+.3g}"
-    return f"{value * 100:.0f}%" if is_share(metric) else f"{value:.3g}"
+        if is_share(metric):
+            return labels.format_number(value * 100, 1, lang, sign=True)
+        return labels.format_number(value, 0 if abs(value) >= 100 else 2, lang, sign=True)
+    if is_share(metric):
+        return labels.format_number(value * 100, 0, lang) + "%"
+    return labels.format_number(value, 0 if abs(value) >= 100 else 2, lang)
 
 
-def annotate_cells(ax, grid, metric, cmap, norm, signed=False):
+def annotate_cells(ax, grid, metric, cmap, norm, signed=False, lang="nl"):
     """Write values in the cells: the grid then reads without colour."""
     for i in range(grid.shape[0]):
         for j in range(grid.shape[1]):
@@ -448,7 +492,7 @@ def annotate_cells(ax, grid, metric, cmap, norm, signed=False):
                 continue
             r, g, b, _ = cmap(norm(value))
             luminance = 0.299 * r + 0.587 * g + 0.114 * b
-            ax.text(j, i, cell_text(metric, value, signed), ha="center", va="center",
+            ax.text(j, i, cell_text(metric, value, signed, lang), ha="center", va="center",
                     fontsize=7, color="black" if luminance > 0.5 else "white")
 
 
@@ -472,7 +516,7 @@ def heatgrid_figure(data, names, metric, level, lang, title=None, diverging=Fals
     image = ax.imshow(data.values, cmap=cmap, aspect="auto",
                       interpolation="nearest", **extra)
     if n_rows * n_cols <= 600:  # beyond that the numbers become unreadable
-        annotate_cells(ax, data.values, metric, cmap, image.norm, signed=diverging)
+        annotate_cells(ax, data.values, metric, cmap, image.norm, signed=diverging, lang=lang)
     ax.set_xticks(range(n_cols))
     ax.set_xticklabels([text("start_col", lang) if y == 0
                         else text("year_col", lang, n=y) for y in data.years])
@@ -480,11 +524,11 @@ def heatgrid_figure(data, names, metric, level, lang, title=None, diverging=Fals
     ax.set_yticklabels([names.get(u, u) for u in data.units], fontsize=8)
     # Keep the colour bar a readable size next to very tall grids.
     colourbar = fig.colorbar(image, ax=ax, shrink=min(1.0, 12.0 / max(n_rows, 1)))
-    colourbar.set_label(text("difference_of", lang, metric=metric_label(metric, lang))
-                        if diverging else metric_label(metric, lang))
-    if is_share(metric):
-        colourbar.ax.yaxis.set_major_formatter(
-            PercentFormatter(xmax=1.0, decimals=0))
+    unit = difference_unit(metric, lang) if diverging else ""
+    colourbar.set_label((text("difference_of", lang, metric=metric_label(metric, lang))
+                         if diverging else metric_label(metric, lang)) + (f" ({unit})" if unit else ""))
+    colourbar.ax.yaxis.set_major_formatter(
+        difference_formatter(metric, lang) if diverging else level_formatter(metric, lang))
     ax.set_title(title or text("heatgrid_title", lang, metric=metric_label(metric, lang),
                                level=text("level_" + level, lang)), fontsize=11)
     ax.set_xlabel(text("heatgrid_note", lang, n=data.replicates), fontsize=8)
@@ -652,9 +696,18 @@ def experiment_phases(exp, variant, phase_series=None):
     planned = (exp.context.get("programme") or {})
     settings = dict(exp.variant_info()[exp.variants.index(variant)][2])
     enabled = settings.get("programme.enabled", planned.get("enabled", False))
-    if enabled and planned.get("planned_weeks"):
-        return [(0, int(planned["planned_weeks"]), -1)]
-    return []
+    if not enabled or not planned.get("planned_weeks"):
+        return []
+    end = int(planned["planned_weeks"])
+    if "building_blocks.long_breath" in settings:  # years in the file, weeks in the context
+        end = int(round(float(settings["building_blocks.long_breath"]) * WEEKS_PER_YEAR))
+    # A variant told to stop at its n-th election stops shading there (the plan, not the run:
+    # record the "phase" outcome to shade what each run did, random stops included).
+    stop = int(settings.get("programme.stop_at_election", 0) or 0)
+    elections = exp.context.get("elections_weeks") or []
+    if stop > 0 and len(elections) >= stop:
+        end = min(end, int(elections[stop - 1]))
+    return [(0, end, -1)] if end > 0 else []
 
 
 def context_phase_name(exp, index, lang):
@@ -683,7 +736,17 @@ def variant_title(exp, variant, lang):
     return f"{variant} ({text('baseline', lang)})" if variant == exp.baseline else variant
 
 
-def variant_fans_figure(exp, metric, lang, series=None, phase_series=None):
+def add_credit(fig, credit):
+    """The data credit under a chart drawn from CBS figures (CC BY 4.0 asks for it)."""
+    if credit:  # a figure-level x label: the layout keeps room for it, above an outside legend
+        fig.supxlabel(credit, x=0.01, ha="left", fontsize=7, color="0.3")
+
+
+def where_suffix(where):
+    return f" — {where}" if where else ""
+
+
+def variant_fans_figure(exp, metric, lang, series=None, phase_series=None, where=None, credit=""):
     """One fan chart per variant (median, 50% and 90% bands over runs); the baseline's median
     is repeated, dashed, in every other panel so each reads as a comparison on its own."""
     series = series or exp.series(metric)
@@ -703,11 +766,12 @@ def variant_fans_figure(exp, metric, lang, series=None, phase_series=None):
             ax.plot(base.weeks / WEEKS_PER_YEAR, base.median, color="0.35", linestyle="--",
                     linewidth=1.2, zorder=5)
         ax.set_title(variant_title(exp, v, lang), loc="left", fontsize=9)
-        format_y_for(ax, metric)
+        format_y_for(ax, metric, lang)
         ax.grid(axis="y", color="0.85", linewidth=0.6)
         ax.set_xlim(0, last_week / WEEKS_PER_YEAR)
     for ax in axes[-min(3, len(axes)):]:
         ax.set_xlabel(text("years", lang), fontsize=8)
+        ax.tick_params(labelbottom=True)  # the last panel of each column shows its years
     handles = [Line2D([], [], color="black", linewidth=1.8, label=text("median", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.38, label=text("band50", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.18, label=text("band90", lang)),
@@ -723,16 +787,17 @@ def variant_fans_figure(exp, metric, lang, series=None, phase_series=None):
     # Below the figure: savefig(bbox_inches="tight") takes it in, and it covers nothing.
     fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(5, len(handles)),
                fontsize=8, frameon=False)
-    fig.suptitle(text("fan_title", lang, metric=metric_label(metric, lang)), fontsize=11)
+    fig.suptitle(textwrap.fill(text("fan_title", lang, metric=metric_label(metric, lang)) + where_suffix(where), 100),
+                 fontsize=11)
+    add_credit(fig, credit)
     return fig
 
 
-def format_difference_axis(axis, metric):
-    if is_share(metric):  # a difference of shares, read as percentage points
-        axis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=1))
+def format_difference_axis(axis, metric, lang="nl"):
+    axis.set_major_formatter(difference_formatter(metric, lang))
 
 
-def differences_figure(exp, metric, lang, diffs):
+def differences_figure(exp, metric, lang, diffs, where=None, credit="", smallest=None):
     """Paired difference with the baseline over time, one panel per variant, with its 95%
     interval; a dotted line marks the week from which the interval excludes zero."""
     fig, axes = panel_grid(len(diffs))
@@ -742,60 +807,89 @@ def differences_figure(exp, metric, lang, diffs):
         ax.fill_between(years, d.low, d.high, facecolor=BAND_COLOUR, alpha=0.28, linewidth=0,
                         zorder=2)
         ax.plot(years, d.mean, color="black", linewidth=1.6, zorder=3)
-        first = d.first_week_significant()
+        if smallest:  # the band inside which a difference does not matter
+            for y in (-smallest, smallest):
+                ax.axhline(y, color="0.45", linewidth=0.9, linestyle=(0, (5, 3)), zorder=1)
+        first = d.first_week_significant(smallest or 0.0)
         if first is not None:
             ax.axvline(first / WEEKS_PER_YEAR, color="black", linestyle=":", linewidth=1.4,
                        zorder=4)
         ax.set_title(d.variant, loc="left", fontsize=9)
-        format_difference_axis(ax.yaxis, metric)
+        format_difference_axis(ax.yaxis, metric, lang)
+        if difference_unit(metric, lang):
+            ax.set_ylabel(difference_unit(metric, lang), fontsize=8)
         ax.grid(axis="y", color="0.85", linewidth=0.6)
         ax.set_xlim(0, years[-1] if len(years) else 1)
     for ax in axes[-min(3, len(axes)):]:
         ax.set_xlabel(text("years", lang), fontsize=8)
+        ax.tick_params(labelbottom=True)
     handles = [Line2D([], [], color="black", linewidth=1.6, label=text("mean_difference", lang)),
                Patch(facecolor=BAND_COLOUR, alpha=0.28, label=text("ci95", lang)),
                Line2D([], [], color="black", linestyle=":", linewidth=1.4,
-                      label=text("first_significant", lang))]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
-    fig.suptitle(text("diff_title", lang, metric=metric_label(metric, lang),
-                      baseline=exp.baseline), fontsize=11)
+                      label=text("first_beyond" if smallest else "first_significant", lang))]
+    if smallest:
+        handles.append(Line2D([], [], color="0.45", linestyle=(0, (5, 3)), linewidth=0.9,
+                              label=text("smallest_band", lang)))
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2 if smallest else 3,
+               fontsize=8, frameon=False)
+    fig.suptitle(textwrap.fill(text("diff_title", lang, metric=metric_label(metric, lang),
+                                    baseline=exp.baseline) + where_suffix(where), 100), fontsize=11)
+    add_credit(fig, credit)
     return fig
 
 
-def ranking_figure(exp, rankings, lang):
+def rank_verdict(row, metric):
+    """'better', 'worse' or 'unclear': whether the 95% interval of the difference excludes zero,
+    and on which side, read with the metric's better direction."""
+    d = direction(metric)
+    if d == "none" or not (row["low"] > 0 or row["high"] < 0):
+        return "unclear"
+    up = row["low"] > 0
+    return "better" if up == (d == "higher") else "worse"
+
+
+RANK_MARKERS = {"better": dict(marker="o", color="black", markerfacecolor="black"),
+                "worse": dict(marker="X", color="black", markerfacecolor="black"),
+                "unclear": dict(marker="s", color="black", markerfacecolor="white")}
+
+
+def ranking_figure(exp, rankings, lang, credit=""):
     """Final-week difference with the baseline per variant and outcome, with 95% intervals;
-    variants ordered by the first outcome, best at the top."""
+    variants ordered by the first outcome, best at the top. Filled circle: clearly better; cross:
+    clearly worse; open square: not clearly different."""
     metrics = list(rankings)
     order = [r["variant"] for r in rankings[metrics[0]] if r["variant"] != exp.baseline]
+    names = [textwrap.fill(v, 22) for v in order]
+    lines = max(n.count("\n") + 1 for n in names) if names else 1
     fig, axes = plt.subplots(1, len(metrics), sharey=True, squeeze=False,
-                             figsize=(1.8 + 3.2 * len(metrics), 2.0 + 0.45 * len(order)),
+                             figsize=(2.2 + 3.4 * len(metrics), 2.2 + 0.32 * lines * len(order)),
                              layout="constrained")
-    for i, (ax, metric) in enumerate(zip(axes[0], metrics)):
+    for ax, metric in zip(axes[0], metrics):
         rows = {r["variant"]: r for r in rankings[metric]}
         y = np.arange(len(order))[::-1]
         for yy, v in zip(y, order):
             r = rows[v]
-            better = (r["low"] > 0 if direction(metric) == "higher" else r["high"] < 0) \
-                if direction(metric) != "none" else False
             ax.plot([r["low"], r["high"]], [yy, yy], color="black", linewidth=1.4)
-            ax.plot([r["mean"]], [yy], marker="o" if better else "s", markersize=6,
-                    color="black" if better else "white", markeredgecolor="black")
+            ax.plot([r["mean"]], [yy], markersize=7, markeredgecolor="black", linestyle="",
+                    **RANK_MARKERS[rank_verdict(r, metric)])
         ax.axvline(0, color="0.4", linewidth=0.8, linestyle="--")
         ax.set_yticks(y)
-        ax.set_yticklabels(order, fontsize=8)
-        format_difference_axis(ax.xaxis, metric)
+        ax.set_yticklabels(names, fontsize=8)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=4, steps=[1, 2, 2.5, 5, 10]))
+        format_difference_axis(ax.xaxis, metric, lang)
+        ax.tick_params(axis="x", labelsize=8)
         ax.grid(axis="x", color="0.88", linewidth=0.6)
         arrow = {"higher": "→ " + text("better", lang),
                  "lower": "← " + text("better", lang)}.get(direction(metric), "")
-        ax.set_title(metric_label(metric, lang), fontsize=9)
-        ax.set_xlabel(f"{text('difference_vs', lang, baseline=exp.baseline)}  {arrow}",
-                      fontsize=8)
-    handles = [Line2D([], [], marker="o", color="black", linestyle="-",
-                      label=text("rank_clear", lang)),
-               Line2D([], [], marker="s", color="black", markerfacecolor="white",
-                      linestyle="-", label=text("rank_unclear", lang))]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=8, frameon=False)
-    fig.suptitle(text("ranking_title", lang), fontsize=11)
+        unit = difference_unit(metric, lang)
+        ax.set_title(textwrap.fill(metric_label(metric, lang), 30), fontsize=9)
+        ax.set_xlabel((f"{unit}   " if unit else "") + arrow, fontsize=8)
+    handles = [Line2D([], [], linestyle="-", markeredgecolor="black", label=text("rank_" + k, lang),
+                      **RANK_MARKERS[k]) for k in ("better", "worse", "unclear")]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8,
+               frameon=False)
+    fig.suptitle(textwrap.fill(text("ranking_title", lang, baseline=exp.baseline), 90), fontsize=11)
+    add_credit(fig, credit)
     return fig
 
 
@@ -820,11 +914,33 @@ def _est(index, name):
     return get("estimate"), get("ci_low"), get("ci_high")
 
 
+SOBOL_LIMITS = (-0.3, 1.2)
+
+
+def mark_clipped(ax, y, values, limits, lang):
+    """A triangle at the axis edge, with the value, wherever an estimate or interval runs off
+    the axis: a clipped bar must not read as a short one. Returns whether anything was clipped."""
+    lo_lim, hi_lim = limits
+    clipped = False
+    for yy, v in zip(y, values):
+        for x in v:
+            if math.isnan(x) or lo_lim <= x <= hi_lim:
+                continue
+            edge, marker, ha = (hi_lim, ">", "right") if x > hi_lim else (lo_lim, "<", "left")
+            ax.plot([edge], [yy], marker=marker, color="black", markersize=6, clip_on=False, zorder=6)
+            ax.annotate(labels.format_number(x, 2, lang), (edge, yy), xytext=(-6 if ha == "right" else 6, 6),
+                        textcoords="offset points", ha=ha, fontsize=6.5,
+                        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85})
+            clipped = True
+    return clipped
+
+
 def sobol_figure(sens, lang, variant=None):
     """First-order (S1) and total (ST) Sobol' indices per parameter with 95% intervals."""
     entries = sensitivity_entries(sens, variant)
     fig, axes = panel_grid(len(entries), ncols=3, width=3.9,
                            height=0.9 + 0.42 * len(sens.get("parameters", [])), sharey=True)
+    any_clipped = False
     for ax, (outcome, entry) in zip(axes, entries.items()):
         names = [i["parameter"] for i in entry["indices"]]
         y = np.arange(len(names))[::-1]
@@ -836,47 +952,59 @@ def sobol_figure(sens, lang, variant=None):
             ax.barh(y + offset, np.nan_to_num(mid), height=0.34, color=face, hatch=hatch,
                     edgecolor="black", linewidth=0.7, xerr=err,
                     error_kw={"elinewidth": 0.9, "capsize": 2, "ecolor": "0.35"})
+            any_clipped |= mark_clipped(ax, y + offset, est, SOBOL_LIMITS, lang)
         ax.set_yticks(y)
         ax.set_yticklabels([short_parameter(n, lang) for n in names], fontsize=8)
         ax.axvline(0, color="0.3", linewidth=0.7)
         ax.set_title(metric_label(outcome, lang), fontsize=9, loc="left")
         ax.grid(axis="x", color="0.88", linewidth=0.6)
         ax.set_xlabel(text("sobol_x", lang), fontsize=8)
-        # Indices live in [0, 1]; with few base rows the intervals can be far wider. Clip
-        # the axis so the estimates stay readable (a bar running off the edge says enough).
-        lo, hi = ax.get_xlim()
-        ax.set_xlim(max(lo, -0.3), min(hi, 1.2))
+        ax.xaxis.set_major_formatter(NumberFormatter(lang))
+        # Indices live in [0, 1]; with few base rows the intervals can be far wider. The axis
+        # keeps the estimates readable; a triangle with the value marks what runs off it.
+        ax.set_xlim(*SOBOL_LIMITS)
     handles = [Patch(facecolor="0.15", edgecolor="black", label=text("sobol_s1", lang)),
                Patch(facecolor="white", hatch="///", edgecolor="black",
                      label=text("sobol_st", lang))]
-    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=2, fontsize=8, frameon=False)
+    if any_clipped:
+        handles.append(Line2D([], [], marker=">", color="black", linestyle="",
+                              label=text("clipped", lang)))
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3, fontsize=8, frameon=False)
     fig.suptitle(text("sobol_title", lang, n=sens.get("base_rows", "?")), fontsize=11)
     return fig
 
 
 def morris_figure(sens, lang, variant=None):
-    """Morris screening: mean absolute effect (mu*) against its spread (sigma)."""
+    """Morris screening: mean absolute effect (mu*) against its spread (sigma). Each parameter
+    has its own marker, named once in the legend: labels beside crowded points would collide."""
     entries = sensitivity_entries(sens, variant)
     # Outcomes differ in scale: every panel has its own axes.
     fig, axes = panel_grid(len(entries), ncols=3, width=3.9, height=3.4, sharey=False,
                            sharex=False)
+    legend = {}
     for ax, (outcome, entry) in zip(axes, entries.items()):
         for k, index in enumerate(entry["indices"]):
             mu, lo, hi = _est(index, "mu_star")
             sigma = _est(index, "sigma")[0]
             sigma = 0.0 if math.isnan(sigma) else sigma
+            style = dict(marker=MARKERS[k % len(MARKERS)], color=LINE_COLOURS[k % len(LINE_COLOURS)],
+                         markerfacecolor="white", markersize=7, markeredgewidth=1.3)
             ax.errorbar([mu], [sigma], xerr=[[max(0, mu - lo) if not math.isnan(lo) else 0],
                                              [max(0, hi - mu) if not math.isnan(hi) else 0]],
-                        fmt=MARKERS[k % len(MARKERS)], color="black", markerfacecolor="white",
-                        ecolor="0.5", elinewidth=0.8, capsize=2)
-            ax.annotate(short_parameter(index["parameter"], lang), (mu, sigma), fontsize=7,
-                        xytext=(4, 3), textcoords="offset points")
-        ax.set_title(metric_label(outcome, lang), fontsize=9, loc="left")
+                        fmt=style["marker"], color=style["color"], markerfacecolor="white",
+                        markersize=7, markeredgewidth=1.3, ecolor="0.6", elinewidth=0.8, capsize=2)
+            legend.setdefault(index["parameter"], style)
+        ax.set_title(metric_label(outcome, lang), loc="left", fontsize=9)
         ax.set_xlabel(text("morris_x", lang), fontsize=8)
         ax.set_ylabel(text("morris_y", lang), fontsize=8)
+        ax.xaxis.set_major_formatter(NumberFormatter(lang))
+        ax.yaxis.set_major_formatter(NumberFormatter(lang))
         ax.grid(color="0.9", linewidth=0.5)
         ax.set_xlim(left=0)
         ax.set_ylim(bottom=0)
+    handles = [Line2D([], [], linestyle="", label=short_parameter(p, lang), **st) for p, st in legend.items()]
+    fig.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=min(4, len(handles)),
+               fontsize=8, frameon=False)
     fig.suptitle(text("morris_title", lang, n=sens.get("trajectories", "?")), fontsize=11)
     return fig
 
@@ -1027,12 +1155,13 @@ def run(args):
         require_outcome(exp, args.metric)
         if args.command == "variants":
             phases = exp.series("phase") if "phase" in exp.outcomes else None
-            fig = variant_fans_figure(exp, args.metric, args.lang, phase_series=phases)
+            fig = variant_fans_figure(exp, args.metric, args.lang, phase_series=phases,
+                                      credit=exp.context.get("credit") or "")
         else:
             diffs = experiment_differences(exp, args.metric)
             if not diffs:
                 raise PlotError(f"{exp.path()}: only the baseline has runs; nothing to compare")
-            fig = differences_figure(exp, args.metric, args.lang, diffs)
+            fig = differences_figure(exp, args.metric, args.lang, diffs, credit=exp.context.get("credit") or "")
         save_figure(fig, args.out)
     elif args.command == "ranking":
         exp = open_for_plot(args.exp_dir)
@@ -1042,7 +1171,7 @@ def run(args):
         if len(exp.variants) < 2:
             raise PlotError(f"{exp.path()}: only one variant; nothing to rank")
         rankings = {m: results.ranking(exp.series(m), exp.baseline, m) for m in metrics}
-        save_figure(ranking_figure(exp, rankings, args.lang), args.out)
+        save_figure(ranking_figure(exp, rankings, args.lang, credit=exp.context.get("credit") or ""), args.out)
     elif args.command == "sensitivity":
         sens = results.load_sensitivity(args.exp_dir)
         if sens is None:
@@ -1055,7 +1184,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)  # exits 2 on usage errors
     try:
         run(args)
-    except (PlotError, results.ResultsError) as exc:
+    except (PlotError, results.ResultsError, catalogue.CatalogueError) as exc:
         print(f"wijksim_plot: error: {exc}", file=sys.stderr)
         return 2
     return 0

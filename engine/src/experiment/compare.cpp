@@ -14,29 +14,10 @@ namespace wijksim::experiment {
 using json = nlohmann::json;
 namespace fs = std::filesystem;
 
+// From the metric catalogue (sim/metrics.hpp), the one place that says which way is better.
 Direction better_direction(Metric m) {
-  switch (m) {
-    case Metric::active_residents:
-    case Metric::active_share:
-    case Metric::initiators:
-    case Metric::trust_share:
-    case Metric::mean_trust:
-    case Metric::mean_social_trust:
-    case Metric::collective_efficacy:
-    case Metric::initiatives_approved:
-    case Metric::initiatives_completed:
-    case Metric::vision:
-    case Metric::reached_share:
-    case Metric::programme_alive:
-      return Direction::higher;
-    case Metric::unsafe_share:
-    case Metric::incidents:
-    case Metric::disorder:
-    case Metric::initiatives_failed:
-      return Direction::lower;
-    default:
-      return Direction::none;  // sizes, counts of proposals, hours and euros: inputs, not aims
-  }
+  const std::string_view b = metric_info(m).better;
+  return b == "higher" ? Direction::higher : b == "lower" ? Direction::lower : Direction::none;
 }
 
 const char* direction_name(Direction d) {

@@ -10,6 +10,7 @@
 
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/rng.hpp"
+#include "wijksim/experiment/contrasts.hpp"
 #include "wijksim/scenario/json_checker.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
@@ -255,7 +256,7 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   if (!doc.is_object())
     throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
   c.only_keys(doc, "", {"scenario", "description", "notes", "years", "replicates", "seed", "outcomes", "variants",
-                        "baseline", "levels", "interval", "design", "burn_in_branching"});
+                        "baseline", "levels", "interval", "design", "burn_in_branching", "contrasts", "smallest_effect"});
   (void)c.string(doc, "description", "", false);
   (void)c.string(doc, "notes", "", false);
   if (const auto s = c.string(doc, "scenario", "", true)) {
@@ -376,6 +377,11 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
     } else {
       e.baseline = static_cast<std::size_t>(it - e.variants.begin());
     }
+  }
+  {  // the question asked: named contrasts and the smallest effect that matters (contrasts.hpp)
+    std::vector<std::string> outcome_names;
+    for (const Metric m : e.outcomes) outcome_names.emplace_back(metric_name(m));
+    check_contrasts(c, doc, std::vector<std::string>(names.begin(), names.end()), outcome_names);
   }
   if (doc.contains("design")) read_design(c, doc["design"], e);
   if (e.adaptive.enabled() && doc.contains("design"))

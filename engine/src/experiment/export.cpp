@@ -18,6 +18,11 @@ std::size_t export_csv(const std::string& dir) {
   if (design.is_object())
     for (const auto& p : design["parameters"]) design_params.push_back(p.get<std::string>());
 
+  {  // The data dictionary: unit, meaning and better direction of every metric in outcomes.csv.
+    csv::AtomicFile f(fs::path(dir) / "metrics.csv");
+    f.write(metric_catalogue_csv());
+    f.commit();
+  }
   {
     csv::AtomicFile f(fs::path(dir) / "runs.csv");
     std::string s = "variant,design_point,replicate,seed,status,error,wall_seconds,parameters";

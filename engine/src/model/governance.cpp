@@ -61,6 +61,7 @@ void start_observation(World& w) {
   for (auto& b : w.buurten) {
     b.proposed = b.approved = b.completed = b.failed = b.refused = b.completed_term = 0;
     b.euros_spent = 0;
+    b.staff_euros = 0;
     b.reached = 0;
   }
   for (auto& f : w.residents.flags) f &= static_cast<std::uint8_t>(~flag_reached);

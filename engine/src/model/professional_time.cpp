@@ -46,6 +46,14 @@ Split proactive_split(const Params& p, const PhaseSpec* ph, int style, bool prog
   return s;
 }
 
+// Cost of one paid hour of a role: its yearly cost per FTE spread over the contract hours.
+double euros_per_hour(const Params& p, const RoleSpec& role) {
+  std::size_t k = staff_cost_roles.size() - 1;  // "other"
+  for (std::size_t i = 0; i + 1 < staff_cost_roles.size(); ++i)
+    if (role.role == staff_cost_roles[i]) k = i;
+  return p.staff.euros_per_fte_year[k] / (p.staff.hours_per_fte * 52.0);
+}
+
 }  // namespace
 
 void professional_time(World& w) {
@@ -120,11 +128,13 @@ void professional_time(World& w) {
     const Wijk& wk = w.wijken[post.wijk];
     const double hours = active_hours(post, role);
     const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
+    const double rate = euros_per_hour(p, role);
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const std::uint32_t bi = wk.first_buurt + k;
       Buurt& b = w.buurten[bi];
       float& rel = post.relationship[k];
       const double h = hours * buurt_share(post, role, k, weight_sum);
+      b.staff_euros += h * rate;
       double contact_hours;
       if (role.leader) {
         // The independent process leader convenes and mediates: vision sessions when the phase

@@ -24,6 +24,12 @@ constexpr const char* kOliver = "Oliver, Marwell & Teixeira 1985";
 constexpr const char* kPlatform31 = "Platform31 2018, Naar een wendbare wijkaanpak";
 constexpr const char* kZaanstad = "Zaanstad wijkgericht werken (green/red differentiation)";
 constexpr const char* kPrieto = "Prieto Curiel & Bishop 2017";
+// Employer cost of one FTE per year: salary scale maximum x 12 months, plus holiday and year-end
+// pay (IKB) and employer premiums and overhead (about 30%), rounded to the nearest 5,000.
+constexpr const char* kSalaryGemeenten = "CAO Gemeenten 2025-2026 salary scales (VNG) + IKB 17.05% + ~30% employer costs; rounded";
+constexpr const char* kSalarySociaalWerk = "CAO Sociaal Werk 2025 scale 8 + holiday/year-end pay + ~30% employer costs; rounded";
+constexpr const char* kSalaryOther = "CAO Politie / CAO Woondiensten 2025, comparable scale + ~30% employer costs; rounded";
+constexpr const char* kSalaryLeader = "independent process leader hired at about EUR 100 per hour excl. VAT for ~1,500 billable hours; assumption";
 constexpr const char* kAssumed = "assumption (free; calibrate)";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
 constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
@@ -154,6 +160,14 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("staff.relationship_half_hours", staff.relationship_half_hours, hours_per_week, 4, 0.1, 100, "hours per week in a buurt at which R grows at half speed", kAssumed),
       WJ_REAL("staff.relationship_decay", staff.relationship_decay, per_week, 0.01, 0, 1, "weekly loss of R in a buurt without hours", kAssumed),
       WJ_REAL("staff.presence_hours_ref", staff.presence_hours_ref, hours_per_week, 10, 0.1, 1000, "visible hours per 1,000 residents giving presence 1 - 1/e", kAssumed),
+      WJ_REAL("staff.euros_per_fte_year.wijkagent", staff.euros_per_fte_year[0], euros, 80000, 0, 1e6, "employer cost per FTE per year: community police officer", kSalaryOther),
+      WJ_REAL("staff.euros_per_fte_year.sociaal_wijkteam", staff.euros_per_fte_year[1], euros, 85000, 0, 1e6, "employer cost per FTE per year: social district team (gemeente scale 9)", kSalaryGemeenten),
+      WJ_REAL("staff.euros_per_fte_year.corporatie", staff.euros_per_fte_year[2], euros, 85000, 0, 1e6, "employer cost per FTE per year: housing association staff", kSalaryOther),
+      WJ_REAL("staff.euros_per_fte_year.wijkmanager", staff.euros_per_fte_year[3], euros, 105000, 0, 1e6, "employer cost per FTE per year: wijkmanager (gemeente scale 11)", kSalaryGemeenten),
+      WJ_REAL("staff.euros_per_fte_year.opbouwwerker", staff.euros_per_fte_year[4], euros, 75000, 0, 1e6, "employer cost per FTE per year: community worker (opbouwwerker)", kSalarySociaalWerk),
+      WJ_REAL("staff.euros_per_fte_year.projectleider", staff.euros_per_fte_year[5], euros, 105000, 0, 1e6, "employer cost per FTE per year: project leader (gemeente scale 11)", kSalaryGemeenten),
+      WJ_REAL("staff.euros_per_fte_year.procesleider", staff.euros_per_fte_year[6], euros, 150000, 0, 1e6, "cost per FTE per year: independent process leader", kSalaryLeader),
+      WJ_REAL("staff.euros_per_fte_year.other", staff.euros_per_fte_year[7], euros, 85000, 0, 1e6, "employer cost per FTE per year: any other scenario role", kSalaryGemeenten),
       WJ_REAL("staff.leader_hours", staff.leader_hours, hours_per_week, 16, 0, 80, "process leader hours per programme wijk at process_leadership 1", kAssumed),
 
       // Residents.

@@ -5,19 +5,21 @@
 namespace wijksim {
 
 namespace {
-constexpr std::array<std::string_view, metric_count> kMetricNames = {
-    "residents", "adults", "active_residents", "active_share", "initiators", "unsafe_share", "trust_share",
-    "mean_trust", "mean_social_trust", "collective_efficacy", "incidents", "disorder", "initiatives_proposed",
-    "initiatives_approved", "initiatives_running", "initiatives_completed", "initiatives_failed",
-    "initiatives_refused", "vision", "reached_share", "phase", "programme_alive", "hours_outreach", "hours_vision",
-    "hours_support", "hours_projects", "hours_casework", "hours_coordination", "euros_spent"};
-}
+constexpr std::array<MetricInfo, metric_count> kCatalogue = {{
+#define WIJKSIM_METRIC_INFO(name, unit, better, scope, meaning, nl, en) \
+  MetricInfo{#name, #unit, #better, #scope, meaning, nl, en},
+    WIJKSIM_METRICS(WIJKSIM_METRIC_INFO)
+#undef WIJKSIM_METRIC_INFO
+}};
+}  // namespace
 
-std::string_view metric_name(Metric m) { return kMetricNames[static_cast<std::size_t>(m)]; }
+const MetricInfo& metric_info(Metric m) { return kCatalogue[static_cast<std::size_t>(m)]; }
+
+std::string_view metric_name(Metric m) { return metric_info(m).name; }
 
 int metric_index(std::string_view name) {
   for (std::size_t i = 0; i < metric_count; ++i)
-    if (kMetricNames[i] == name) return static_cast<int>(i);
+    if (kCatalogue[i].name == name) return static_cast<int>(i);
   return -1;
 }
 
@@ -64,6 +66,7 @@ Tally tally_buurt(const World& w, const Buurt& b) {
   at(t, TallyField::h_casework) = b.h_casework;
   at(t, TallyField::h_coordination) = b.h_coordination;
   at(t, TallyField::euros_spent) = b.euros_spent;
+  at(t, TallyField::staff_euros) = b.staff_euros;
   return t;
 }
 
@@ -101,6 +104,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::hours_casework, at(t, TallyField::h_casework));
   set(Metric::hours_coordination, at(t, TallyField::h_coordination));
   set(Metric::euros_spent, at(t, TallyField::euros_spent));
+  set(Metric::staff_euros, at(t, TallyField::staff_euros));
   return m;
 }
 

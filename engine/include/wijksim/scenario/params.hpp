@@ -64,6 +64,11 @@ struct ClassParams {
   double deprivation_max = 0; // upper bound of mean deprivation for this class when derived
 };
 
+// Roles whose hours are costed (staff.euros_per_fte_year.*); a scenario role with another name
+// is costed at "other".
+inline constexpr std::array<const char*, 8> staff_cost_roles = {
+    "wijkagent", "sociaal_wijkteam", "corporatie", "wijkmanager", "opbouwwerker", "projectleider", "procesleider", "other"};
+
 struct StaffParams {
   double hours_per_fte = 0;
   double turnover = 0;                 // weekly probability of leaving
@@ -75,6 +80,7 @@ struct StaffParams {
   double relationship_gain = 0, relationship_half_hours = 0, relationship_decay = 0;
   double presence_hours_ref = 0;       // visible hours per 1,000 residents per week for presence 0.63
   double leader_hours = 0;             // process leader hours per week per programme wijk at PL = 1
+  std::array<double, staff_cost_roles.size()> euros_per_fte_year{};  // employer cost of 1 FTE, by role
 };
 
 struct ResidentParams {

@@ -98,6 +98,7 @@ struct Buurt {
   // money (euros)
   double programme_budget = 0, baseline_budget = 0, invest_week = 0;
   double euros_spent = 0;      // cumulative from week 0
+  double staff_euros = 0;      // cumulative from week 0: professional hours at their cost per FTE
   // conditions
   double disorder = 0;
   double incident_multiplier = 1;
