@@ -26,6 +26,7 @@ PLACES = {
     "oss-schadewijk.json": ["--gemeente", "GM0828", "--wijk", "WK082801"],
     "zaanstad.json": ["--gemeente", "GM0479"],
     "netherlands.json": ["--all"],
+    "deventer.json": ["--gemeente", "GM0150"],
 }
 
 
@@ -48,7 +49,8 @@ def refresh(doc, fresh):
                 else:
                     b.pop(key, None)
     doc["city"]["credit"] = fresh["city"]["credit"]
-    doc["notes"] = fresh["notes"]
+    own = doc.get("notes", "").split(" Programme wijken chosen", 1)
+    doc["notes"] = fresh["notes"] + (" Programme wijken chosen" + own[1] if len(own) == 2 else "")
 
 
 def write_compact(path, doc):
