@@ -16,6 +16,7 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/results.hpp"
@@ -176,21 +177,6 @@ json report_context(const experiment::Store& store) {
   return ctx;
 }
 
-void write_atomically(const fs::path& file, const std::string& text) {
-  const fs::path tmp = file.string() + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!f.flush()) throw RuntimeFailure("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw RuntimeFailure("cannot write " + file.string());
-  }
-}
-
 // Brings DIR's comparison (and sensitivity, for sensitivity designs) up to date.
 void refresh(const std::string& dir, bool need_compare) {
   const experiment::Store store = experiment::Store::open_read(dir);
@@ -206,7 +192,7 @@ void refresh(const std::string& dir, bool need_compare) {
     const auto s = experiment::sensitivity_report(dir, {});
     std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
   }
-  if (need_compare) write_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
+  if (need_compare) write_file_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // The self-describing run folder: manifest.json, timeseries.csv, summary.json. Everything is
 // written under a temporary name next to the target and renamed when complete, so a crash
 // never leaves a folder that looks finished.
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,15 @@ struct RunOutcome {
 // Validates (InputError), runs and writes. Throws RuntimeFailure on I/O problems.
 RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& request);
 
-// Checks the output location before any work is done (InputError if unusable).
+// Checks the output location before any work is done (InputError if unusable): a name that
+// is not ".", ".." or a symbolic link, valid UTF-8, and, for --force, a folder an earlier run
+// wrote (nothing else in it).
 void check_output_location(const std::string& out_dir, bool force);
+// The absolute output folder without trailing slashes (InputError for ".", "..", "/").
+std::filesystem::path normalized_output(const std::string& out_dir);
+// Refuses (InputError, with the estimate) a run whose timeseries would not fit on the disk or
+// whose summary would not fit in memory.
+void check_run_fits(const ScenarioSpec& spec, const std::string& out_dir);
 
 // Versions of the engine and its libraries, as recorded in manifests.
 nlohmann::ordered_json engine_info();
