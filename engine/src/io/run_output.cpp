@@ -224,14 +224,20 @@ namespace {
 std::string why_not_a_run_folder(const fs::path& out) {
   std::error_code ec;
   const fs::path manifest = out / "manifest.json";
-  if (!fs::is_regular_file(manifest, ec)) return "holds no manifest.json of a wijksim run";
-  std::ifstream in(manifest, std::ios::binary);
-  const ojson m = ojson::parse(in, nullptr, false);
-  if (m.is_discarded() || !m.is_object() || !m.contains("wijksim_run") || !m["files"].is_array())
-    return "its manifest.json is not that of a wijksim run";
   std::set<std::string> listed;
-  for (const auto& f : m["files"])
-    if (f.is_string()) listed.insert(f.get<std::string>());
+  std::string why;
+  if (fs::is_regular_file(manifest, ec)) {
+    std::ifstream in(manifest, std::ios::binary);
+    const ojson m = ojson::parse(in, nullptr, false);
+    if (!m.is_discarded() && m.is_object() && m.contains("wijksim_run") && m["files"].is_array()) {
+      for (const auto& f : m["files"])
+        if (f.is_string()) listed.insert(f.get<std::string>());
+    } else {
+      why = "its manifest.json is not that of a wijksim run";
+    }
+  } else {
+    why = "it holds no manifest.json of a wijksim run";
+  }
   std::string others;
   for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
@@ -240,7 +246,8 @@ std::string why_not_a_run_folder(const fs::path& out) {
     others += name;
   }
   if (ec) return "cannot be listed (" + ec.message() + ")";
-  return others.empty() ? "" : "holds files a run does not write (" + others + ")";
+  if (!why.empty()) return why + "; it holds " + others;
+  return others.empty() ? "" : "it holds files a run does not write: " + others;
 }
 
 std::uintmax_t free_bytes(const fs::path& dir) {

@@ -1,0 +1,298 @@
+// Fault injection on the command line (issue "nothing lost, nothing misleading"): full disks,
+// signals, clobbering, odd paths, resource limits and edge values. Every case must end in a
+// complete output or none, with exit 1 for a failure while running and 2 for a refusal.
+//
+// Tests that mount a 2 MiB tmpfs need root: without it they exit with code 77, which CTest
+// reports as skipped (SKIP_RETURN_CODE), never as passed.
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdlib>
+#include <thread>
+
+#include "test_support.hpp"
+#include "wijksim/core/atomic_file.hpp"
+
+using nlohmann::json;
+using wijksim::test::CliResult;
+using wijksim::test::contains;
+using wijksim::test::TempDir;
+namespace fs = std::filesystem;
+namespace test = wijksim::test;
+
+// Evaluates `result` once (it may be a CLI call).
+#define REQUIRE_EXIT(result, code)                                                      \
+  do {                                                                                  \
+    const CliResult& r_ = (result);                                                     \
+    INFO(r_.command << "\nstdout:\n" << r_.out << "\nstderr:\n" << r_.err);             \
+    REQUIRE(r_.exit_code == (code));                                                    \
+  } while (false)
+
+namespace {
+
+constexpr int kSkipped = 77;  // SKIP_RETURN_CODE of this executable (tests/CMakeLists.txt)
+
+// A 2 MiB tmpfs at DIR/disk, unmounted in every case (also when a REQUIRE fails). Without
+// root the test process exits 77 before anything is created: CTest reports "skipped".
+class SmallDisk {
+ public:
+  explicit SmallDisk(const TempDir& dir, const char* size = "2m") : path_(dir / "disk") {
+    if (geteuid() != 0) {
+      WARN("skipped: mounting a tmpfs needs root");
+      std::exit(kSkipped);
+    }
+    fs::create_directories(path_);
+    const std::string opts = std::string("size=") + size;
+    if (mount("tmpfs", path_.c_str(), "tmpfs", 0, opts.c_str()) != 0) {
+      WARN("skipped: cannot mount a tmpfs here (" << std::strerror(errno) << ")");
+      std::exit(kSkipped);
+    }
+  }
+  ~SmallDisk() { umount2(path_.c_str(), MNT_DETACH); }
+  SmallDisk(const SmallDisk&) = delete;
+  SmallDisk& operator=(const SmallDisk&) = delete;
+  fs::path operator/(const std::string& name) const { return path_ / name; }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+fs::path small_scenario() { return test::source_dir() / "tests" / "regression" / "small.json"; }
+
+std::vector<std::string> entries(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// Starts the CLI with stdout discarded and stderr to `err`; returns its pid.
+pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& err) {
+  std::vector<std::string> all = {test::cli_path().string()};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = open("/dev/null", O_RDWR);
+    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(e, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+int wait_status(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return status;
+}
+
+// A pid that belonged to a process that has exited (and been reaped).
+pid_t dead_pid() {
+  const pid_t p = fork();
+  if (p == 0) _exit(0);
+  wait_status(p);
+  return p;
+}
+
+}  // namespace
+
+// ---- 1. results that look complete but are not ---------------------------------------------
+
+TEST_CASE("faults 1: run on a disk that fills while parts are joined fails and leaves nothing", "[hardening][disk]") {
+  TempDir dir("faults-disk-run");
+  SmallDisk disk(dir);
+  // 4 replicates of weekly rows: ~1.7 MB of parts, then the joined copy fills the 2 MiB disk.
+  const CliResult r = test::run_cli({"run", small_scenario().string(), "--out", (disk / "run").string(), "--quiet",
+                                     "--replicates", "4", "--years", "0.8", "--set", "output.interval=1"});
+  REQUIRE_EXIT(r, 1);
+  CHECK(contains(r.err, "disk full"));
+  CHECK(entries(disk.path()).empty());  // no folder, no temporary
+}
+
+// ---- 6-8. clobbering -----------------------------------------------------------------------
+
+TEST_CASE("faults 6: run --force refuses a folder that is not an earlier run's", "[hardening]") {
+  TempDir dir("faults-force");
+  const fs::path out = dir / "work";
+  fs::create_directories(out);
+  fs::copy_file(small_scenario(), out / "small.json");
+  test::write_file(out / "notes.txt", "mine");
+  const CliResult r = test::run_cli({"run", (out / "small.json").string(), "--out", out.string(), "--quiet", "--force"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "notes.txt"));
+  CHECK(entries(out) == std::vector<std::string>{"notes.txt", "small.json"});
+  CHECK(test::read_file(out / "notes.txt") == "mine");
+
+  // An earlier run's folder with a file added by the user is not replaced either.
+  REQUIRE_EXIT(test::run_cli({"run", small_scenario().string(), "--out", (dir / "run").string(), "--quiet", "--years", "0.1"}), 0);
+  test::write_file(dir / "run" / "plot.png", "x");
+  REQUIRE_EXIT(test::run_cli({"run", small_scenario().string(), "--out", (dir / "run").string(), "--quiet", "--years", "0.1", "--force"}), 2);
+  CHECK(fs::exists(dir / "run" / "plot.png"));
+}
+
+TEST_CASE("faults 7: of two runs into the same new folder, the second refuses", "[hardening]") {
+  TempDir dir("faults-race");
+  const fs::path out = dir / "out";
+  const std::vector<std::string> common = {"run", small_scenario().string(), "--out", out.string(), "--quiet", "--years", "1"};
+  auto a = common, b = common;
+  a.insert(a.end(), {"--seed", "1"});
+  b.insert(b.end(), {"--seed", "2"});
+  // Both pass the start checks (the folder does not exist yet), then both simulate.
+  const pid_t pa = spawn_cli(a, dir / "a.err"), pb = spawn_cli(b, dir / "b.err");
+  const int sa = wait_status(pa), sb = wait_status(pb);
+  REQUIRE(WIFEXITED(sa));
+  REQUIRE(WIFEXITED(sb));
+  const int ca = WEXITSTATUS(sa), cb = WEXITSTATUS(sb);
+  INFO("a: " << ca << " " << test::read_file(dir / "a.err") << "\nb: " << cb << " " << test::read_file(dir / "b.err"));
+  CHECK(((ca == 0 && cb == 2) || (ca == 2 && cb == 0)));
+  const json m = json::parse(test::read_file(out / "manifest.json"));
+  CHECK(m["seed"] == (ca == 0 ? 1 : 2));  // the folder is the winner's, complete
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+}
+
+// ---- 10. signals and leftovers ---------------------------------------------------------------
+
+TEST_CASE("faults 10: SIGTERM or SIGINT during run removes the unfinished folder and says so", "[hardening][signal]") {
+  TempDir dir("faults-sigterm");
+  for (int sig : {SIGTERM, SIGINT}) {
+    const fs::path out = dir / ("out" + std::to_string(sig));
+    const pid_t pid = spawn_cli({"run", small_scenario().string(), "--out", out.string(), "--quiet", "--years", "30",
+                                 "--replicates", "2", "--threads", "1"},
+                                dir / "err");
+    // Wait until the temporary folder exists (the run is simulating), then stop it.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (test::entries_containing(dir.path(), out.filename().string() + ".tmp-").empty() &&
+           std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    kill(pid, sig);
+    const int status = wait_status(pid);
+    INFO("signal " << sig << ", stderr: " << test::read_file(dir / "err"));
+    CHECK(WIFSIGNALED(status));
+    CHECK(contains(test::read_file(dir / "err"), "unfinished output removed"));
+    CHECK_FALSE(fs::exists(out));
+    CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+  }
+}
+
+TEST_CASE("faults 10: stale temporaries of dead processes are removed by the next writer", "[hardening]") {
+  TempDir dir("faults-stale");
+  const pid_t gone = dead_pid();
+  // A file temporary (as `export` or `report` leave them) and a folder temporary (`run`).
+  const fs::path target = dir / "outcomes.csv";
+  test::write_file(wijksim::temporary_name(target, "tmp", gone), "partial");
+  const std::string live = "outcomes.csv.tmp-" + std::to_string(getppid());  // a live process's
+  test::write_file(dir / live, "being written");
+  test::write_file(dir / "outcomes.csv.tmp-notapid", "not a temporary");
+  wijksim::write_file_atomically(target, "complete\n");
+  CHECK(test::read_file(target) == "complete\n");
+  CHECK(entries(dir.path()) == std::vector<std::string>{"outcomes.csv", live, "outcomes.csv.tmp-notapid"});
+}
+
+// ---- 11-14. paths and limits -----------------------------------------------------------------
+
+TEST_CASE("faults 11: a trailing slash is the folder; ., .. and symlink loops are refused before simulating", "[hardening]") {
+  TempDir dir("faults-paths");
+  const std::string s = small_scenario().string();
+  REQUIRE_EXIT(test::run_cli({"run", s, "--out", (dir / "slash").string() + "/", "--quiet", "--years", "0.1"}), 0);
+  CHECK(fs::is_regular_file(dir / "slash" / "manifest.json"));
+  for (const std::string& bad : std::vector<std::string>{".", "..", (dir / ".").string(), "/"}) {
+    const CliResult r = test::run_cli({"run", s, "--out", bad, "--quiet", "--years", "0.1"});
+    REQUIRE_EXIT(r, 2);
+  }
+  fs::create_symlink(dir / "loop", dir / "loop");
+  const CliResult loop = test::run_cli({"run", s, "--out", (dir / "loop").string(), "--quiet", "--years", "0.1"});
+  REQUIRE_EXIT(loop, 2);
+  CHECK(contains(loop.err, "symbolic link"));
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+}
+
+TEST_CASE("faults 12: output names of up to 255 bytes work (the temporary name is shortened)", "[hardening]") {
+  TempDir dir("faults-name");
+  for (std::size_t len : {247u, 255u}) {
+    const fs::path out = dir / std::string(len, 'r');
+    const CliResult r = test::run_cli({"run", small_scenario().string(), "--out", out.string(), "--quiet", "--years", "0.1"});
+    REQUIRE_EXIT(r, 0);
+    CHECK(fs::is_regular_file(out / "timeseries.csv"));
+  }
+  CHECK(wijksim::temporary_name(dir / std::string(255, 'r')).filename().string().size() <= 255);
+  // A name cut in the middle of a UTF-8 character keeps whole characters.
+  const std::string cut = wijksim::temporary_name(dir / (std::string(239, 'a') + "\xC3\xA9\xC3\xA9")).filename().string();
+  CHECK(cut.rfind(std::string(239, 'a') + ".tmp-", 0) == 0);
+}
+
+TEST_CASE("faults 13: paths that are not UTF-8 are refused by validate and run alike, before simulating", "[hardening]") {
+  TempDir dir("faults-utf8");
+  const fs::path scenario = dir / "bad\xff.json";
+  fs::copy_file(small_scenario(), scenario);
+  const CliResult v = test::run_cli({"validate", scenario.string()});
+  REQUIRE_EXIT(v, 2);
+  CHECK(contains(v.err, "UTF-8"));
+  REQUIRE_EXIT(test::run_cli({"run", scenario.string(), "--out", (dir / "out").string(), "--quiet"}), 2);
+  const CliResult out = test::run_cli({"run", small_scenario().string(), "--out", (dir / "out\xfe").string(), "--quiet"});
+  REQUIRE_EXIT(out, 2);
+  CHECK(contains(out.err, "UTF-8"));
+  CHECK(entries(dir.path()) == std::vector<std::string>{"bad\xff.json"});
+}
+
+TEST_CASE("faults 14: many replicates under a low open-files limit", "[hardening]") {
+  TempDir dir("faults-nofile");
+  rlimit old{};
+  REQUIRE(getrlimit(RLIMIT_NOFILE, &old) == 0);
+  rlimit low = old;
+  low.rlim_cur = 48;  // inherited by the CLI
+  REQUIRE(setrlimit(RLIMIT_NOFILE, &low) == 0);
+  const CliResult r = test::run_cli({"run", small_scenario().string(), "--out", (dir / "out").string(), "--quiet",
+                                     "--replicates", "80", "--years", "0.1", "--set", "simulation.burn_in=0", "--threads", "2"});
+  setrlimit(RLIMIT_NOFILE, &old);
+  REQUIRE_EXIT(r, 0);
+  const std::string ts = test::read_file(dir / "out" / "timeseries.csv");
+  CHECK(contains(ts, "\n79,"));
+}
+
+TEST_CASE("faults 15: a run too large for the disk or memory is refused with the estimate", "[hardening]") {
+  TempDir dir("faults-huge");
+  const CliResult r = test::run_cli({"run", small_scenario().string(), "--out", (dir / "out").string(), "--quiet",
+                                     "--replicates", "100000", "--years", "100", "--detail", "buurt", "--set", "output.interval=1"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "would write about"));
+  CHECK(contains(r.err, "free"));
+  CHECK(entries(dir.path()).empty());
+}
+
+TEST_CASE("faults 16: summary.json keeps to --detail, and the reported time is the command's wall time", "[hardening]") {
+  TempDir dir("faults-detail");
+  // Many small buurten: writing a buurt-level summary would dominate the run.
+  json doc = test::small_generated_scenario(0.05, 0);
+  doc["city"]["generate"] = {{"wijken", 40}, {"buurten_per_wijk", {40, 40}},
+                             {"residents_per_buurt", {{"median", 20}, {"sigma", 0.1}, {"min", 15}, {"max", 30}}}, {"seed", 3}};
+  test::write_file(dir / "city.json", doc.dump());
+  const auto t0 = std::chrono::steady_clock::now();
+  const CliResult r = test::run_cli({"run", (dir / "city.json").string(), "--out", (dir / "out").string(), "--quiet",
+                                     "--detail", "city", "--replicates", "2"});
+  const double outside = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  REQUIRE_EXIT(r, 0);
+  const json summary = json::parse(test::read_file(dir / "out" / "summary.json"));
+  CHECK(summary["levels"].size() == 1);
+  CHECK(summary["levels"].contains("city"));
+  const auto at = r.out.rfind("(");
+  REQUIRE(at != std::string::npos);
+  const double printed = std::stod(r.out.substr(at + 1));
+  INFO("printed " << printed << " s, measured from outside " << outside << " s");
+  CHECK(printed <= outside + 0.05);
+  CHECK(printed >= 0.5 * outside - 0.1);
+}
