@@ -18,6 +18,8 @@
 
 #include "test_support.hpp"
 #include "wijksim/core/atomic_file.hpp"
+#include "wijksim/core/error.hpp"
+#include "wijksim/core/number_text.hpp"
 
 using nlohmann::json;
 using wijksim::test::CliResult;
@@ -295,4 +297,72 @@ TEST_CASE("faults 16: summary.json keeps to --detail, and the reported time is t
   INFO("printed " << printed << " s, measured from outside " << outside << " s");
   CHECK(printed <= outside + 0.05);
   CHECK(printed >= 0.5 * outside - 0.1);
+}
+
+// ---- 17-21. values ---------------------------------------------------------------------------
+
+TEST_CASE("faults 17: a number too large for a double is named by line and path", "[hardening]") {
+  TempDir dir("faults-1e400");
+  json doc = json::parse(test::read_file(small_scenario()));
+  std::string text = doc.dump(2);
+  const std::string key = "\"residents\": 500";
+  REQUIRE(text.find(key) != std::string::npos);
+  text.replace(text.find(key), key.size(), "\"residents\": 1e400");
+  test::write_file(dir / "big.json", text);
+  std::size_t line = 1;
+  for (std::size_t i = 0; i < text.find("1e400"); ++i) line += text[i] == '\n';
+  const CliResult r = test::run_cli({"validate", (dir / "big.json").string()});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "city.wijken[0].buurten[0].residents"));
+  CHECK(contains(r.err, "line " + std::to_string(line) + ":"));
+}
+
+TEST_CASE("faults 18: scenario values are hashed and recorded exactly", "[hardening]") {
+  json doc = json::parse(test::read_file(small_scenario()));
+  doc["building_blocks"]["trust"] = 0.5;
+  const auto a = test::load(doc);
+  doc["building_blocks"]["trust"] = 0.5000000001;  // differs in the 10th digit
+  const auto b = test::load(doc);
+  CHECK(a.hash != b.hash);
+  CHECK(b.resolved["building_blocks"]["trust"].get<double>() == 0.5000000001);
+  doc["building_blocks"]["trust"] = 1e-12;
+  CHECK(test::load(doc).resolved["building_blocks"]["trust"].get<double>() == 1e-12);
+  // Unit conversions (years to weeks and back) leave no noise in the record.
+  doc["simulation"]["years"] = 0.1;
+  CHECK(test::load(doc).resolved["simulation"]["years"].dump() == "0.1");
+  // The text of numbers in messages and CSV is the shortest that reads back to the same double.
+  CHECK(wijksim::number_text(0.1 + 0.2) == "0.30000000000000004");
+  CHECK(std::stod(wijksim::number_text(1e-12)) == 1e-12);
+  CHECK(wijksim::number_text(52) == "52");
+}
+
+TEST_CASE("faults 20: start dates must exist in the calendar", "[hardening]") {
+  json doc = json::parse(test::read_file(small_scenario()));
+  for (const char* bad : {"2023-02-29", "2026-02-31", "2026-04-31", "0000-01-01"}) {
+    doc["start_date"] = bad;
+    INFO(bad);
+    CHECK_THROWS_AS(test::load(doc), wijksim::InputError);
+  }
+  for (const char* good : {"2024-02-29", "2000-02-29", "2026-12-31"}) {
+    doc["start_date"] = good;
+    INFO(good);
+    CHECK_NOTHROW(test::load(doc));
+  }
+}
+
+TEST_CASE("faults 21: unit codes with separators or line breaks are refused at validation", "[hardening]") {
+  for (const char* bad : {"BU,1", "BU\n1", "BU\"1", "BU\r1"}) {
+    json doc = json::parse(test::read_file(small_scenario()));
+    doc["city"]["wijken"][0]["buurten"][0]["code"] = bad;
+    INFO(json(bad).dump());
+    try {
+      test::load(doc);
+      FAIL("accepted");
+    } catch (const wijksim::InputError& e) {
+      CHECK(contains(e.what(), "city.wijken[0].buurten[0].code"));
+    }
+  }
+  json doc = json::parse(test::read_file(small_scenario()));
+  doc["city"]["code"] = "GM,1";
+  CHECK_THROWS_AS(test::load(doc), wijksim::InputError);
 }
