@@ -366,3 +366,110 @@ TEST_CASE("faults 21: unit codes with separators or line breaks are refused at v
   doc["city"]["code"] = "GM,1";
   CHECK_THROWS_AS(test::load(doc), wijksim::InputError);
 }
+
+// ---- 2-4, 15. experiment stores ---------------------------------------------------------------
+
+namespace {
+
+// A small experiment next to a copy of the regression scenario; returns the experiment file.
+std::string small_experiment(const TempDir& dir, int replicates = 2, const std::string& name = "exp.json") {
+  fs::copy_file(small_scenario(), dir / "small.json", fs::copy_options::overwrite_existing);
+  const json doc = {{"scenario", "small.json"}, {"years", 1}, {"replicates", replicates}, {"seed", 1}, {"interval", 1},
+                    {"outcomes", {"active_share", "unsafe_share", "mean_trust", "euros_spent"}}, {"levels", {"city", "buurt"}},
+                    {"variants", {{{"name", "a"}}, {{"name", "b"}, {"set", {{"building_blocks.trust", 0.3}}}}}}};
+  test::write_file(dir / name, doc.dump(2));
+  return (dir / name).string();
+}
+
+CliResult experiment(const std::string& file, const fs::path& out) {
+  return test::run_cli({"experiment", file, "--out", out.string(), "--progress", "none", "--threads", "2"});
+}
+
+}  // namespace
+
+TEST_CASE("faults 2: a full disk during the final checkpoint fails the experiment", "[hardening][disk]") {
+  TempDir dir("faults-disk-exp");
+  const std::string file = small_experiment(dir, 4);
+  SmallDisk disk(dir, "800k");  // the WAL fits; folding it into results.sqlite does not
+  const CliResult r = experiment(file, disk / "s");
+  REQUIRE_EXIT(r, 1);
+  CHECK(contains(r.err, "disk full"));
+}
+
+TEST_CASE("faults 2: a finished store is one self-contained file", "[hardening]") {
+  TempDir dir("faults-selfcontained");
+  REQUIRE_EXIT(experiment(small_experiment(dir), dir / "s"), 0);
+  CHECK(entries(dir / "s") == std::vector<std::string>{"results.sqlite"});
+}
+
+TEST_CASE("faults 3: damaged stores and values out of range are refused by every reader", "[hardening]") {
+  TempDir dir("faults-damaged");
+  const std::string file = small_experiment(dir);
+  REQUIRE_EXIT(experiment(file, dir / "s"), 0);
+  const fs::path db = dir / "s" / "results.sqlite";
+  fs::copy(dir / "s", dir / "flipped");
+  fs::copy(dir / "s", dir / "zeroed");
+  fs::copy(dir / "s", dir / "manifest");
+  // A flipped value.
+  auto sql = [](const fs::path& store, const std::string& statement) {
+    return std::system(("/usr/bin/env python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute(sys.argv[2]); c.commit()\" '" +
+                        (store / "results.sqlite").string() + "' \"" + statement + "\"").c_str());
+  };
+  REQUIRE(sql(dir / "flipped", "UPDATE outcomes SET value = -111.86 WHERE metric = 'active_share' AND week = 52") == 0);
+  for (const char* cmd : {"export", "compare"}) {
+    const CliResult r = test::run_cli({cmd, (dir / "flipped").string()});
+    REQUIRE_EXIT(r, 2);
+    CHECK(contains(r.err, "active_share = -111.86"));
+  }
+  // One zeroed page in the middle of the file.
+  {
+    const auto size = fs::file_size(db);
+    std::FILE* f = std::fopen((dir / "zeroed" / "results.sqlite").c_str(), "r+b");
+    REQUIRE(f);
+    const std::string zeros(4096, '\0');
+    std::fseek(f, static_cast<long>(size / 2 / 4096 * 4096), SEEK_SET);
+    std::fwrite(zeros.data(), 1, zeros.size(), f);
+    std::fclose(f);
+  }
+  const CliResult resumed = experiment(file, dir / "zeroed");
+  REQUIRE_EXIT(resumed, 2);
+  CHECK_FALSE(contains(resumed.out, "already done"));
+  REQUIRE_EXIT(test::run_cli({"export", (dir / "zeroed").string()}), 2);
+  // A tampered manifest: a clear error naming the key.
+  REQUIRE(sql(dir / "manifest", "UPDATE manifest SET value = '{oops' WHERE key = 'variants'") == 0);
+  const CliResult m = test::run_cli({"compare", (dir / "manifest").string()});
+  REQUIRE_EXIT(m, 2);
+  CHECK(contains(m.err, "manifest.variants"));
+  CHECK_FALSE(contains(m.err, "json.exception"));
+}
+
+TEST_CASE("faults 4: a refused merge leaves nothing under --out", "[hardening]") {
+  TempDir dir("faults-merge");
+  const std::string file = small_experiment(dir);
+  REQUIRE_EXIT(experiment(file, dir / "a"), 0);
+  fs::copy(dir / "a", dir / "b");
+  REQUIRE(std::system(("/usr/bin/env python3 -c \"import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); "
+                       "c.execute('UPDATE outcomes SET value = value * 0.5'); c.commit()\" '" +
+                       (dir / "b" / "results.sqlite").string() + "'").c_str()) == 0);
+  const CliResult r = test::run_cli({"merge", (dir / "a").string(), (dir / "b").string(), "--out", (dir / "m").string()});
+  REQUIRE_EXIT(r, 2);
+  CHECK_FALSE(fs::exists(dir / "m"));
+  CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
+  // A good merge into a new folder and then into the existing store.
+  REQUIRE_EXIT(test::run_cli({"merge", (dir / "a").string(), "--out", (dir / "m").string()}), 0);
+  REQUIRE_EXIT(test::run_cli({"merge", (dir / "a").string(), "--out", (dir / "m").string()}), 0);
+  CHECK(entries(dir / "m") == std::vector<std::string>{"results.sqlite"});
+  REQUIRE_EXIT(test::run_cli({"export", (dir / "m").string()}), 0);
+}
+
+TEST_CASE("faults 15: an experiment too large for the disk is refused with the estimate", "[hardening]") {
+  TempDir dir("faults-huge-exp");
+  json doc = json::parse(test::read_file(small_experiment(dir)));
+  doc["replicates"] = 100000;
+  doc["years"] = 100;
+  test::write_file(dir / "huge.json", doc.dump());
+  const CliResult r = experiment((dir / "huge.json").string(), dir / "s");
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "would take about"));
+  CHECK_FALSE(fs::exists(dir / "s" / "results.sqlite"));
+}
