@@ -473,3 +473,48 @@ TEST_CASE("faults 15: an experiment too large for the disk is refused with the e
   CHECK(contains(r.err, "would take about"));
   CHECK_FALSE(fs::exists(dir / "s" / "results.sqlite"));
 }
+
+// ---- 5, 8, 19. calibrate and report ------------------------------------------------------------
+
+namespace {
+
+// A calibration of the no-programme baseline on a tiny explicit city, start point only.
+std::string tiny_calibration(const TempDir& dir, double tolerance) {
+  test::write_file(dir / "city.json", test::explicit_scenario({{{300, 0.1}, {300, 0.8}}}, 0.5, 0.25).dump(2));
+  const json doc = {{"scenario", "city.json"}, {"replicates", 2}, {"seed", 3}, {"average_weeks", 4},
+                    {"parameters", {{"safety.base", {{"range", {0.6, 0.9}}}}}},
+                    {"targets", {{{"name", "unsafe"}, {"metric", "unsafe_share"}, {"value", 0.2}, {"tolerance", tolerance}}}},
+                    {"optimiser", {{"max_evaluations", 0}}}};
+  test::write_file(dir / "calibration.json", doc.dump(2));
+  return (dir / "calibration.json").string();
+}
+
+}  // namespace
+
+TEST_CASE("faults 5: calibrate on a full disk leaves none of its files", "[hardening][disk]") {
+  TempDir dir("faults-disk-calib");
+  const std::string file = tiny_calibration(dir, 0.01);
+  SmallDisk disk(dir, "8k");  // two pages: not room for three files
+  const CliResult r = test::run_cli({"calibrate", file, "--out", (disk / "c").string(), "--progress", "none", "--threads", "1"});
+  REQUIRE_EXIT(r, 1);
+  CHECK(contains(r.err, "disk full"));
+  CHECK(entries(disk / "c").empty());
+}
+
+TEST_CASE("faults 8: report --out refuses to overwrite a file that is not a report", "[hardening]") {
+  TempDir dir("faults-report-out");
+  test::write_file(dir / "notes.txt", "mine");
+  // Refused before the store is even opened.
+  const CliResult r = test::run_cli({"report", (dir / "no-store").string(), "--out", (dir / "notes.txt").string()});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "--force"));
+  CHECK(test::read_file(dir / "notes.txt") == "mine");
+}
+
+TEST_CASE("faults 19: calibration tolerances that overflow the objective are refused", "[hardening]") {
+  TempDir dir("faults-tolerance");
+  const CliResult r = test::run_cli({"calibrate", tiny_calibration(dir, 1e-300), "--progress", "none"});
+  REQUIRE_EXIT(r, 2);
+  CHECK(contains(r.err, "targets[0].tolerance"));
+  CHECK(contains(r.err, "infinity"));
+}

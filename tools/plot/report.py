@@ -562,7 +562,7 @@ def main(argv=None):
         size = write_report(args.exp_dir, args.out, args.lang, args.sensitivity, args.bench)
     except (ReportError, results.ResultsError, wp.PlotError) as exc:
         print(f"report: error: {exc}", file=sys.stderr)
-        return 2
+        return 1 if isinstance(exc.__cause__, OSError) else 2  # a full disk is not bad input
     print(f"report: wrote {args.out} ({size / 1024:.0f} KiB)")
     return 0
 

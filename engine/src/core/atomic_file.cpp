@@ -108,16 +108,16 @@ void install_handlers() {
   }
 }
 
-// "NAME.tmp-" or "NAME.old-" followed by the pid: the pid, else -1.
+// "NAME.tmp-" or "NAME.old-" followed by the pid (and perhaps a helper's own temporary of it,
+// ".tmp-CHILDPID"): the first pid, else -1.
 pid_t temporary_pid(const std::string& entry, const std::string& kept) {
   if (entry.size() <= kept.size() + 5 || entry.compare(0, kept.size(), kept) != 0) return -1;
   const std::string rest = entry.substr(kept.size());
   if (rest.compare(0, 5, ".tmp-") != 0 && rest.compare(0, 5, ".old-") != 0) return -1;
   long long pid = 0;
-  for (std::size_t i = 5; i < rest.size(); ++i) {
-    if (rest[i] < '0' || rest[i] > '9' || pid > 100'000'000) return -1;
-    pid = pid * 10 + (rest[i] - '0');
-  }
+  std::size_t i = 5;
+  for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9' && pid < 100'000'000; ++i) pid = pid * 10 + (rest[i] - '0');
+  if (i == 5 || (i < rest.size() && rest.compare(i, 5, ".tmp-") != 0)) return -1;
   return pid > 0 ? static_cast<pid_t>(pid) : -1;
 }
 
