@@ -300,11 +300,11 @@ void refuse_if_too_large(const Experiment& e, const std::string& dir) {
   fs::path where = fs::absolute(dir);
   while (!fs::exists(where, ec) && where.has_parent_path() && where != where.parent_path()) where = where.parent_path();
   const auto space = fs::space(where, ec);
-  if (!ec && disk > static_cast<double>(space.available))
+  if (!ec && space.capacity > 0 && disk > static_cast<double>(space.available))
     throw InputError(std::vector<Problem>{
         {e.file, "replicates", "the store would take about " + size_text(disk) + " (" + number_text(runs) + " runs x " +
                                    number_text(observations) + " observed weeks x " + number_text(units) + " units x " +
-                                   std::to_string(e.outcomes.size()) + " outcomes) but " + where.string() + " has " +
+                                   std::to_string(e.outcomes.size()) + " outcomes) in " + dir + " but " + where.string() + " has " +
                                    size_text(static_cast<double>(space.available)) +
                                    " free; expected fewer variants, replicates, levels or outcomes, or a larger interval"}});
   const double memory = runs * 256;  // the list of runs to do and done, per run
@@ -335,6 +335,16 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
       verify_integrity(check, dir);
       if (has_table(check, "manifest")) verify_manifest(check, dir);
       if (has_table(check, "outcomes")) verify_values(check, dir);
+      // Another experiment's store is refused before anything (even the journal mode) changes.
+      const json hash = has_table(check, "manifest") ? read_manifest(check, "experiment_hash") : json();
+      if (!hash.is_null() && hash != json(e.hash)) {
+        const json other = read_manifest(check, "experiment_file");
+        throw InputError(std::vector<Problem>{
+            {dir, "", "holds the results of a different experiment (" +
+                          (other.is_string() ? other.get<std::string>() : std::string("unknown file")) + ", hash " +
+                          (hash.is_string() ? hash.get<std::string>() : std::string("none")) + "; this one is " + e.file +
+                          ", hash " + e.hash + "); expected an empty folder or the same experiment to resume"}});
+      }
     } catch (const RuntimeFailure& ex) {
       const int code = sqlite3_errcode(check.get());
       if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
@@ -506,8 +516,7 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
   if (fs::exists(out_path, ec) && !fs::is_directory(out_path, ec))
     throw InputError(std::vector<Problem>{{out, "", "exists and is not a folder, expected a folder for the merged store"}});
   const bool existed = fs::exists(out_path / store_file_name, ec);
-  if (fs::exists(out_path, ec) && !existed && !fs::is_empty(out_path, ec))
-    throw InputError(std::vector<Problem>{{out, "", "exists and holds no results store, expected a new or empty folder or a store of the same experiment"}});
+  const bool folder_existed = fs::is_directory(out_path, ec);  // e.g. holding the MPI ranks' shard stores
   if (!fs::exists(out_path.parent_path(), ec) || access(out_path.parent_path().c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{out, "", "cannot be created or written, expected a writable folder"}});
   AtomicFolder building(out_path);
@@ -564,7 +573,7 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
   target.write(to_write);
   target.close();
   target_store.reset();
-  if (existed) {
+  if (folder_existed) {
     // Leftover -wal/-shm files of the old database would be replayed into the new one.
     for (const char* side : {"-wal", "-shm"}) fs::remove(out_path / (std::string(store_file_name) + side), ec);
     if (::rename(built.c_str(), (out_path / store_file_name).c_str()) != 0)

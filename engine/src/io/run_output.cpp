@@ -250,10 +250,11 @@ std::string why_not_a_run_folder(const fs::path& out) {
   return others.empty() ? "" : "it holds files a run does not write: " + others;
 }
 
+// Free bytes where dir lives; unknown (no limit) on pseudo file systems such as /proc.
 std::uintmax_t free_bytes(const fs::path& dir) {
   std::error_code ec;
   const auto sp = fs::space(dir, ec);
-  return ec ? std::numeric_limits<std::uintmax_t>::max() : sp.available;
+  return ec || sp.capacity == 0 ? std::numeric_limits<std::uintmax_t>::max() : sp.available;
 }
 
 std::uintmax_t available_memory() {
@@ -318,7 +319,7 @@ void check_output_location(const std::string& out_dir, bool force) {
                                                                 "); --force only replaces run folders, expected a new or empty folder"}});
     }
   } else if (ec && ec != std::errc::no_such_file_or_directory) {
-    throw InputError(std::vector<Problem>{{out_dir, "", "cannot be checked (" + ec.message() + "), expected a writable folder name"}});
+    throw InputError(std::vector<Problem>{{out_dir, "", "cannot be checked (" + ec.message() + "), expected a writable location"}});
   }
   ec.clear();
   const fs::path parent = out.parent_path();
@@ -343,8 +344,8 @@ void check_run_fits(const ScenarioSpec& spec, const std::string& out_dir) {
     throw InputError(std::vector<Problem>{
         {spec.source_file, "simulation.replicates",
          "the run would write about " + gib_text(disk) + " (" + number_text(replicates) + " replicates x " + number_text(weeks) +
-             " recorded weeks x " + number_text(units) + " units x " + std::to_string(metric_count) + " metrics) but " +
-             parent.string() + " has " + gib_text(free) +
+             " recorded weeks x " + number_text(units) + " units x " + std::to_string(metric_count) + " metrics) into " +
+             out_dir + " but " + parent.string() + " has " + gib_text(free) +
              " free; expected fewer replicates or years, a larger output.interval or a coarser --detail"}});
   // Final values of every replicate and unit are kept for summary.json.
   const double memory = replicates * units * static_cast<double>(metric_count) * 8 * 2;

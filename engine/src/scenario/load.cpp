@@ -1013,7 +1013,7 @@ json parse_json_text(std::string text, const std::string& file) {
     const auto [line, path] = locate_overflow(text);
     if (line > 0)
       throw InputError(std::vector<Problem>{{file, path, "at line " + std::to_string(line) + ": " + what +
-                                                             ", expected a number within the range of a double (about 1.8e308)"}});
+                                                             ", expected a finite number (at most about 1.8e308)"}});
     throw InputError(std::vector<Problem>{{file, "", "invalid JSON: " + what + ", expected a finite number"}});
   }
 }
