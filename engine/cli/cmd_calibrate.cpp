@@ -10,6 +10,7 @@
 #include "args.hpp"
 #include "calibrate_command.hpp"
 #include "wijksim/calibration/calibration.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 
 namespace wijksim::cli {
@@ -20,20 +21,6 @@ constexpr const char* kUsage =
     "wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]";
 
 namespace fs = std::filesystem;
-
-// Written under a temporary name, then renamed: a crash never leaves a file that looks complete.
-void write_atomic(const fs::path& file, const std::string& text) {
-  const fs::path tmp = file.string() + ".tmp";
-  {
-    std::ofstream os(tmp, std::ios::binary | std::ios::trunc);
-    os << text;
-    os.flush();
-    if (!os) throw RuntimeFailure("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) throw RuntimeFailure("cannot rename " + tmp.string() + " to " + file.string() + ": " + ec.message());
-}
 
 }  // namespace
 
@@ -79,8 +66,6 @@ int cmd_calibrate(const std::vector<std::string>& argv, const std::string& comma
   std::cout << calibration::report_text(cal, r);
   if (out) {
     const fs::path dir(*out);
-    write_atomic(dir / "calibration.json", calibration::report_json(cal, r).dump(2) + "\n");
-    write_atomic(dir / "evaluations.csv", calibration::trace_csv(cal, r));
     // Timings vary from run to run, so they live apart from the deterministic report.
     double sum = 0;
     for (const auto& e : r.trace) sum += e.seconds;
@@ -89,7 +74,14 @@ int cmd_calibrate(const std::vector<std::string>& argv, const std::string& comma
                              {"seconds_per_point", r.trace.empty() ? 0.0 : sum / static_cast<double>(r.trace.size())},
                              {"threads", threads},
                              {"command_line", command_line}};
-    write_atomic(dir / "timings.json", t.dump(2) + "\n");
+    // The three files belong together: all are written and synced before any is renamed into
+    // place, so a full disk leaves none of them.
+    AtomicFile report(dir / "calibration.json"), trace(dir / "evaluations.csv"), timings(dir / "timings.json");
+    report.write(calibration::report_json(cal, r).dump(2) + "\n");
+    trace.write(calibration::trace_csv(cal, r));
+    timings.write(t.dump(2) + "\n");
+    for (AtomicFile* f : {&report, &trace, &timings}) f->prepare();
+    for (AtomicFile* f : {&report, &trace, &timings}) f->rename();
     std::cout << "report: " << (dir / "calibration.json").string() << ", trace: " << (dir / "evaluations.csv").string() << "\n";
   }
   std::fprintf(stdout, "wall time %.1f s (%zu simulated points, %u thread(s))\n", r.wall_seconds, r.trace.size(), threads);

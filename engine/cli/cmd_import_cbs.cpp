@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "args.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/io/cbs_import.hpp"
 #include "wijksim/io/cbs_indicators.hpp"
@@ -102,24 +103,7 @@ int cmd_import_cbs(const std::vector<std::string>& argv) {
   }
 
   const fs::path target(*out);
-  const fs::path tmp = target.parent_path() / (target.filename().string() + ".tmp-" + std::to_string(getpid()));
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) throw RuntimeFailure("cannot write " + tmp.string());
-    f << res.scenario.dump(2) << "\n";
-    f.close();
-    if (!f) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
-      throw RuntimeFailure("cannot write " + tmp.string());
-    }
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw RuntimeFailure("cannot rename " + tmp.string() + " to " + target.string());
-  }
+  write_file_atomically(target, res.scenario.dump(2) + "\n");
   std::cout << *out << ": " << res.scenario["city"]["name"].get<std::string>() << " ("
             << res.scenario["city"]["code"].get<std::string>() << "), " << res.wijken << " wijken, " << res.buurten
             << " buurten, " << res.residents << " residents";

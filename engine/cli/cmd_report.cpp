@@ -2,10 +2,15 @@
 // (Debian's python3 with matplotlib). This side validates the arguments, brings the comparison
 // and sensitivity files up to date with the store, and writes report_context.json: what the
 // store does not record itself (phases, elections, unit names, every parameter with its source).
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <fcntl.h>
+
+#include <cctype>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -16,6 +21,7 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/completeness.hpp"
 #include "wijksim/experiment/experiment.hpp"
@@ -35,7 +41,19 @@ using json = nlohmann::json;
 namespace {
 
 constexpr const char* kReportUsage =
-    "wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json]";
+    "wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]";
+
+// An existing --out may be replaced when it is an HTML page (an earlier report); anything
+// else may be the user's and needs --force.
+bool looks_like_html(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  std::string head(64, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  for (auto& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const auto start = head.find_first_not_of(" \t\r\n");
+  return start != std::string::npos && (head.compare(start, 14, "<!doctype html") == 0 || head.compare(start, 5, "<html") == 0);
+}
 
 std::string tools_dir() {
   if (const char* d = std::getenv("WIJKSIM_TOOLS_DIR"); d && *d) return d;
@@ -48,6 +66,8 @@ std::string python_path() {
 }
 
 // Runs python SCRIPT ARGS... and returns its exit status; stdout and stderr pass through.
+// The child is its own process group, killed with this process: by the kernel if this one
+// dies (PR_SET_PDEATHSIG), by the signal handler on SIGINT/SIGTERM.
 int run_python(const std::string& script, const std::vector<std::string>& script_args) {
   const std::string python = python_path();
   if (access(python.c_str(), X_OK) != 0)
@@ -64,17 +84,24 @@ int run_python(const std::string& script, const std::vector<std::string>& script
   for (auto& a : argv_s) argv.push_back(a.data());
   argv.push_back(nullptr);
   std::fflush(nullptr);
+  const pid_t parent = getpid();
   const pid_t pid = fork();
   if (pid < 0) throw RuntimeFailure(std::string("cannot start ") + python + ": " + std::strerror(errno));
   if (pid == 0) {
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(1);  // the parent died before the line above
     execv(python.c_str(), argv.data());
     std::fprintf(stderr, "error while running: cannot execute %s: %s\n", python.c_str(), std::strerror(errno));
     _exit(127);
   }
+  setpgid(pid, pid);
+  kill_on_signal(pid);
   int status = 0;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) throw RuntimeFailure(std::string("waiting for python: ") + std::strerror(errno));
   }
+  kill_on_signal(0);
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   throw RuntimeFailure(python + " " + script + " was stopped by signal " + std::to_string(WTERMSIG(status)));
 }
@@ -202,21 +229,6 @@ json report_context(const experiment::Store& store) {
   return ctx;
 }
 
-void write_atomically(const fs::path& file, const std::string& text) {
-  const fs::path tmp = file.string() + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary);
-    f << text;
-    if (!f.flush()) throw RuntimeFailure("cannot write " + tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, file, ec);
-  if (ec) {
-    fs::remove(tmp, ec);
-    throw RuntimeFailure("cannot write " + file.string());
-  }
-}
-
 // Brings DIR's comparison (and sensitivity, for sensitivity designs) up to date.
 void refresh(const std::string& dir, bool need_compare) {
   const experiment::Store store = experiment::Store::open_read(dir);
@@ -232,7 +244,7 @@ void refresh(const std::string& dir, bool need_compare) {
     const auto s = experiment::sensitivity_report(dir, {});
     std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
   }
-  if (need_compare) write_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
+  if (need_compare) write_file_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
 }
 
 }  // namespace
@@ -243,6 +255,7 @@ int cmd_report(const std::vector<std::string>& argv) {
   const std::string lang = args.take("--lang").value_or("nl");
   const auto sens = args.take("--sensitivity");
   const auto bench = args.take("--bench");
+  const bool force = args.take_flag("--force");
   const auto pos = args.positionals(1, 1, kReportUsage);
   if (!out) throw InputError(std::vector<Problem>{{"report", "--out", "missing, expected --out FILE.html"}});
   if (lang != "nl" && lang != "en")
@@ -258,6 +271,8 @@ int cmd_report(const std::vector<std::string>& argv) {
     throw InputError(std::vector<Problem>{{"report", "--out", *out + " is a folder, expected a file name such as report.html"}});
   if (out_path.extension() != ".html")
     throw InputError(std::vector<Problem>{{"report", "--out", "found \"" + *out + "\", expected a file name ending in .html"}});
+  if (fs::exists(out_path, ec) && !force && !looks_like_html(out_path))
+    throw InputError(std::vector<Problem>{{"report", "--out", *out + " exists and is not an HTML report; pass --force to replace it"}});
   if (bench && !fs::is_regular_file(*bench, ec))
     throw InputError(std::vector<Problem>{{"report", "--bench", *bench + ": file not found, expected Google Benchmark JSON"}});
   if (!fs::is_directory(pos[0], ec))
@@ -269,10 +284,33 @@ int cmd_report(const std::vector<std::string>& argv) {
   if (!run_folder) refresh(pos[0], true);
   if (sens) refresh(*sens, false);
 
-  std::vector<std::string> py = {pos[0], "--out", *out, "--lang", lang};
+  // Python writes a temporary name; only this process puts it in place, so nothing appears under
+  // --out once this process is gone.
+  remove_stale_temporaries(out_path);
+  const fs::path tmp = temporary_name(fs::absolute(out_path));
+  const int slot = register_for_cleanup(tmp, false);
+  std::vector<std::string> py = {pos[0], "--out", tmp.string(), "--lang", lang};
   if (sens) py.insert(py.end(), {"--sensitivity", *sens});
   if (bench) py.insert(py.end(), {"--bench", *bench});  // the benchmark chart only when asked for
-  const int rc = run_python("report.py", py);
+  int rc = 1;
+  try {
+    rc = run_python("report.py", py);
+    if (rc == 0) {
+      const int fd = open(tmp.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0 || fsync(fd) != 0) throw RuntimeFailure("cannot sync " + tmp.string() + ": " + std::strerror(errno));
+      close(fd);
+      if (::rename(tmp.c_str(), out_path.c_str()) != 0)
+        throw RuntimeFailure("cannot rename " + tmp.string() + " to " + *out + ": " + std::strerror(errno));
+      sync_folder(fs::absolute(out_path).parent_path());
+      std::printf("report: %s is complete\n", out->c_str());
+    }
+  } catch (...) {
+    ::unlink(tmp.c_str());
+    unregister_cleanup(slot);
+    throw;
+  }
+  ::unlink(tmp.c_str());
+  unregister_cleanup(slot);
   return rc == 0 ? 0 : rc == 2 ? 2 : 1;
 }
 

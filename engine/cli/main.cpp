@@ -32,7 +32,7 @@ usage:
   wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]
   wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]
                      (docs/CALIBRATION.md)
-  wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json]
+  wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]
                      (one self-contained HTML report for strategists; tools/plot/README.md)
   wijksim plot fan|heatgrid|bench|variants|diff|ranking|sensitivity ...   (plot --help)
   wijksim version

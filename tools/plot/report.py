@@ -14,6 +14,7 @@ Exit status: 0 on success, 2 on missing or invalid input, 3 when matplotlib is m
 import argparse
 import base64
 import datetime
+import errno
 import html
 import io
 import json
@@ -764,7 +765,9 @@ def main(argv=None):
         size = write_report(args.exp_dir, args.out, args.lang, args.sensitivity, args.bench)
     except (ReportError, results.ResultsError, wp.PlotError, catalogue.CatalogueError) as exc:
         print(f"report: error: {exc}", file=sys.stderr)
-        return 2
+        # A full disk is a failure while running (1), not bad input (2).
+        full = getattr(exc.__cause__, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EIO)
+        return 1 if full else 2
     print(f"report: wrote {args.out} ({size / 1024:.0f} KiB)")
     return 0
 

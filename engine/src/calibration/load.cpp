@@ -173,6 +173,17 @@ void read_targets(JsonChecker& c, const json& doc, Calibration& cal, std::vector
     }
     if (const auto s = c.string(t, "source", at, false)) tg.source = *s;
     else if (t.contains("source")) ok = false;
+    // The objective sums weight x ((simulated - value) / tolerance)^2: a tolerance so small that
+    // a miss of the target's own size overflows would make every fit "inf" and every
+    // parameter look perfectly identified.
+    if (ok) {
+      const double miss = 2 * std::max(1.0, std::fabs(tg.value)) / tg.tolerance;
+      if (!std::isfinite(tg.weight * miss * miss * 1e6))
+        c.problem(at + ".tolerance", "found " + number_text(tg.tolerance) + ", too small: the objective would overflow to infinity; "
+                                                                            "expected a tolerance of at least about " +
+                                         number_text(2 * std::max(1.0, std::fabs(tg.value)) * 1e-150));
+      if (!std::isfinite(tg.weight * miss * miss * 1e6)) ok = false;
+    }
     if (ok) cal.targets.push_back(tg);
     else if (!scenario_names.empty() && scenario_names.back().target == cal.targets.size() && scenario_names.back().at == at + ".scenario")
       scenario_names.pop_back();

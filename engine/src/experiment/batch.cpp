@@ -464,6 +464,7 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
     else sum.total = e.run_count();
   }
   progress.close();
+  store.close();  // a finished store is self-contained, or the command fails
   sum.not_run = sum.total - std::min(sum.total, sum.skipped + sum.ok + sum.failed);
   sum.wall_seconds = seconds_since(start);
   return sum;

@@ -3,13 +3,19 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
+#include <cstdio>
 #include <ctime>
 #include <algorithm>
 #include <cstring>
 #include <filesystem>
+#include <limits>
+#include <optional>
 
 #include "store_impl.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
+#include "wijksim/core/number_text.hpp"
 #include "wijksim/experiment/batch.hpp"
 #include "wijksim/io/run_output.hpp"
 
@@ -63,6 +69,83 @@ std::string utc_now() {
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
+}
+
+// SQLite's own check of the file's structure (pages, indexes): a zeroed or cut page shows here.
+void verify_integrity(sql::Db& db, const std::string& dir) {
+  sql::Stmt st(db.get(), "PRAGMA quick_check(5)");
+  std::string found;
+  while (st.step()) {
+    const std::string line = st.text(0);
+    if (line == "ok") continue;
+    found += (found.empty() ? "" : "; ") + line;
+  }
+  if (!found.empty())
+    throw InputError(std::vector<Problem>{{dir, "", "holds a damaged " + std::string(store_file_name) + " (SQLite quick_check: " + found +
+                                                        "); expected an intact store: restore it or run the experiment into a new folder"}});
+}
+
+// The range every value of a metric must lie in: shares and means of [0, 1] quantities, and
+// counts, hours and euros that are never negative. A value outside it is damage, not a result.
+std::pair<double, double> metric_range(std::string_view m) {
+  const bool unit_interval = (m.size() > 6 && m.substr(m.size() - 6) == "_share") || m == "mean_trust" ||
+                             m == "mean_social_trust" || m == "collective_efficacy" || m == "programme_alive";
+  return {0.0, unit_interval ? 1.0 : std::numeric_limits<double>::infinity()};
+}
+
+void verify_values(sql::Db& db, const std::string& dir) {
+  sql::Stmt st(db.get(), "SELECT metric, MIN(value), MAX(value), COUNT(*) - COUNT(value) FROM outcomes GROUP BY metric");
+  std::vector<Problem> problems;
+  while (st.step()) {
+    const std::string m = st.text(0);
+    if (metric_index(m) < 0) {
+      problems.push_back({dir, "", "holds values of an unknown metric \"" + m + "\"; the store is damaged or was edited"});
+      continue;
+    }
+    const auto [lo, hi] = metric_range(m);
+    const double mn = st.real(1), mx = st.real(2);
+    const double bad = !(mn >= lo - 1e-9) ? mn : !(mx <= hi + 1e-9) ? mx : 0;
+    if (bad != 0 || !(mn >= lo - 1e-9) || st.integer(3) > 0)
+      problems.push_back({dir, "", "holds " + m + " = " + number_text(bad) + ", outside its range [" + number_text(lo) + ", " +
+                                       number_text(hi) + "]; the store is damaged or was edited"});
+  }
+  if (!problems.empty()) throw InputError(problems);
+}
+
+// The manifest values every reader relies on, with their types: a tampered manifest is a
+// clear error here, not a JSON exception in some reader later.
+void verify_manifest(sql::Db& db, const std::string& dir) {
+  sql::Stmt st(db.get(), "SELECT key, value FROM manifest");
+  std::vector<Problem> problems;
+  json m = json::object();
+  while (st.step()) {
+    json v = json::parse(st.text(1), nullptr, false);
+    if (v.is_discarded()) problems.push_back({dir, "manifest." + st.text(0), "is not valid JSON; the store is damaged or was edited"});
+    else m[st.text(0)] = std::move(v);
+  }
+  auto expect = [&](const char* key, bool ok, const char* what) {
+    if (m.contains(key) && !ok) problems.push_back({dir, std::string("manifest.") + key, std::string("is not ") + what + "; the store is damaged or was edited"});
+  };
+  auto strings = [](const json& v) {
+    return v.is_array() && std::all_of(v.begin(), v.end(), [](const json& x) { return x.is_string(); });
+  };
+  auto get = [&](const char* key) { return m.contains(key) ? m[key] : json(); };
+  expect("experiment_hash", get("experiment_hash").is_string(), "a string");
+  expect("experiment_file", get("experiment_file").is_string(), "a string");
+  expect("scenario_file", get("scenario_file").is_string(), "a string");
+  expect("experiment", get("experiment").is_object(), "an object");
+  expect("variants", strings(get("variants")), "an array of names");
+  expect("baseline", get("baseline").is_string(), "a string");
+  expect("outcomes", strings(get("outcomes")), "an array of metric names");
+  expect("levels", strings(get("levels")), "an array of levels");
+  expect("interval_weeks", get("interval_weeks").is_number(), "a number");
+  expect("replicates", get("replicates").is_number(), "a number");
+  const json cells = get("cells");
+  expect("cells", cells.is_array() && std::all_of(cells.begin(), cells.end(), [](const json& c) {
+           return c.is_object() && c.contains("variant") && c["variant"].is_string();
+         }), "an array of cells");
+  expect("design", get("design").is_object() || get("design").is_null(), "an object");
+  if (!problems.empty()) throw InputError(problems);
 }
 
 void prepare_writes(Store::Impl& s) {
@@ -188,7 +271,55 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
   return m;
 }
 
+namespace {
+
+std::string size_text(double bytes) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, bytes >= 1e9 ? "%.1f GB" : "%.1f MB", bytes >= 1e9 ? bytes / 1e9 : bytes / 1e6);
+  return buf;
+}
+
+// Refuses, with the estimate, an experiment whose store cannot fit on the disk or whose list of
+// runs cannot fit in memory (as the population check does for one simulation).
+void refuse_if_too_large(const Experiment& e, const std::string& dir) {
+  if (e.cells.empty()) return;
+  const ScenarioSpec spec = load_cell(e, e.cells.front());
+  double units = 0;
+  for (Level l : e.levels) {
+    if (l == Level::city) units += 1;
+    else if (l == Level::wijk) units += static_cast<double>(spec.city.wijken.size());
+    else
+      for (const auto& w : spec.city.wijken) units += static_cast<double>(w.buurten.size());
+  }
+  const double weeks = std::round(spec.params.simulation.years);
+  const double observations = std::floor(weeks / std::max(1, e.interval)) + 2;
+  const double runs = static_cast<double>(e.cells.size()) * static_cast<double>(e.replicates);
+  const double rows = runs * observations * units * static_cast<double>(e.outcomes.size());
+  const double disk = rows * 25;  // at least 25 bytes an outcome row in SQLite (measured ~40)
+  std::error_code ec;
+  fs::path where = fs::absolute(dir);
+  while (!fs::exists(where, ec) && where.has_parent_path() && where != where.parent_path()) where = where.parent_path();
+  const auto space = fs::space(where, ec);
+  if (!ec && space.capacity > 0 && disk > static_cast<double>(space.available))
+    throw InputError(std::vector<Problem>{
+        {e.file, "replicates", "the store would take about " + size_text(disk) + " (" + number_text(runs) + " runs x " +
+                                   number_text(observations) + " observed weeks x " + number_text(units) + " units x " +
+                                   std::to_string(e.outcomes.size()) + " outcomes) in " + dir + " but " + where.string() + " has " +
+                                   size_text(static_cast<double>(space.available)) +
+                                   " free; expected fewer variants, replicates, levels or outcomes, or a larger interval"}});
+  const double memory = runs * 256;  // the list of runs to do and done, per run
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  if (pages > 0 && page > 0 && memory > 0.5 * static_cast<double>(pages) * static_cast<double>(page))
+    throw InputError(std::vector<Problem>{
+        {e.file, "replicates", "the experiment has " + number_text(runs) + " runs, whose bookkeeping alone would need about " +
+                                   size_text(memory) + ", more than half of this machine's memory; expected fewer variants or replicates "
+                                   "(or --shard i/N over several machines)"}});
+}
+
+}  // namespace
+
 Store Store::open_for(const Experiment& e, const std::string& dir, const json& manifest) {
+  refuse_if_too_large(e, dir);
   std::error_code ec;
   if (fs::exists(dir, ec) && !fs::is_directory(dir, ec))
     throw InputError(std::vector<Problem>{{dir, "", "exists and is not a folder, expected a folder for the results store"}});
@@ -196,6 +327,31 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
   if (!fs::is_directory(dir, ec) || access(dir.c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{dir, "", "cannot be created or written, expected a writable folder"}});
   const std::string file = (fs::path(dir) / store_file_name).string();
+  const bool existed = fs::exists(file, ec);
+  if (existed) {
+    // A damaged store must not be taken for "N already done": check before resuming.
+    sql::Db check(file, true);
+    try {
+      verify_integrity(check, dir);
+      if (has_table(check, "manifest")) verify_manifest(check, dir);
+      if (has_table(check, "outcomes")) verify_values(check, dir);
+      // Another experiment's store is refused before anything (even the journal mode) changes.
+      const json hash = has_table(check, "manifest") ? read_manifest(check, "experiment_hash") : json();
+      if (!hash.is_null() && hash != json(e.hash)) {
+        const json other = read_manifest(check, "experiment_file");
+        throw InputError(std::vector<Problem>{
+            {dir, "", "holds the results of a different experiment (" +
+                          (other.is_string() ? other.get<std::string>() : std::string("unknown file")) + ", hash " +
+                          (hash.is_string() ? hash.get<std::string>() : std::string("none")) + "; this one is " + e.file +
+                          ", hash " + e.hash + "); expected an empty folder or the same experiment to resume"}});
+      }
+    } catch (const RuntimeFailure& ex) {
+      const int code = sqlite3_errcode(check.get());
+      if (code != SQLITE_CORRUPT && code != SQLITE_NOTADB) throw;
+      throw InputError(std::vector<Problem>{{dir, "", "holds a damaged " + std::string(store_file_name) + " (" + ex.what() +
+                                                          "); expected an intact store: restore it or run the experiment into a new folder"}});
+    }
+  }
   auto impl = open_for_writing(file, dir);
   sql::Db& db = impl->db;
   // Schema and manifest in one transaction: a store either has both or neither.
@@ -350,7 +506,31 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
   json from = json::array();
   for (const auto& d : dirs) from.push_back(d);
   manifest["merged_from"] = from;
-  Store target = Store::open_with_manifest(out, manifest);
+  // The merged store is built under a temporary folder next to --out and put in place only
+  // when complete: a refused or killed merge leaves nothing under the final name. Merging into
+  // an existing store works on a copy of it, which then replaces its results.sqlite.
+  std::string out_dir = out;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  const fs::path out_path = fs::absolute(out_dir);
+  std::error_code ec;
+  if (fs::exists(out_path, ec) && !fs::is_directory(out_path, ec))
+    throw InputError(std::vector<Problem>{{out, "", "exists and is not a folder, expected a folder for the merged store"}});
+  const bool existed = fs::exists(out_path / store_file_name, ec);
+  const bool folder_existed = fs::is_directory(out_path, ec);  // e.g. holding the MPI ranks' shard stores
+  if (!fs::exists(out_path.parent_path(), ec) || access(out_path.parent_path().c_str(), W_OK) != 0)
+    throw InputError(std::vector<Problem>{{out, "", "cannot be created or written, expected a writable folder"}});
+  AtomicFolder building(out_path);
+  const fs::path built = building.path() / store_file_name;
+  if (existed) {
+    const Store old = Store::open_read(out_path.string());
+    if (old.manifest("experiment_hash") != manifest.at("experiment_hash") || old.manifest("cells") != manifest.at("cells"))
+      throw InputError(std::vector<Problem>{{out, "", "holds the results of a different experiment (or scenario version); expected an empty folder or a store of the same experiment"}});
+    sql::Stmt copy(old.impl().db.get(), "VACUUM INTO ?");
+    copy.bind(1, built.string());
+    copy.step();
+  }
+  std::optional<Store> target_store(Store::open_with_manifest(building.path().string(), manifest));
+  Store& target = *target_store;
   target.set_manifest("merged_from", from);
   std::map<RunKey, RunResult> have;
   for (auto& r : target.runs()) {
@@ -391,6 +571,17 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
   std::size_t replacing = 0;
   for (const auto& r : to_write) replacing += have.count(r.key);
   target.write(to_write);
+  target.close();
+  target_store.reset();
+  if (folder_existed) {
+    // Leftover -wal/-shm files of the old database would be replayed into the new one.
+    for (const char* side : {"-wal", "-shm"}) fs::remove(out_path / (std::string(store_file_name) + side), ec);
+    if (::rename(built.c_str(), (out_path / store_file_name).c_str()) != 0)
+      throw RuntimeFailure("cannot replace " + (out_path / store_file_name).string() + ": " + std::strerror(errno));
+    sync_folder(out_path);
+  } else {
+    building.commit(false);
+  }
   sum.added = to_write.size();
   sum.runs = have.size() + to_write.size() - replacing;
   return sum;
@@ -408,10 +599,20 @@ Store Store::open_read(const std::string& dir) {
     has_manifest = has_table(impl->db, "manifest") && !read_manifest(impl->db, "experiment_hash").is_null();
   } catch (const RuntimeFailure& e) {
     // SQLite opens lazily: a file that is not a database fails at the first statement.
+    if (sqlite3_errcode(impl->db.get()) == SQLITE_CORRUPT)
+      throw InputError(std::vector<Problem>{{file, "", "is damaged (" + std::string(e.what()) + "); expected an intact results store"}});
     if (sqlite3_errcode(impl->db.get()) != SQLITE_NOTADB) throw;
     throw InputError(std::vector<Problem>{{file, "", "is not a wijksim results store (" + std::string(e.what()) + ")"}});
   }
   if (!has_manifest) throw InputError(std::vector<Problem>{{file, "", "is not a wijksim results store (no manifest)"}});
+  try {
+    verify_integrity(impl->db, dir);
+    verify_manifest(impl->db, dir);
+    verify_values(impl->db, dir);
+  } catch (const RuntimeFailure& e) {
+    if (sqlite3_errcode(impl->db.get()) != SQLITE_CORRUPT) throw;
+    throw InputError(std::vector<Problem>{{file, "", "is damaged (" + std::string(e.what()) + "); expected an intact results store"}});
+  }
   return Store(std::move(impl));
 }
 
@@ -424,6 +625,23 @@ std::set<RunKey> Store::ok_runs() const {
 }
 
 json Store::manifest(const std::string& key) const { return read_manifest(impl_->db, key); }
+
+void Store::close() {
+  // Everything in the WAL goes into results.sqlite, which then stands alone (journal mode
+  // DELETE leaves no -wal file): a finished store is one self-contained file, or this throws
+  // (a full disk during the checkpoint) and the command fails.
+  sqlite3* db = impl_->db.get();
+  int wal_frames = 0, done = 0;
+  const int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, &wal_frames, &done);
+  if (rc != SQLITE_OK || wal_frames != done)
+    throw RuntimeFailure("cannot complete " + impl_->db.file() + ": " + sqlite3_errmsg(db) +
+                         (sqlite3_errcode(db) == SQLITE_FULL ? " (disk full)" : "") +
+                         "; the runs committed so far are in its -wal file, keep both files and rerun to finish");
+  impl_->db.exec("PRAGMA journal_mode = DELETE");
+  sql::Stmt check(db, "PRAGMA journal_mode");
+  if (!check.step() || check.text(0) != "delete")
+    throw RuntimeFailure("cannot complete " + impl_->db.file() + ": the WAL could not be folded into it");
+}
 
 void Store::write(std::span<const RunResult> runs) {
   Impl& s = *impl_;

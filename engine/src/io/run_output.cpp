@@ -6,7 +6,8 @@
 
 #include <Eigen/Core>
 #include <boost/version.hpp>
-#include <charconv>
+#include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -14,10 +15,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
+#include <set>
 #include <mutex>
 #include <thread>
 
+#include "wijksim/core/atomic_file.hpp"
+#include "wijksim/core/csv_text.hpp"
 #include "wijksim/core/error.hpp"
+#include "wijksim/core/number_text.hpp"
 #include "wijksim/io/stats.hpp"
 #include "wijksim/version.hpp"
 
@@ -27,18 +33,6 @@ namespace fs = std::filesystem;
 using ojson = nlohmann::ordered_json;
 
 namespace {
-
-// Shortest round-trip text of a double: the same bytes on every run and thread count.
-void append_number(std::string& out, double v) {
-  char buf[32];
-  if (v == std::floor(v) && std::fabs(v) < 1e15) {
-    auto [p, ec] = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
-    out.append(buf, p);
-    return;
-  }
-  auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, p);
-}
 
 // The units a run reports on and the weeks it reports, in one place for timeseries.csv and the
 // in-memory table: every `interval` weeks and the final week; city, then wijken, then buurten
@@ -59,21 +53,21 @@ bool for_each_reported(const Simulation& sim, int detail, int interval, Emit&& e
   return true;
 }
 
-// Writes one replicate's rows to its own part file; parts are joined in replicate order.
+// Writes each replicate's rows to its own part file; parts are joined in replicate order.
+// Rows are gathered in memory and appended to the part in blocks: no file stays open between
+// blocks, so a run of many replicates never needs a file descriptor per replicate.
 class TimeseriesParts {
  public:
-  TimeseriesParts(const fs::path& dir, std::uint32_t replicates, int detail, int interval, const std::vector<OutputUnit>& units)
-      : dir_(dir), detail_(detail), interval_(std::max(1, interval)), units_(units) {
-    files_.resize(replicates);
-    buffers_.resize(replicates);
-  }
+  TimeseriesParts(const fs::path& dir, std::uint32_t replicates, int detail, int interval)
+      : dir_(dir), detail_(detail), interval_(std::max(1, interval)), buffers_(replicates), has_part_(replicates, 0) {}
 
   void write_week(std::uint32_t rep, const Simulation& sim) {
-    std::string& buf = buffer_for(rep);
-    buf.clear();
-    const std::int32_t week = sim.world().week - 1;  // the week just simulated
-    const bool observed = for_each_reported(sim, detail_, interval_, [&](std::size_t unit, const std::array<double, metric_count>& m) {
-      const auto& [level, code] = units_[unit];
+    const World& w = sim.world();
+    const std::int32_t week = w.week - 1;  // the week just simulated
+    if (week % interval_ != 0 && week != sim.last_week()) return;
+    std::string& buf = buffers_[rep];
+    auto rows = [&](const char* level, const std::string& unit, const Tally& t) {
+      const auto m = derive_metrics(t, w);
       for (std::size_t k = 0; k < metric_count; ++k) {
         append_number(buf, rep);
         buf += ',';
@@ -81,48 +75,68 @@ class TimeseriesParts {
         buf += ',';
         buf += level;
         buf += ',';
-        buf += code;
+        append_csv_field(buf, unit);
         buf += ',';
         buf += metric_name(static_cast<Metric>(k));
         buf += ',';
         append_number(buf, m[k]);
         buf += '\n';
       }
-    });
-    if (!observed) return;
-    auto& f = files_[rep];
-    if (!f) {
-      f = std::make_unique<std::ofstream>(part(rep), std::ios::binary);
-      if (!*f) throw RuntimeFailure("cannot write " + part(rep).string());
-    }
-    f->write(buf.data(), static_cast<std::streamsize>(buf.size()));
-    if (!*f) throw RuntimeFailure("write failed for " + part(rep).string() + " (disk full?)");
+    };
+    rows("city", w.spec->city.code, sim.city_tally());
+    if (detail_ >= static_cast<int>(Detail::wijk))
+      for (std::size_t i = 0; i < w.wijken.size(); ++i) rows("wijk", w.wijken[i].code, sim.wijk_tallies()[i]);
+    if (detail_ >= static_cast<int>(Detail::buurt))
+      for (std::size_t i = 0; i < w.buurten.size(); ++i) rows("buurt", w.buurten[i].code, sim.buurt_tallies()[i]);
+    if (buf.size() >= kBlockBytes) flush(rep);
   }
 
+  // Called when a replicate is done: its rows leave memory.
+  void finish(std::uint32_t rep) { flush(rep); }
+
   void join_into(const fs::path& target) {
-    std::ofstream out(target, std::ios::binary);
-    out << "replicate,week,level,unit,metric,value\n";
-    for (std::uint32_t rep = 0; rep < files_.size(); ++rep) {
-      if (files_[rep]) {
-        files_[rep]->close();
-        std::ifstream in(part(rep), std::ios::binary);
-        out << in.rdbuf();
-        in.close();
-        fs::remove(part(rep));
+    CheckedFile out(target);
+    out.write("replicate,week,level,unit,metric,value\n");
+    for (std::uint32_t rep = 0; rep < buffers_.size(); ++rep) {
+      if (has_part_[rep]) {
+        out.append_file(part(rep));
+        std::error_code ec;
+        fs::remove(part(rep), ec);  // frees the space the joined copy needs
       }
+      out.write(buffers_[rep]);
+      std::string().swap(buffers_[rep]);
     }
     out.close();
-    if (!out) throw RuntimeFailure("write failed for " + target.string() + " (disk full?)");
   }
 
  private:
+  static constexpr std::size_t kBlockBytes = 1 << 20;
+  void flush(std::uint32_t rep) {
+    std::string& buf = buffers_[rep];
+    if (buf.empty()) return;
+    const int fd = open(part(rep).c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+    if (fd < 0) throw RuntimeFailure("cannot write " + part(rep).string() + ": " + std::strerror(errno));
+    has_part_[rep] = 1;
+    std::size_t done = 0;
+    while (done < buf.size()) {
+      const ssize_t n = ::write(fd, buf.data() + done, buf.size() - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        const int err = errno;
+        ::close(fd);
+        throw RuntimeFailure("cannot write " + part(rep).string() + ": " + std::strerror(err) +
+                             (err == ENOSPC ? " (disk full)" : ""));
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (::close(fd) != 0) throw RuntimeFailure("cannot write " + part(rep).string() + ": " + std::strerror(errno));
+    buf.clear();
+  }
   fs::path part(std::uint32_t rep) const { return dir_ / ("timeseries.part" + std::to_string(rep)); }
-  std::string& buffer_for(std::uint32_t rep) { return buffers_[rep]; }
   fs::path dir_;
   int detail_, interval_;
-  const std::vector<OutputUnit>& units_;
-  std::vector<std::unique_ptr<std::ofstream>> files_;
   std::vector<std::string> buffers_;  // one per replicate: replicates never share one
+  std::vector<char> has_part_;
 };
 
 // Progress with ETA on stderr, shown only once a run has taken a few seconds.
@@ -172,7 +186,7 @@ class ProgressLine {
 
 ojson summary_json(const ScenarioSpec& spec, std::uint32_t replicates, std::int32_t week,
                    const std::vector<std::vector<std::array<double, metric_count>>>& finals,
-                   const std::vector<OutputUnit>& units) {
+                   const std::vector<std::pair<std::string, std::string>>& units) {
   ojson s;
   s["week"] = week;
   s["replicates"] = replicates;
@@ -191,18 +205,19 @@ ojson summary_json(const ScenarioSpec& spec, std::uint32_t replicates, std::int3
             {"p5", sm.p5},     {"p50", sm.p50}, {"p95", sm.p95}};
       }
     }
-    levels[units[u].level][units[u].code] = metrics;
+    levels[units[u].first][units[u].second] = metrics;
   }
   (void)spec;
   s["levels"] = levels;
   return s;
 }
 
+// A file inside the run's temporary folder: checked and synced (the folder's rename is the
+// atomic step).
 void write_text(const fs::path& file, const std::string& text) {
-  std::ofstream out(file, std::ios::binary);
-  out << text;
+  CheckedFile out(file);
+  out.write(text);
   out.close();
-  if (!out) throw RuntimeFailure("write failed for " + file.string() + " (disk full?)");
 }
 
 }  // namespace
@@ -221,16 +236,112 @@ ojson engine_info() {
   return e;
 }
 
+namespace {
+
+// A folder `run --force` may replace: one that a run wrote (its manifest says so) and that
+// holds nothing but the files the manifest lists. Anything else may be the user's.
+std::string why_not_a_run_folder(const fs::path& out) {
+  std::error_code ec;
+  const fs::path manifest = out / "manifest.json";
+  std::set<std::string> listed;
+  std::string why;
+  if (fs::is_regular_file(manifest, ec)) {
+    std::ifstream in(manifest, std::ios::binary);
+    const ojson m = ojson::parse(in, nullptr, false);
+    if (!m.is_discarded() && m.is_object() && m.contains("wijksim_run") && m["files"].is_array()) {
+      for (const auto& f : m["files"])
+        if (f.is_string()) listed.insert(f.get<std::string>());
+    } else {
+      why = "its manifest.json is not that of a wijksim run";
+    }
+  } else {
+    why = "it holds no manifest.json of a wijksim run";
+  }
+  std::string others;
+  for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (listed.count(name) && it->is_regular_file()) continue;
+    if (!others.empty()) others += ", ";
+    others += name;
+  }
+  if (ec) return "cannot be listed (" + ec.message() + ")";
+  if (!why.empty()) return why + "; it holds " + others;
+  return others.empty() ? "" : "it holds files a run does not write: " + others;
+}
+
+// Free bytes where dir lives; unknown (no limit) on pseudo file systems such as /proc.
+std::uintmax_t free_bytes(const fs::path& dir) {
+  std::error_code ec;
+  const auto sp = fs::space(dir, ec);
+  return ec || sp.capacity == 0 ? std::numeric_limits<std::uintmax_t>::max() : sp.available;
+}
+
+std::uintmax_t available_memory() {
+  std::ifstream in("/proc/meminfo");
+  std::string key;
+  std::uintmax_t kb = 0;
+  std::string unit;
+  while (in >> key >> kb >> unit)
+    if (key == "MemAvailable:") return kb * 1024;
+  const long pages = sysconf(_SC_PHYS_PAGES), page = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && page > 0 ? static_cast<std::uintmax_t>(pages) * static_cast<std::uintmax_t>(page)
+                               : std::numeric_limits<std::uintmax_t>::max();
+}
+
+std::string gib_text(double bytes) {
+  char buf[64];
+  if (bytes >= 1e9) std::snprintf(buf, sizeof buf, "%.1f GB", bytes / 1e9);
+  else std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1e6);
+  return buf;
+}
+
+// Units written at the requested detail: city, then wijken, then buurten.
+std::size_t units_at_detail(const ScenarioSpec& spec) {
+  std::size_t n = 1;
+  const int detail = spec.params.output.detail;
+  for (const auto& wk : spec.city.wijken) {
+    if (detail >= static_cast<int>(Detail::wijk)) ++n;
+    if (detail >= static_cast<int>(Detail::buurt)) n += wk.buurten.size();
+  }
+  return n;
+}
+
+}  // namespace
+
+fs::path normalized_output(const std::string& out_dir) {
+  if (out_dir.empty()) throw InputError(std::vector<Problem>{{"run", "--out", "is empty, expected a folder name"}});
+  if (invalid_utf8_at(out_dir) != std::string::npos)
+    throw InputError(std::vector<Problem>{{out_dir, "", "is not valid UTF-8, expected a folder name in UTF-8 (the manifest records it)"}});
+  std::string s = out_dir;
+  while (s.size() > 1 && s.back() == '/') s.pop_back();  // DIR/ is DIR
+  const fs::path p(s);
+  const std::string name = p.filename().string();
+  if (name.empty() || name == "." || name == "..")
+    throw InputError(std::vector<Problem>{{out_dir, "", "names an existing folder by . or .. or /, expected the name of the run folder "
+                                                        "to create, e.g. out/run1"}});
+  return fs::absolute(p);
+}
+
 void check_output_location(const std::string& out_dir, bool force) {
   std::error_code ec;
-  const fs::path out(out_dir);
-  if (fs::exists(out, ec)) {
-    if (!fs::is_directory(out, ec))
+  const fs::path out = normalized_output(out_dir);
+  const auto st = fs::symlink_status(out, ec);
+  if (fs::is_symlink(st))
+    throw InputError(std::vector<Problem>{{out_dir, "", "is a symbolic link, expected a folder (or a name that does not exist yet)"}});
+  if (fs::exists(st)) {
+    if (!fs::is_directory(st))
       throw InputError(std::vector<Problem>{{out_dir, "", "exists and is not a folder, expected a folder to write the run into"}});
-    if (!fs::is_empty(out, ec) && !force)
-      throw InputError(std::vector<Problem>{{out_dir, "", "exists and is not empty; pass --force to replace it"}});
+    if (!fs::is_empty(out, ec)) {
+      if (!force) throw InputError(std::vector<Problem>{{out_dir, "", "exists and is not empty; pass --force to replace it"}});
+      if (const std::string why = why_not_a_run_folder(out); !why.empty())
+        throw InputError(std::vector<Problem>{{out_dir, "", "is not the output of an earlier run (" + why +
+                                                                "); --force only replaces run folders, expected a new or empty folder"}});
+    }
+  } else if (ec && ec != std::errc::no_such_file_or_directory) {
+    throw InputError(std::vector<Problem>{{out_dir, "", "cannot be checked (" + ec.message() + "), expected a writable location"}});
   }
-  const fs::path parent = fs::absolute(out, ec).parent_path();
+  ec.clear();
+  const fs::path parent = out.parent_path();
   if (!fs::exists(parent, ec)) fs::create_directories(parent, ec);
   if (!fs::is_directory(parent, ec) || access(parent.c_str(), W_OK) != 0)
     throw InputError(std::vector<Problem>{{out_dir, "", "cannot write into " + parent.string() + ", expected a writable location"}});
@@ -322,18 +433,53 @@ RunTable run_to_table(const ScenarioSpec& spec, unsigned threads, const std::ato
   return table;
 }
 
+void check_run_fits(const ScenarioSpec& spec, const std::string& out_dir) {
+  const Params& p = spec.params;
+  const double replicates = p.simulation.replicates;
+  const double interval = std::max(1.0, std::round(p.output.interval));
+  const double weeks = std::floor(std::round(p.simulation.years) / interval) + 2;  // recorded weeks, with the last
+  const double units = static_cast<double>(units_at_detail(spec));
+  const double rows = replicates * weeks * units * static_cast<double>(metric_count);
+  // At least 30 bytes a row ("3,52,buurt,BU01,active_share,0.25\n" is 36); while the parts are
+  // joined, up to one more replicate's worth exists twice.
+  const double disk = rows * 30 * (1 + 1 / replicates);
+  const fs::path parent = normalized_output(out_dir).parent_path();
+  const auto free = static_cast<double>(free_bytes(parent));
+  if (disk > free)
+    throw InputError(std::vector<Problem>{
+        {spec.source_file, "simulation.replicates",
+         "the run would write about " + gib_text(disk) + " (" + number_text(replicates) + " replicates x " + number_text(weeks) +
+             " recorded weeks x " + number_text(units) + " units x " + std::to_string(metric_count) + " metrics) into " +
+             out_dir + " but " + parent.string() + " has " + gib_text(free) +
+             " free; expected fewer replicates or years, a larger output.interval or a coarser --detail"}});
+  // Final values of every replicate and unit are kept for summary.json.
+  const double memory = replicates * units * static_cast<double>(metric_count) * 8 * 2;
+  const auto avail = static_cast<double>(available_memory());
+  if (memory > 0.9 * avail)
+    throw InputError(std::vector<Problem>{
+        {spec.source_file, "simulation.replicates",
+         "the run would need about " + gib_text(memory) + " of memory for its summary (" + number_text(replicates) +
+             " replicates x " + number_text(units) + " units), more than the " + gib_text(avail) +
+             " available; expected fewer replicates or a coarser --detail"}});
+}
+
 RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
   const Params& p = spec.params;
-  const fs::path out = fs::absolute(req.out_dir);
-  const fs::path tmp = out.parent_path() / (out.filename().string() + ".tmp-" + std::to_string(getpid()));
-  std::error_code ec;
-  fs::remove_all(tmp, ec);
-  if (!fs::create_directories(tmp, ec)) throw RuntimeFailure("cannot create " + tmp.string() + ": " + ec.message());
-  try {
+  const fs::path out = normalized_output(req.out_dir);
+  AtomicFolder folder(out);  // removes stale temporaries of killed runs; removed on SIGINT/SIGTERM
+  const fs::path tmp = folder.path();
+  {
     const auto replicates = static_cast<std::uint32_t>(p.simulation.replicates);
     const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
-    const std::vector<OutputUnit> units = output_units(spec);
-    TimeseriesParts parts(tmp, replicates, p.output.detail, static_cast<int>(std::lround(p.output.interval)), units);
+    TimeseriesParts parts(tmp, replicates, p.output.detail, static_cast<int>(std::lround(p.output.interval)));
+    // Units in output order, at the requested detail: city, wijken, buurten.
+    const int detail = p.output.detail;
+    std::vector<std::pair<std::string, std::string>> units = {{"city", spec.city.code}};
+    if (detail >= static_cast<int>(Detail::wijk))
+      for (const auto& wk : spec.city.wijken) units.push_back({"wijk", wk.code});
+    if (detail >= static_cast<int>(Detail::buurt))
+      for (const auto& wk : spec.city.wijken)
+        for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
     std::vector<std::vector<std::array<double, metric_count>>> finals(replicates);
     const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
     RunnerHooks hooks;
@@ -342,8 +488,11 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
       const World& w = sim.world();
       auto& f = finals[rep];
       f.push_back(derive_metrics(sim.city_tally(), w));
-      for (const auto& t : sim.wijk_tallies()) f.push_back(derive_metrics(t, w));
-      for (const auto& t : sim.buurt_tallies()) f.push_back(derive_metrics(t, w));
+      if (detail >= static_cast<int>(Detail::wijk))
+        for (const auto& t : sim.wijk_tallies()) f.push_back(derive_metrics(t, w));
+      if (detail >= static_cast<int>(Detail::buurt))
+        for (const auto& t : sim.buurt_tallies()) f.push_back(derive_metrics(t, w));
+      parts.finish(rep);
     };
     RunProgress progress;
     progress.steps_total = static_cast<long long>(replicates) *
@@ -358,31 +507,14 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
 
     // The manifest makes the folder self-describing.
     const ojson m = run_manifest(spec, req, stats, {"manifest.json", "timeseries.csv", "summary.json"});
-    write_text(tmp / "manifest.json", m.dump(2) + "\n");
+    write_text(tmp / "manifest.json", m.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
 
-    // Complete: swap into place.
-    if (fs::exists(out, ec)) {
-      // Swap old and new in one step, so there is no moment without a complete folder at `out`;
-      // the temporary name then holds the old run, which is removed.
-      if (renameat2(AT_FDCWD, tmp.c_str(), AT_FDCWD, out.c_str(), RENAME_EXCHANGE) == 0) {
-        fs::remove_all(tmp, ec);
-      } else {  // file systems without RENAME_EXCHANGE
-        const fs::path old = out.parent_path() / (out.filename().string() + ".old-" + std::to_string(getpid()));
-        fs::rename(out, old);
-        fs::rename(tmp, out);
-        fs::remove_all(old, ec);
-      }
-    } else {
-      fs::rename(tmp, out);
-    }
+    folder.commit(req.force);
     RunOutcome outcome;
     outcome.out_dir = out.string();
     for (const auto& f : finals) outcome.final_city.push_back(f.front());
     outcome.stats = stats;
     return outcome;
-  } catch (...) {
-    fs::remove_all(tmp, ec);
-    throw;
   }
 }
 

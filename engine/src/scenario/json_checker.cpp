@@ -9,11 +9,6 @@ namespace wijksim {
 
 using json = nlohmann::json;
 
-std::string number_text(double v) {
-  if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) return std::to_string(static_cast<long long>(v));
-  return json(v).dump();
-}
-
 std::string describe(const json& v) {
   switch (v.type()) {
     case json::value_t::null: return "null";

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -10,6 +13,7 @@
 #include <sstream>
 
 #include "wijksim/core/error.hpp"
+#include "wijksim/core/number_text.hpp"
 #include "wijksim/core/rng.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
@@ -34,11 +38,7 @@ std::string describe(const json& v) {
   return s;
 }
 
-std::string fmt_num(double v) {
-  std::ostringstream os;
-  os << v;
-  return os.str();
-}
+std::string fmt_num(double v) { return number_text(v); }
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
@@ -262,11 +262,26 @@ std::array<int, cbs_age_group_count> split_by_national_shares(int residents) {
   return out;
 }
 
+// Unit codes are written unquoted into logs and used as keys everywhere: no separators,
+// quotes or control characters.
+void check_code(Checker& c, const std::string& path, const std::string& code) {
+  for (char ch : code) {
+    if (ch == ',' || ch == '"' || ch == ';' || static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) {
+      c.problem(Checker::join(path, "code"), "found " + describe(json(code)) +
+                                                 ", expected a code without commas, quotes, semicolons, line breaks or other control characters");
+      return;
+    }
+  }
+}
+
 void read_buurt(Checker& c, const json& b, const std::string& path, BuurtSpec& out) {
   if (!c.expect_object(b, path)) return;
   c.only_keys(b, path, {"code", "name", "residents", "age", "deprivation", "meeting_places", "owner_occupied",
                         "recorded_crime_per_1000"});
-  if (auto s = c.get_string(b, "code", path, true)) out.code = *s;
+  if (auto s = c.get_string(b, "code", path, true)) {
+    out.code = *s;
+    check_code(c, path, out.code);
+  }
   out.name = c.get_string(b, "name", path, false).value_or(out.code);
   auto total = c.get_number(b, "residents", path, 0, 5e7, false, true);
   bool have_age = false;
@@ -401,6 +416,7 @@ void read_city(Checker& c, const json& doc, CitySpec& city) {
   if (!c.expect_object(cj, "city")) return;
   c.only_keys(cj, "city", {"code", "name", "credit", "wijken", "generate"});
   city.code = c.get_string(cj, "code", "city", false).value_or("city");
+  check_code(c, "city", city.code);
   city.name = c.get_string(cj, "name", "city", false).value_or(city.code);
   city.credit = c.get_string(cj, "credit", "city", false).value_or("");
   if (cj.contains("wijken") && cj.contains("generate"))
@@ -422,7 +438,10 @@ void read_city(Checker& c, const json& doc, CitySpec& city) {
     if (!c.expect_object(wj, wp)) continue;
     c.only_keys(wj, wp, {"code", "name", "class", "buurten"});
     WijkSpec wijk;
-    if (auto s = c.get_string(wj, "code", wp, true)) wijk.code = *s;
+    if (auto s = c.get_string(wj, "code", wp, true)) {
+      wijk.code = *s;
+      check_code(c, wp, wijk.code);
+    }
     wijk.name = c.get_string(wj, "name", wp, false).value_or(wijk.code);
     if (auto cl = c.get_string(wj, "class", wp, false)) {
       wijk.wijk_class = class_index(*cl);
@@ -621,8 +640,11 @@ bool valid_date(const std::string& s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
     if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  const int m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-  return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+  const int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
+  if (y < 1 || m < 1 || m > 12 || d < 1) return false;
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  constexpr int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return d <= days[m - 1] + (m == 2 && leap ? 1 : 0);
 }
 
 ojson phase_json(const PhaseSpec& p) {
@@ -643,9 +665,34 @@ ojson role_json(const RoleSpec& ro) {
           {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}};
 }
 
+// A real parameter in the user's unit as recorded and hashed: the shortest decimal that, assigned
+// back, gives the very double the model uses. Unit conversions add noise in the last digits
+// (0.1 years read back as 0.09999999999999999), which this removes; values that differ in the
+// model keep different text (no rounding to a fixed number of digits).
+// `probe` is a scratch copy of p, left as it was.
+double recorded_value(const ParamDef& d, const Params& p, Params& probe) {
+  const double v = d.read(p);
+  if (!std::isfinite(v)) return v;
+  const double used = *d.real(const_cast<Params&>(p));
+  double found = v;
+  for (int digits = 1; digits <= 17; ++digits) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    const double candidate = std::strtod(buf, nullptr);
+    d.assign(probe, candidate);
+    if (std::memcmp(d.real(probe), &used, sizeof used) == 0) {
+      found = candidate;
+      break;
+    }
+  }
+  *d.real(probe) = used;
+  return found;
+}
+
 // Every value in the user's units, for the manifest and the hash.
 ojson resolve(const ScenarioSpec& s) {
   ojson r;
+  Params probe = s.params;
   r["name"] = s.name;
   if (!s.description.empty()) r["description"] = s.description;
   r["start_date"] = s.start_date;
@@ -661,7 +708,7 @@ ojson resolve(const ScenarioSpec& s) {
           case ParamKind::boolean: (*node)[key] = v != 0; break;
           case ParamKind::choice: (*node)[key] = d.choices.at(static_cast<std::size_t>(v)); break;
           case ParamKind::integer: (*node)[key] = static_cast<long long>(v); break;
-          case ParamKind::real: (*node)[key] = std::round(v * 1e9) / 1e9; break;  // undo conversion noise
+          case ParamKind::real: (*node)[key] = recorded_value(d, s.params, probe); break;
         }
         break;
       }
@@ -873,6 +920,8 @@ Override parse_override(const std::string& arg) {
 json read_json_file(const std::string& file) {
   namespace fs = std::filesystem;
   std::error_code ec;
+  if (invalid_utf8_at(file) != std::string::npos)
+    throw InputError(std::vector<Problem>{{file, "", "the file name is not valid UTF-8, expected a UTF-8 name (outputs record it in JSON); rename the file"}});
   if (!fs::exists(file, ec)) throw InputError(std::vector<Problem>{{file, "", "no such file"}});
   if (fs::is_directory(file, ec)) throw InputError(std::vector<Problem>{{file, "", "is a directory, expected a JSON file"}});
   std::ifstream in(file, std::ios::binary);
@@ -880,6 +929,63 @@ json read_json_file(const std::string& file) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return parse_json_text(std::move(text), file);
 }
+
+namespace {
+
+// Line and JSON path (city.wijken[0].residents) of the first number in `text` too large for a
+// double; line 0 if none. The parser reports such a number without saying where it is.
+std::pair<std::size_t, std::string> locate_overflow(const std::string& text) {
+  struct Frame {
+    bool object;
+    std::string key;
+    std::size_t index = 0;
+  };
+  std::vector<Frame> stack;
+  std::size_t line = 1;
+  bool in_key = false;
+  auto path = [&] {
+    std::string p;
+    for (const auto& f : stack) {
+      if (f.object) p += (p.empty() ? "" : ".") + f.key;
+      else p += "[" + std::to_string(f.index) + "]";
+    }
+    return p;
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    if (ch == '\n') {
+      ++line;
+    } else if (ch == '"') {
+      std::string str;
+      for (++i; i < text.size() && text[i] != '"'; ++i) {
+        if (text[i] == '\\') ++i;
+        else str += text[i];
+      }
+      if (in_key && !stack.empty() && stack.back().object) stack.back().key = str;
+    } else if (ch == '{') {
+      stack.push_back({true, "", 0});
+      in_key = true;
+    } else if (ch == '[') {
+      stack.push_back({false, "", 0});
+    } else if (ch == '}' || ch == ']') {
+      if (!stack.empty()) stack.pop_back();
+    } else if (ch == ',') {
+      if (!stack.empty() && stack.back().object) in_key = true;
+      else if (!stack.empty()) ++stack.back().index;
+    } else if (ch == ':') {
+      in_key = false;
+    } else if (ch == '-' || (ch >= '0' && ch <= '9')) {
+      std::size_t end = i;
+      while (end < text.size() && std::strchr("+-0123456789.eE", text[end]) && text[end] != 0) ++end;
+      const double v = std::strtod(text.substr(i, end - i).c_str(), nullptr);
+      if (!std::isfinite(v)) return {line, path()};
+      i = end - 1;
+    }
+  }
+  return {0, ""};
+}
+
+}  // namespace
 
 json parse_json_text(std::string text, const std::string& file) {
   // A UTF-8 byte-order mark is common in files saved on Windows: accept it.
@@ -910,6 +1016,10 @@ json parse_json_text(std::string text, const std::string& file) {
     std::string what = e.what();
     const auto pos = what.find("number overflow");
     if (pos != std::string::npos) what = what.substr(pos);
+    const auto [line, path] = locate_overflow(text);
+    if (line > 0)
+      throw InputError(std::vector<Problem>{{file, path, "at line " + std::to_string(line) + ": " + what +
+                                                             ", expected a finite number (at most about 1.8e308)"}});
     throw InputError(std::vector<Problem>{{file, "", "invalid JSON: " + what + ", expected a finite number"}});
   }
 }
@@ -963,7 +1073,7 @@ ScenarioSpec load_scenario_json(const json& input, const std::string& file, cons
   s.description = c.get_string(doc, "description", "", false).value_or("");
   (void)c.get_string(doc, "notes", "", false);
   if (auto d = c.get_string(doc, "start_date", "", false)) {
-    if (!valid_date(*d)) c.problem("start_date", "found \"" + *d + "\", expected a date YYYY-MM-DD");
+    if (!valid_date(*d)) c.problem("start_date", "found \"" + *d + "\", expected a calendar date YYYY-MM-DD (year 1 or later)");
     else s.start_date = *d;
   }
   walk_params(c, doc, param_tree(), "", s.params);

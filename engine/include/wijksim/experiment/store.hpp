@@ -62,6 +62,9 @@ class Store {
   // Replaces any earlier rows of the same runs. One transaction for the whole group: every run
   // is in the store completely or not at all, and a group of short runs shares one commit.
   void write(std::span<const RunResult> runs);
+  // Checkpoints the WAL into the database file and leaves WAL mode, so the store is one
+  // self-contained file (RuntimeFailure if that fails, e.g. on a full disk).
+  void close();
   // A manifest value (null if absent).
   nlohmann::json manifest(const std::string& key) const;
   // Sets (or replaces) a manifest value.

@@ -4,6 +4,7 @@
 // never leaves a folder that looks finished.
 #include <array>
 #include <atomic>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -60,8 +61,15 @@ RunTable run_to_table(const ScenarioSpec& spec, unsigned threads, const std::ato
 nlohmann::ordered_json run_manifest(const ScenarioSpec& spec, const RunRequest& request, const RunnerStats& stats,
                                     const std::vector<std::string>& files = {});
 
-// Checks the output location before any work is done (InputError if unusable).
+// Checks the output location before any work is done (InputError if unusable): a name that
+// is not ".", ".." or a symbolic link, valid UTF-8, and, for --force, a folder an earlier run
+// wrote (nothing else in it).
 void check_output_location(const std::string& out_dir, bool force);
+// The absolute output folder without trailing slashes (InputError for ".", "..", "/").
+std::filesystem::path normalized_output(const std::string& out_dir);
+// Refuses (InputError, with the estimate) a run whose timeseries would not fit on the disk or
+// whose summary would not fit in memory.
+void check_run_fits(const ScenarioSpec& spec, const std::string& out_dir);
 
 // Versions of the engine and its libraries, as recorded in manifests.
 nlohmann::ordered_json engine_info();

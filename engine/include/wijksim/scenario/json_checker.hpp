@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "wijksim/core/error.hpp"
+#include "wijksim/core/number_text.hpp"
 
 namespace wijksim {
 
@@ -18,9 +19,6 @@ std::string describe(const nlohmann::json& v);
 std::string quoted(const std::string& key);
 // "; did you mean "near"?", or "" when near is empty (see nearest() in scenario/load.hpp).
 std::string hint(const std::string& near);
-// Text of a number as JSON writes it (whole numbers without a fraction), so overrides, stored
-// parameters and messages read the same.
-std::string number_text(double v);
 
 // Collects the problems of one file; path "" is the top level, "a.b" a nested key.
 class JsonChecker {
