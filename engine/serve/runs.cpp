@@ -129,9 +129,14 @@ json RunManager::shipped_scenarios() const {
       std::ifstream in(f);
       const json doc = json::parse(in);
       if (!doc.is_object() || !doc.contains("city")) continue;  // experiment files, not scenarios
+      // What the page shows of it: its gemeente's map and its own building blocks and plan.
+      json shown = {{"city", {{"code", doc["city"].value("code", "")}}}};
+      for (const char* k : {"building_blocks", "programme", "start_date"})
+        if (doc.contains(k)) shown[k] = doc[k];
       list.push_back({{"file", f.filename().string()},
                       {"name", doc.value("name", f.stem().string())},
-                      {"description", doc.value("description", "")}});
+                      {"description", doc.value("description", "")},
+                      {"document", shown}});
     } catch (const json::exception&) {
     }
   }
@@ -189,7 +194,7 @@ std::string RunManager::submit(const json& req) {
   auto problem = [&](const std::string& path, const std::string& msg) { problems.push_back({kRequest, path, msg}); };
   if (!req.is_object()) throw InputError(std::vector<Problem>{{kRequest, "", "found " + describe(req) + ", expected an object"}});
   static const std::vector<std::string> keys = {"gemeente", "wijken", "scenario", "scenario_file", "set", "variants",
-                                                "replicates", "years", "seed", "replaces"};
+                                                "replicates", "years", "seed", "replaces", "start_date"};
   for (const auto& [k, v] : req.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
       const auto near = nearest(k, keys);
@@ -250,6 +255,7 @@ std::string RunManager::submit(const json& req) {
     if (!scenario.is_object()) problem("scenario", "found " + describe(scenario) + ", expected a scenario object (as in scenarios/*.json)");
   }
 
+  if (req.contains("start_date") && !scenario.is_null()) scenario["start_date"] = req["start_date"];  // checked with the scenario
   auto read_set = [&](const json& s, const std::string& at, json& out) {
     if (!s.is_object()) {
       problem(at, "found " + describe(s) + ", expected an object of \"dotted.path\": value");
