@@ -247,6 +247,7 @@ function buildRequest() {
     if (source === "gemeente" && !sel.buurten.length) delete set["programme.rollout_after"];
     return set;
   };
+  req.baseline = S.variants[0].name;
   req.set = setOf(S.variants[0]);
   req.variants = S.variants.slice(1).map((v) => ({ name: v.name, set: setOf(v) }));
   if (S.runId) req.replaces = S.runId;
@@ -362,7 +363,7 @@ function makeChart(id, yLabel, extraScales = {}) {
       },
       scales: {
         x: { type: "linear", ticks: { stepSize: 52, callback: (v) => weekLabel(v) } },
-        y: { title: { display: !!yLabel, text: yLabel }, ticks: { callback: (v) => (v * 100).toFixed(0) + "%" } },
+        y: { title: { display: !!yLabel, text: yLabel }, ticks: { callback: (v) => (v * 100).toFixed(1) + "%" } },
         ...extraScales,
       },
     },
@@ -612,6 +613,7 @@ async function init() {
     const g = gemeenteByInput($("gemeente").value);
     if (!g) return;
     $("gemeente").value = g.name;
+    if (S.detail && S.detail.code === g.code) return;  // the same gemeente again (e.g. change on blur)
     if (await loadGemeente(g.code)) scheduleRun();
   });
   $("scenario-file").addEventListener("change", useScenarioFile);

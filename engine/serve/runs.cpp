@@ -194,7 +194,7 @@ std::string RunManager::submit(const json& req) {
   auto problem = [&](const std::string& path, const std::string& msg) { problems.push_back({kRequest, path, msg}); };
   if (!req.is_object()) throw InputError(std::vector<Problem>{{kRequest, "", "found " + describe(req) + ", expected an object"}});
   static const std::vector<std::string> keys = {"gemeente", "wijken", "scenario", "scenario_file", "set", "variants",
-                                                "replicates", "years", "seed", "replaces", "start_date"};
+                                                "replicates", "years", "seed", "replaces", "start_date", "baseline"};
   for (const auto& [k, v] : req.items())
     if (std::find(keys.begin(), keys.end(), k) == keys.end()) {
       const auto near = nearest(k, keys);
@@ -266,7 +266,9 @@ std::string RunManager::submit(const json& req) {
   json base_set = json::object();
   if (req.contains("set")) read_set(req["set"], "set", base_set);
   json variants = json::array();
-  variants.push_back({{"name", "baseline"}, {"set", base_set}});
+  json baseline_name = "baseline";
+  if (req.contains("baseline")) baseline_name = req["baseline"];  // the experiment checks the name
+  variants.push_back({{"name", baseline_name}, {"set", base_set}});
   if (req.contains("variants")) {
     const json& vs = req["variants"];
     if (!vs.is_array() || vs.size() > kMaxVariants) {
@@ -403,7 +405,7 @@ void RunManager::evict_locked() {
     for (auto it = order_.begin(); it != order_.end(); ++it) {
       auto& r = runs_[*it];
       std::unique_lock rl(r->m);
-      const bool over = r->cancelled || r->finished == r->tasks();
+      const bool over = r->cancelled || r->finished == r->tasks();  // finished or abandoned
       if (!over || r->report == "running") continue;
       rl.unlock();
       r->cancelled = true;
@@ -522,7 +524,8 @@ json RunManager::status(const std::string& id) const {
   for (double f : run->running) progress += f;
   progress /= static_cast<double>(run->tasks());
   const bool complete = run->finished == run->tasks();
-  std::string state = run->cancelled ? "cancelled" : complete ? (run->failed ? "failed" : "done") : (run->finished || progress > 0 ? "running" : "queued");
+  // A run replaced after it finished keeps its results: it is done, not cancelled.
+  std::string state = complete ? (run->failed ? "failed" : "done") : run->cancelled ? "cancelled" : (run->finished || progress > 0 ? "running" : "queued");
   json variants = json::array();
   for (std::size_t c = 0; c < nc; ++c) {
     std::size_t n = 0;
@@ -712,7 +715,7 @@ std::string RunManager::start_report(const std::string& id, const std::string& l
   {
     std::lock_guard lock(run->m);
     if (run->report == "running" || run->report == "ready") return run->report;
-    if (run->cancelled || run->finished < run->tasks()) return "not finished";
+    if (run->finished < run->tasks()) return "not finished";
     // The rows `wijksim experiment` stores for the same experiment: per observed week, city
     // then buurten, every outcome.
     const std::size_t R = run->replicates, nw = run->weeks_n(), nb = run->units.size();
