@@ -1,5 +1,6 @@
 #include "server.hpp"
 
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -123,6 +124,15 @@ int run_server(const ServeOptions& o, std::atomic<bool>& stop) {
 
   httplib::Server svr;
   svr.set_payload_max_length(o.max_body);
+  // Debian's compiled cpp-httplib listens with a backlog of 5: a burst of connections then
+  // overflows the accept queue and clients see resets. Keep the listening socket to enlarge it.
+  std::atomic<int> listen_fd{-1};
+  svr.set_socket_options([&listen_fd](int sock) {
+    httplib::default_socket_options(sock);
+    listen_fd = sock;
+  });
+  // Request threads: enough for a browser's parallel requests and polling clients at once.
+  svr.new_task_queue = [] { return new httplib::ThreadPool(16); };
   // Nothing on the page may come from elsewhere.
   svr.set_default_headers({{"Content-Security-Policy",
                             "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
@@ -243,6 +253,7 @@ int run_server(const ServeOptions& o, std::atomic<bool>& stop) {
     port = -1;
   }
   if (port < 0) throw RuntimeFailure("cannot listen on " + o.bind + ":" + std::to_string(o.port) + " (in use, or not an address of this machine)");
+  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);  // listen() again only changes the backlog
   const std::string host = o.bind.find(':') != std::string::npos ? "[" + o.bind + "]" : o.bind;
   std::cout << "wijksim serve: http://" << host << ":" << port << "/  (" << catalog.gemeenten().size() << " gemeenten, "
             << ro.threads << " simulation threads; Ctrl-C stops)" << std::endl;
