@@ -13,6 +13,9 @@ const START = { "building_blocks.vision": 0.2, "building_blocks.anchoring": 0.6,
   "building_blocks.process_leadership": 0.6, "building_blocks.long_breath": 8, "building_blocks.trust": 0.5,
   "building_blocks.resources": 1.0, "programme.enabled": true, "programme.plan": "wendbaar", "programme.rollout_after": 0 };
 const POLL_MS = 300, DEBOUNCE_MS = 250;
+// Phase names of the plans (engine/src/scenario/presets.cpp); the metric "phase" is 1 + index, 0 without programme.
+const PLAN_PHASES = { wendbaar: ["urgentie", "uitnodigen", "visievorming", "randvoorwaarden", "uitvoeren"],
+  hengelo: ["initiëren", "ontwerpen", "uitvoeren"], "top-down": ["uitvoeren"] };
 
 const S = {
   lang: "nl", params: {}, gemeenten: [], scenarios: [], detail: null, upload: null,
@@ -384,7 +387,7 @@ function renderCharts() {
   if (!S.charts.diff) S.charts.diff = makeChart("chart-diff", "");
   if (!S.charts.timeline) {
     S.charts.timeline = makeChart("chart-timeline", "", {
-      y: { min: 0, max: 5.5, title: { display: true, text: t("phase") }, ticks: { stepSize: 1, callback: (v) => v } },
+      y: { min: 0, max: 5.5, title: { display: false }, ticks: { stepSize: 1, callback: (v) => phaseLabel(v) } },
       y2: { position: "right", min: 0, max: 1, grid: { drawOnChartArea: false }, ticks: { callback: (v) => (v * 100) + "%" } },
     });
   }
@@ -426,8 +429,18 @@ function renderCharts() {
     if (ph) tl.push({ label: `${t("phase")}: ${name}`, data: series(s.weeks, ph), borderColor: c, stepped: true, fill: false, yAxisID: "y" });
     if (al) tl.push({ label: `${t("alive")}: ${name}`, data: series(s.weeks, al), borderColor: c, borderDash: [5, 3], fill: false, yAxisID: "y2" });
   });
+  const longest = Math.max(...S.variants.map((v) => (PLAN_PHASES[v.values["programme.plan"]] || [1]).length));
+  S.charts.timeline.options.scales.y.max = longest + 0.5;
   S.charts.timeline.data.datasets = tl;
   S.charts.timeline.update("none");
+}
+
+// A phase number on the timeline's axis, named after the plan of the variant being edited.
+function phaseLabel(v) {
+  if (!Number.isInteger(v)) return "";
+  if (v === 0) return t("no_programme");
+  const names = PLAN_PHASES[S.variants.length ? currentValues()["programme.plan"] : "wendbaar"] || [];
+  return names[v - 1] || "";
 }
 
 // ---------- map ----------
