@@ -83,7 +83,8 @@ struct Run {
   std::size_t tasks() const { return exp.cells.size() * replicates; }
 };
 
-RunManager::RunManager(const Catalog& catalog, RunOptions options) : catalog_(catalog), opt_(std::move(options)) {
+RunManager::RunManager(const Catalog& catalog, RunOptions options)
+    : catalog_(catalog), opt_(std::move(options)), shipped_(read_shipped(opt_.scenarios_dir)) {
   fs::create_directories(opt_.work_dir);
   for (unsigned t = 0; t < std::max(1u, opt_.threads); ++t) workers_.emplace_back([this] { worker_loop(); });
 }
@@ -116,12 +117,12 @@ std::shared_ptr<Run> RunManager::find(const std::string& id) const {
   return it == runs_.end() ? nullptr : it->second;
 }
 
-json RunManager::shipped_scenarios() const {
+json RunManager::read_shipped(const std::string& dir) {
   json list = json::array();
   std::error_code ec;
-  if (opt_.scenarios_dir.empty() || !fs::is_directory(opt_.scenarios_dir, ec)) return list;
+  if (dir.empty() || !fs::is_directory(dir, ec)) return list;
   std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(opt_.scenarios_dir, ec))
+  for (const auto& e : fs::directory_iterator(dir, ec))
     if (e.path().extension() == ".json") files.push_back(e.path());
   std::sort(files.begin(), files.end());
   for (const auto& f : files) {
@@ -238,7 +239,7 @@ std::string RunManager::submit(const json& req) {
       }
     }
   } else if (req.contains("scenario_file")) {
-    const json list = shipped_scenarios();
+    const json& list = shipped_;
     const std::string f = req["scenario_file"].is_string() ? req["scenario_file"].get<std::string>() : "";
     bool found = false;
     for (const auto& s : list)

@@ -68,8 +68,8 @@ class RunManager {
   // Report state and, when ready, the HTML file's path.
   std::string report_state(const std::string& id, std::string& html_path) const;
 
-  // Shipped scenarios: [{file, name, description}].
-  nlohmann::json shipped_scenarios() const;
+  // Shipped scenarios: [{file, name, description, document}], read once at start-up.
+  const nlohmann::json& shipped_scenarios() const { return shipped_; }
 
   std::size_t active_runs() const;
 
@@ -79,8 +79,11 @@ class RunManager {
   std::shared_ptr<Run> find(const std::string& id) const;
   void evict_locked();
 
+  static nlohmann::json read_shipped(const std::string& dir);
+
   const Catalog& catalog_;
   RunOptions opt_;
+  nlohmann::json shipped_;
   mutable std::mutex mutex_;  // runs_, queue_, counter_
   std::condition_variable wake_;
   std::map<std::string, std::shared_ptr<Run>> runs_;
