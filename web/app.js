@@ -485,7 +485,7 @@ function mapLayer() {
   const table = s.map[kind === "diff" ? "difference" : "mean"][metric][variant];
   const yi = Math.min(Number($("map-year").value), s.map.weeks.length - 1);
   const ny = s.map.weeks.length;
-  if (table) s.map.units.forEach((u, i) => { values[u] = table[i * ny + yi]; });
+  if (table) s.map.units.forEach((u, i) => { const v = table[i * ny + yi]; if (v !== null) values[u] = v; });
   if (kind === "level") {
     const vs = Object.values(values), lo = Math.min(...vs), hi = Math.max(...vs);
     return { values, colour: (v) => mix("#f7fbff", "#08306b", hi > lo ? (v - lo) / (hi - lo) : 0.5), format: fmtPct, legend: [lo, hi], kind };
@@ -523,9 +523,12 @@ function renderMap() {
       p.dataset.code = f.code;
       const title = document.createElementNS("http://www.w3.org/2000/svg", "title");
       p.appendChild(title);
-      p.addEventListener("click", () => {
+      p.addEventListener("click", (ev) => {
         if (!names[f.code]) return;  // no residents: nothing to put in a programme
-        if (S.selectedBuurten.has(f.code)) S.selectedBuurten.delete(f.code); else S.selectedBuurten.add(f.code);
+        if (ev.shiftKey) {  // shift-click: the buurt's whole wijk
+          const w = names[f.code].wijk;
+          if (S.selectedWijken.has(w)) S.selectedWijken.delete(w); else S.selectedWijken.add(w);
+        } else if (S.selectedBuurten.has(f.code)) S.selectedBuurten.delete(f.code); else S.selectedBuurten.add(f.code);
         selectionChanged();
       });
       svg.appendChild(p);

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <limits>
 #include <fstream>
 #include <random>
 #include <regex>
@@ -69,6 +70,7 @@ struct Run {
   mutable std::mutex m;  // everything below
   struct Rep {
     bool done = false;
+    std::size_t weeks_done = 0;  // observed weeks simulated so far (all of them when done)
     std::vector<double> city;   // [outcome][week]
     std::vector<double> buurt;  // [outcome][buurt][week]
   };
@@ -447,12 +449,21 @@ void RunManager::worker_loop() {
 void RunManager::execute(const std::shared_ptr<Run>& run, std::size_t cell, std::uint32_t replicate) {
   const std::size_t task = cell * run->replicates + replicate;
   const std::size_t nw = run->weeks_n(), nb = run->units.size(), no = kOutcomes.size();
-  Run::Rep rep;
-  rep.city.assign(no * nw, 0.0);
-  rep.buurt.assign(no * nb * nw, 0.0);
+  {
+    // The replicate's arrays live in the run from the start: every observed week is published
+    // as soon as it is simulated, so charts grow week by week even while no replicate is done.
+    std::lock_guard lock(run->m);
+    auto& rep = run->reps[task];
+    rep.city.assign(no * nw, 0.0);
+    rep.buurt.assign(no * nb * nw, 0.0);
+    rep.weeks_done = 0;
+    rep.done = false;
+  }
   std::vector<int> metric;
   for (const auto& name : kOutcomes) metric.push_back(metric_index(name));
+  std::vector<double> city_now(no), buurt_now(no * nb);  // one week's values, filled outside the lock
   std::string error;
+  bool ok = false;
   try {
     ThreadPool pool(1);  // parallelism is over replicates
     // Common random numbers: (experiment seed, replicate) for every variant, as run_cell does.
@@ -467,30 +478,37 @@ void RunManager::execute(const std::shared_ptr<Run>& run, std::size_t cell, std:
       if (observed && wi < nw && week == run->weeks[wi]) {
         const World& w = sim.world();
         const auto city = derive_metrics(sim.city_tally(), w);
-        for (std::size_t k = 0; k < no; ++k) rep.city[k * nw + wi] = city[static_cast<std::size_t>(metric[k])];
+        for (std::size_t k = 0; k < no; ++k) city_now[k] = city[static_cast<std::size_t>(metric[k])];
         for (std::size_t b = 0; b < nb; ++b) {
           const auto m = derive_metrics(sim.buurt_tallies()[b], w);
-          for (std::size_t k = 0; k < no; ++k) rep.buurt[(k * nb + b) * nw + wi] = m[static_cast<std::size_t>(metric[k])];
+          for (std::size_t k = 0; k < no; ++k) buurt_now[k * nb + b] = m[static_cast<std::size_t>(metric[k])];
         }
-        ++wi;
-      }
-      if ((sim.week() & 7) == 0) {
+        std::lock_guard lock(run->m);
+        auto& rep = run->reps[task];
+        for (std::size_t k = 0; k < no; ++k) rep.city[k * nw + wi] = city_now[k];
+        for (std::size_t k = 0; k < no; ++k)
+          for (std::size_t b = 0; b < nb; ++b) rep.buurt[(k * nb + b) * nw + wi] = buurt_now[k * nb + b];
+        rep.weeks_done = ++wi;
+        run->running[task] = (sim.week() - first) / span;
+      } else if ((sim.week() & 7) == 0) {
         std::lock_guard lock(run->m);
         run->running[task] = (sim.week() - first) / span;
       }
     }
-    rep.done = true;
+    ok = true;
   } catch (const std::exception& e) {
     error = e.what();
   }
   std::lock_guard lock(run->m);
   run->running[task] = 0;
   ++run->finished;
-  if (!rep.done) {
+  auto& rep = run->reps[task];
+  if (!ok) {
     ++run->failed;
     if (run->error.empty()) run->error = error;
+    rep = Run::Rep{};
   } else {
-    run->reps[task] = std::move(rep);
+    rep.done = true;
   }
   const double t = seconds(run->created, Clock::now());
   // First result: one replicate of every variant, so every chart and difference has a line.
@@ -510,7 +528,7 @@ double t975(std::size_t df) {
 
 json round_vec(const std::vector<double>& v) {
   json a = json::array();
-  for (double x : v) a.push_back(std::isfinite(x) ? std::round(x * 1e5) / 1e5 : 0.0);
+  for (double x : v) a.push_back(std::isfinite(x) ? json(std::round(x * 1e5) / 1e5) : json(nullptr));  // null: not simulated yet
   return a;
 }
 
@@ -568,13 +586,16 @@ json RunManager::status(const std::string& id) const {
   for (std::size_t k = 0; k < kOutcomes.size(); ++k) {
     json per_variant = json::object(), per_diff = json::object();
     for (std::size_t c = 0; c < nc; ++c) {
-      std::vector<double> p5(nw), p25(nw), p50(nw), p75(nw), p95(nw), mean(nw);
-      std::size_t n = 0;
+      // Weeks no replicate has reached yet stay NaN (null in JSON): the charts grow week by week.
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      std::vector<double> p5(nw, nan), p25(nw, nan), p50(nw, nan), p75(nw, nan), p95(nw, nan), mean(nw, nan);
+      std::size_t n = 0, any = 0;  // n: replicates that reached the last week
       for (std::size_t w = 0; w < nw; ++w) {
         vals.clear();
         for (std::uint32_t r = 0; r < R; ++r)
-          if (run->reps[c * R + r].done) vals.push_back(run->reps[c * R + r].city[k * nw + w]);
+          if (run->reps[c * R + r].weeks_done > w) vals.push_back(run->reps[c * R + r].city[k * nw + w]);
         n = vals.size();
+        any += n;
         if (vals.empty()) continue;
         std::sort(vals.begin(), vals.end());
         p5[w] = percentile(vals, 0.05), p25[w] = percentile(vals, 0.25), p50[w] = percentile(vals, 0.5);
@@ -583,7 +604,7 @@ json RunManager::status(const std::string& id) const {
         for (double v : vals) s += v;
         mean[w] = s / static_cast<double>(n);
       }
-      if (n == 0) continue;
+      if (any == 0) continue;
       const std::string name = run->exp.variants[c].name;
       if (k >= kCharted) {
         timeline[kOutcomes[k]][name] = round_vec(mean);
@@ -592,21 +613,22 @@ json RunManager::status(const std::string& id) const {
       per_variant[name] = {{"n", n}, {"p5", round_vec(p5)},   {"p25", round_vec(p25)}, {"p50", round_vec(p50)},
                            {"p75", round_vec(p75)}, {"p95", round_vec(p95)}, {"mean", round_vec(mean)}};
       if (c == base) continue;
-      std::vector<double> dm(nw), lo(nw), hi(nw);
-      std::size_t pairs = 0;
+      std::vector<double> dm(nw, nan), lo(nw, nan), hi(nw, nan);
+      std::size_t pairs = 0, any_pairs = 0;
       for (std::size_t w = 0; w < nw; ++w) {
         vals.clear();
         for (std::uint32_t r = 0; r < R; ++r)
-          if (run->reps[c * R + r].done && run->reps[base * R + r].done)
+          if (run->reps[c * R + r].weeks_done > w && run->reps[base * R + r].weeks_done > w)
             vals.push_back(run->reps[c * R + r].city[k * nw + w] - run->reps[base * R + r].city[k * nw + w]);
         pairs = vals.size();
+        any_pairs += pairs;
         if (vals.empty()) continue;
         const Summary s = summarise(vals);
         dm[w] = s.mean;
         const double half = pairs > 1 ? t975(pairs - 1) * s.sd / std::sqrt(static_cast<double>(pairs)) : 0;
         lo[w] = s.mean - half, hi[w] = s.mean + half;
       }
-      if (pairs) per_diff[name] = {{"n", pairs}, {"mean", round_vec(dm)}, {"lo", round_vec(lo)}, {"hi", round_vec(hi)}};
+      if (any_pairs) per_diff[name] = {{"n", pairs}, {"mean", round_vec(dm)}, {"lo", round_vec(lo)}, {"hi", round_vec(hi)}};
     }
     if (k < kCharted) {
       fans[kOutcomes[k]] = per_variant;
@@ -632,32 +654,39 @@ json RunManager::status(const std::string& id) const {
     years.push_back(run->weeks.back());
   }
   json map = {{"weeks", years}, {"units", run->units}, {"mean", json::object()}, {"difference", json::object()}};
+  const std::size_t ny = year_idx.size();
   for (std::size_t k = 0; k < kCharted; ++k) {
     for (std::size_t c = 0; c < nc; ++c) {
-      std::vector<double> mean(nb * year_idx.size(), 0.0), diff(nb * year_idx.size(), 0.0);
-      std::size_t n = 0, pairs = 0;
+      // Per year, the replicates that reached it (and, for the difference, whose baseline did too).
+      std::vector<double> mean(nb * ny, 0.0), diff(nb * ny, 0.0);
+      std::vector<std::size_t> n(ny, 0), pairs(ny, 0);
       for (std::uint32_t r = 0; r < R; ++r) {
         const auto& rep = run->reps[c * R + r];
-        if (!rep.done) continue;
-        ++n;
         const auto& brep = run->reps[base * R + r];
-        const bool paired = c != base && brep.done;
-        pairs += paired;
-        for (std::size_t b = 0; b < nb; ++b)
-          for (std::size_t y = 0; y < year_idx.size(); ++y) {
+        for (std::size_t y = 0; y < ny; ++y) {
+          if (rep.weeks_done <= year_idx[y]) continue;
+          ++n[y];
+          const bool paired = c != base && brep.weeks_done > year_idx[y];
+          pairs[y] += paired;
+          for (std::size_t b = 0; b < nb; ++b) {
             const double v = rep.buurt[(k * nb + b) * nw + year_idx[y]];
-            mean[b * year_idx.size() + y] += v;
-            if (paired) diff[b * year_idx.size() + y] += v - brep.buurt[(k * nb + b) * nw + year_idx[y]];
+            mean[b * ny + y] += v;
+            if (paired) diff[b * ny + y] += v - brep.buurt[(k * nb + b) * nw + year_idx[y]];
           }
+        }
       }
-      if (n == 0) continue;
-      for (auto& v : mean) v /= static_cast<double>(n);
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      bool any = false, any_pairs = false;
+      for (std::size_t b = 0; b < nb; ++b)
+        for (std::size_t y = 0; y < ny; ++y) {
+          mean[b * ny + y] = n[y] ? mean[b * ny + y] / static_cast<double>(n[y]) : nan;
+          diff[b * ny + y] = pairs[y] ? diff[b * ny + y] / static_cast<double>(pairs[y]) : nan;
+          any = any || n[y];
+          any_pairs = any_pairs || pairs[y];
+        }
       const std::string name = run->exp.variants[c].name;
-      map["mean"][kOutcomes[k]][name] = round_vec(mean);
-      if (pairs) {
-        for (auto& v : diff) v /= static_cast<double>(pairs);
-        map["difference"][kOutcomes[k]][name] = round_vec(diff);
-      }
+      if (any) map["mean"][kOutcomes[k]][name] = round_vec(mean);
+      if (any_pairs) map["difference"][kOutcomes[k]][name] = round_vec(diff);
     }
   }
   out["map"] = map;

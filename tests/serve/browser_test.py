@@ -164,6 +164,17 @@ def run(args):
         ink, shape, colours = non_white_share(png)
         if ink < 0.05 or colours < 12:
             problems.append(f"screenshot looks blank: {ink:.1%} ink, {colours} colours")
+        # The English switch relabels the page without losing the results.
+        page.eval("(() => { const l = document.getElementById('lang'); l.value = 'en';"
+                  " l.dispatchEvent(new Event('change')); })()")
+        english = json.loads(page.eval("JSON.stringify({h1: document.querySelector('h1').textContent,"
+                                       " lang: document.documentElement.lang,"
+                                       " blocks: [...document.querySelectorAll('#blocks b')].map(b => b.textContent),"
+                                       " lines: S.charts.active_share.data.datasets.length})"))
+        if english["h1"] != "wijksim workbench" or english["lang"] != "en" or \
+                not any("process leadership" in b for b in english["blocks"]) or english["lines"] == 0:
+            problems.append(f"English switch: {english}")
+        page.screenshot(os.path.join(args.out, "workbench-en.png"))
         if args.docs_image:
             shutil.copyfile(os.path.join(args.out, "workbench.png"), args.docs_image)
         print(f"browser_test: {area!r}; first run done after {first_wall:.1f} s in the browser "

@@ -184,3 +184,24 @@ def test_cancel_and_replace_stop_stale_work(server):
     status, e = server.json("GET", f"/api/runs/{c['id']}/scenario?variant=nope")
     assert status == 400 and "variant" in e["problems"][0]["path"]
     assert server.json("POST", f"/api/runs/{c['id']}/report?lang=fr")[0] == 400
+
+
+def test_results_stream_week_by_week_before_any_replicate_is_done(server):
+    # All of Hengelo (83k residents): one replicate takes seconds, so the first polls see
+    # replicates under way. Their weeks so far are already in the fans; later weeks are null.
+    status, r = server.json("POST", "/api/runs", {"gemeente": "GM0164", "years": 8, "replicates": 2})
+    assert status == 201
+    seen = None
+    for _ in range(3000):
+        s = server.json("GET", f"/api/runs/{r['id']}")[1]
+        fan = s["fans"]["active_share"].get("baseline")
+        if fan and s["variants"][0]["replicates_done"] == 0:
+            known = [v for v in fan["p50"] if v is not None]
+            if 0 < len(known) < len(fan["p50"]):
+                seen = (len(known), len(fan["p50"]), s["map"]["mean"]["active_share"]["baseline"][:3])
+                break
+        if s["status"] != "running" and s["status"] != "queued":
+            break
+    server.json("DELETE", f"/api/runs/{r['id']}")
+    assert seen, "no partial results seen while the first replicate ran"
+    assert fan["p50"][0] is not None and fan["p50"][-1] is None
