@@ -78,7 +78,8 @@ struct Run {
   std::vector<double> running;      // fraction done of each task under way (by task index)
   std::size_t finished = 0, failed = 0;
   std::string error;
-  double first_result = -1, all_results = -1;  // seconds after creation
+  double first_week = -1;    // seconds after creation until every variant has its first observed week
+  double first_result = -1, all_results = -1;  // ... one whole replicate of every variant; every replicate
   std::string report = "none";                 // none, running, ready, failed: ...
 
   std::size_t weeks_n() const { return weeks.size(); }
@@ -490,6 +491,11 @@ void RunManager::execute(const std::shared_ptr<Run>& run, std::size_t cell, std:
           for (std::size_t b = 0; b < nb; ++b) rep.buurt[(k * nb + b) * nw + wi] = buurt_now[k * nb + b];
         rep.weeks_done = ++wi;
         run->running[task] = (sim.week() - first) / span;
+        if (run->first_week < 0) {
+          bool all = true;
+          for (std::size_t c = 0; c < run->exp.cells.size(); ++c) all = all && run->reps[c * run->replicates].weeks_done > 0;
+          if (all) run->first_week = seconds(run->created, Clock::now());
+        }
       } else if ((sim.week() & 7) == 0) {
         std::lock_guard lock(run->m);
         run->running[task] = (sim.week() - first) / span;
@@ -563,6 +569,7 @@ json RunManager::status(const std::string& id) const {
               {"variants", variants},
               {"baseline", run->exp.variants[run->exp.baseline].name},
               {"elapsed_seconds", std::round(seconds(run->created, Clock::now()) * 1000) / 1000},
+              {"first_week_seconds", run->first_week},
               {"first_result_seconds", run->first_result},
               {"all_results_seconds", run->all_results},
               {"report", run->report}};

@@ -6,7 +6,8 @@
 Starts `wijksim serve`, posts the page's default comparison (no programme vs. the programme,
 20 replicates each, 8 years) for hengelo-noord (scenarios/hengelo-noord.json, 10k residents)
 and for Deventer (GM0150, 103k residents, every wijk), polls every 50 ms like a fast page, and
-prints the server's own times (first_result_seconds: one replicate of every variant done, so
+prints the server's own times (first_week_seconds: every variant has its first observed week,
+the charts start to grow; first_result_seconds: one replicate of every variant done, so
 every chart and difference has a line; all_results_seconds) and the client's. Not a test:
 timings depend on the machine and on what else runs on it (see docs/SERVE.md).
 """
@@ -55,7 +56,7 @@ def main():
             for k in range(args.repeat):
                 s, first, total = measure(server, source)
                 print(f"{name}: run {k + 1}: {s['status']}, {s['city']['adults']} adults, 2 x {s['replicates']} replicates: "
-                      f"first charts {s['first_result_seconds']:.2f} s (client {first:.2f} s), full ensemble "
+                      f"first weeks {s['first_week_seconds']:.2f} s, first charts {s['first_result_seconds']:.2f} s (client {first:.2f} s), full ensemble "
                       f"{s['all_results_seconds']:.2f} s (client {total:.2f} s); load average {os.getloadavg()[0]:.2f}")
     finally:
         server.stop()
