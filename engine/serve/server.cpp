@@ -257,11 +257,17 @@ int run_server(const ServeOptions& o, std::atomic<bool>& stop) {
   const std::string host = o.bind.find(':') != std::string::npos ? "[" + o.bind + "]" : o.bind;
   std::cout << "wijksim serve: http://" << host << ":" << port << "/  (" << catalog.gemeenten().size() << " gemeenten, "
             << ro.threads << " simulation threads; Ctrl-C stops)" << std::endl;
+  std::atomic<bool> listening_done{false};
   std::thread watcher([&] {
     while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    svr.stop();
+    // stop() does nothing before the listen loop runs: repeat until it has returned.
+    while (!listening_done.load()) {
+      svr.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
   });
   svr.listen_after_bind();
+  listening_done = true;
   if (!stop.load()) {  // listen failed without a stop request
     stop = true;
   }
