@@ -542,6 +542,22 @@ function renderMap() {
     p.firstChild.textContent = `${b ? b.name : code}${b ? ` — ${b.residents.toLocaleString(S.lang)} ${t("residents")}` : ""}` +
       (v === undefined ? "" : `\n${L.format(v)}`) + (selected.has(code) ? `\n${t("in_programme")}` : "");
   }
+  // Zoom to the simulated buurten when they are only part of the gemeente.
+  let viewBox = d.outline.viewBox;
+  if ($("map-zoom").checked && s && s.map.units.length < d.buurten.length) {
+    const units = new Set(s.map.units);
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of svg.querySelectorAll("path")) {
+      if (!units.has(p.dataset.code)) continue;
+      const b = p.getBBox();
+      x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.width); y1 = Math.max(y1, b.y + b.height);
+    }
+    if (x1 > x0 && y1 > y0) {
+      const pad = 0.08 * Math.max(x1 - x0, y1 - y0);
+      viewBox = `${x0 - pad} ${y0 - pad} ${x1 - x0 + 2 * pad} ${y1 - y0 + 2 * pad}`;
+    }
+  }
+  if (svg.getAttribute("viewBox") !== viewBox) svg.setAttribute("viewBox", viewBox);
   svg.dataset.signature = [...svg.querySelectorAll("path")].map((p) => p.getAttribute("fill")).join("|");
   const lg = $("legend");
   lg.textContent = "";
@@ -677,6 +693,7 @@ async function init() {
     scheduleRun();
   });
   $("map-layer").addEventListener("change", renderMap);
+  $("map-zoom").addEventListener("change", renderMap);
   $("map-year").addEventListener("input", () => { $("map-year").dataset.touched = "1"; renderMap(); });
   $("diff-metric").addEventListener("change", () => { S.diffMetric = $("diff-metric").value; renderCharts(); });
   $("download-scenario").addEventListener("click", () => {
