@@ -12,7 +12,6 @@
 #include <limits>
 #include <fstream>
 #include <random>
-#include <regex>
 #include <sstream>
 
 #include <boost/math/distributions/students_t.hpp>
