@@ -208,3 +208,15 @@ def test_results_stream_week_by_week_before_any_replicate_is_done(server):
     server.json("DELETE", f"/api/runs/{r['id']}")
     assert seen, "no partial results seen while the first replicate ran"
     assert fan["p50"][0] is not None and fan["p50"][-1] is None
+
+
+def test_uploaded_and_shipped_scenarios_run(server):
+    hn = os.path.join(os.path.dirname(__file__), "..", "..", "scenarios", "hengelo-noord.json")
+    with open(hn) as f:
+        scenario = json.load(f)
+    for source in ({"scenario": scenario}, {"scenario_file": "hengelo-noord.json"}):
+        status, r = server.json("POST", "/api/runs", dict(source, years=0.5, replicates=1, start_date="2027-01-04"))
+        assert status == 201, r
+        s = server.wait_run(r["id"])
+        assert s["status"] == "done" and s["start_date"] == "2027-01-04"
+        assert s["city"]["code"] == "GM0164" and len(s["map"]["units"]) == 5
