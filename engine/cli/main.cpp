@@ -8,6 +8,7 @@
 #include "args.hpp"
 #include "calibrate_command.hpp"
 #include "experiment_commands.hpp"
+#include "serve_command.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/version.hpp"
 
@@ -35,6 +36,8 @@ usage:
   wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]
                      (one self-contained HTML report for strategists; tools/plot/README.md)
   wijksim plot fan|heatgrid|bench|variants|diff|ranking|sensitivity ...   (plot --help)
+  wijksim serve [--port 8080] [--bind 127.0.0.1] [--threads T] [--data DIR]
+                     (the web workbench; docs/SERVE.md)
   wijksim version
 
 exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments
@@ -69,6 +72,7 @@ int main(int argc, char** argv) {
     if (command == "calibrate") return wijksim::cli::cmd_calibrate(args, command_line);
     if (command == "report") return wijksim::cli::cmd_report(args);
     if (command == "plot") return wijksim::cli::cmd_plot(args);
+    if (command == "serve") return wijksim::cli::cmd_serve(args);
     if (command == "version" || command == "--version") {
       std::cout << "wijksim " << wijksim::build_info::version << " (" << wijksim::build_info::git_revision << ", "
                 << wijksim::build_info::compiler << ")\n";
