@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "wijksim/core/error.hpp"
+#include "wijksim/io/cbs_indicators.hpp"
 #include "wijksim/scenario/load.hpp"
 
 namespace wijksim::serve {
@@ -53,7 +54,6 @@ Catalog::Catalog(const std::string& data_dir) : dir_(data_dir) {
   const std::size_t code_col = column("buurtcode");
   std::vector<std::size_t> cols;
   for (const auto& k : kIndicators) cols.push_back(column(k));
-  std::vector<double> woz;
   for (const auto& row : t.rows) {
     json j = json::object();
     for (std::size_t k = 0; k < cols.size(); ++k) {
@@ -61,13 +61,10 @@ Catalog::Catalog(const std::string& data_dir) : dir_(data_dir) {
       const auto v = cbs::parse_number(row[cols[k]], ok);
       j[kIndicators[k]] = v && ok ? json(*v) : json(nullptr);
     }
-    if (j["wozWaarde"].is_number()) woz.push_back(j["wozWaarde"].get<double>());
     indicators_[row[code_col]] = std::move(j);
   }
-  if (!woz.empty()) {
-    std::sort(woz.begin(), woz.end());
-    median_woz_ = woz[woz.size() / 2];
-  }
+  // The importer's real-place values (deprivation from housing, recorded crime), as import-cbs.
+  real_places_ = std::make_shared<cbs::IndicatorTable>(cbs::read_indicators(ind_file));
 }
 
 int Catalog::find(const std::string& key) const {
@@ -84,26 +81,12 @@ std::string Catalog::suggestion(const std::string& key) const {
   return nearest(key, names);
 }
 
-double Catalog::deprivation_from_woz(const std::string& buurt) const {
-  const auto it = indicators_.find(buurt);
-  if (it == indicators_.end() || !it->second["wozWaarde"].is_number() || median_woz_ <= 0) return 0.4;
-  const double woz = it->second["wozWaarde"].get<double>();
-  if (woz <= 0) return 0.4;
-  return std::round(std::clamp(0.4 * median_woz_ / woz, 0.05, 1.0) * 1000) / 1000;
-}
-
 nlohmann::ordered_json Catalog::scenario(const std::string& code, const std::vector<std::string>& wijken) const {
   cbs::ImportOptions opt;
   opt.gemeente = code;
   opt.wijken = wijken;
+  opt.indicators = real_places_.get();
   cbs::ImportResult r = cbs::build_scenario(kwb_, opt);
-  for (auto& w : r.scenario["city"]["wijken"])
-    for (auto& b : w["buurten"]) b["deprivation"] = deprivation_from_woz(b["code"].get<std::string>());
-  std::ostringstream notes;
-  notes << r.scenario["notes"].get<std::string>()
-        << " wijksim serve: deprivation per buurt from the mean WOZ value (cbs-buurt-2024-indicators.csv): 0.4 x national median ("
-        << median_woz_ << ") / WOZ, clamped to [0.05, 1]; 0.4 where WOZ is not published.";
-  r.scenario["notes"] = notes.str();
   return r.scenario;
 }
 
@@ -151,8 +134,8 @@ json Catalog::gemeente_detail(const std::string& code) const {
     }
   }
   return {{"code", g.code},  {"name", g.name},       {"residents", g.residents}, {"wijken", wijken},
-          {"buurten", buurten}, {"outline", outline}, {"credit", cbs::kCredit},
-          {"deprivation_note", "0.4 x national median WOZ / WOZ of the buurt, clamped to [0.05, 1]"}};
+          {"buurten", buurten}, {"outline", outline}, {"credit", cbs::kIndicatorCredit},
+          {"deprivation_note", "national percentiles of low WOZ value and rented share, ranked again (P), P^1.5 (docs/MODEL.md 6.1)"}};
 }
 
 }  // namespace wijksim::serve

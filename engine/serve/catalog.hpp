@@ -4,12 +4,14 @@
 // buurt outlines for the map. Read once at start-up; immutable afterwards, so any number of
 // request threads may read it without locks.
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "wijksim/io/cbs_import.hpp"
+#include "wijksim/io/cbs_indicators.hpp"
 
 namespace wijksim::serve {
 
@@ -34,15 +36,9 @@ class Catalog {
   //  buurten: [{code, name, wijk, residents, deprivation, indicators: {...}}], outline: {...}}
   nlohmann::json gemeente_detail(const std::string& code) const;
 
-  // A scenario for the gemeente (every wijk, or only `wijken`), as `import-cbs` builds it, with
-  // the deprivation proxy of deprivation_from_woz filled in per buurt.
+  // A scenario for the gemeente (every wijk, or only `wijken`), exactly as `import-cbs` builds
+  // it: deprivation from housing data and recorded crime per buurt (docs/MODEL.md §6.1).
   nlohmann::ordered_json scenario(const std::string& code, const std::vector<std::string>& wijken) const;
-
-  // Deprivation proxy from the mean WOZ value of a buurt's dwellings (the shipped 2024 files
-  // carry no income): 0.4 * national median WOZ / WOZ, clamped to [0.05, 1]. The national
-  // median lands on the engine's default 0.4, half the median on 0.8. Missing WOZ: 0.4.
-  double deprivation_from_woz(const std::string& buurt_code) const;
-  double median_woz() const { return median_woz_; }
 
   const std::string& data_dir() const { return dir_; }
 
@@ -52,7 +48,7 @@ class Catalog {
   std::vector<GemeenteEntry> gemeenten_;
   std::map<std::string, nlohmann::json> indicators_;  // buurt code -> selected indicators
   std::map<std::string, std::string> buurt_names_;    // buurt code -> name (also empty buurten)
-  double median_woz_ = 0;
+  std::shared_ptr<const cbs::IndicatorTable> real_places_;  // shared: the catalog is copied into handlers
 };
 
 }  // namespace wijksim::serve
