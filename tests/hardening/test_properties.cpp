@@ -399,3 +399,36 @@ TEST_CASE("every row of the parameter table acts from its declared stage", "[pro
     else CHECK(got != d.stage);  // shown after all: drop it from the list
   }
 }
+
+TEST_CASE("every scenario entry acts from its declared stage", "[property][stage]") {
+  // One different value per entry; `city` is left out: another city is another world.
+  const std::map<std::string, std::string> other = {
+      {"name", "\"other\""},
+      {"description", "\"other\""},
+      {"notes", "\"other\""},
+      {"start_date", "\"2026-06-01\""},
+      {"programme.phases", R"([{"kind": "uitvoeren"}])"},
+      {"programme.start_buurten", R"(["BU11", "BU31"])"},
+      {"programme.wijken", R"(["WK1"])"},
+      {"staff.roles", R"([{"role": "wijkagent", "fte_per_10k": 5, "programme": false, "visible": true}])"},
+      {"shocks", R"([{"kind": "incident_wave", "week": 2, "magnitude": 5, "duration_weeks": 4}])"},
+  };
+  StageProbe at_build(0), after_burn_in(kBurnIn);
+  for (const auto& e : wijksim::scenario_entries()) {
+    if (e.path == "city") continue;
+    INFO(e.path << ": declared " << wijksim::stage_name(e.stage));
+    REQUIRE(other.count(e.path) == 1);
+    const auto b = at_build.differs(e.path, other.at(e.path));
+    const auto a = after_burn_in.differs(e.path, other.at(e.path));
+    REQUIRE(b);
+    REQUIRE(a);
+    const ParamStage got = *b ? ParamStage::build : *a ? ParamStage::burn_in : ParamStage::programme;
+    INFO("observed " << wijksim::stage_name(got));
+    CHECK(got == e.stage);
+  }
+  // Paths inside an entry take its stage; unknown paths have none.
+  CHECK(wijksim::stage_of("programme.phases.1.max_weeks") == ParamStage::programme);
+  CHECK(wijksim::stage_of("staff.roles.0.fte_per_10k") == ParamStage::build);
+  CHECK_FALSE(wijksim::stage_of("programme.phasesX").has_value());
+  CHECK_FALSE(wijksim::stage_of("no.such.path").has_value());
+}

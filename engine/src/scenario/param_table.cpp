@@ -659,6 +659,30 @@ std::string Prior::describe() const {
 
 bool acts_only_after_start(const ParamDef& d) { return d.stage == ParamStage::programme; }
 
+const std::vector<ScenarioEntry>& scenario_entries() {
+  static const std::vector<ScenarioEntry> entries = {
+      {"name", ParamStage::programme, "a label: never read by the simulation"},
+      {"description", ParamStage::programme, "a label: never read by the simulation"},
+      {"notes", ParamStage::programme, "a label: never read by the simulation"},
+      {"start_date", ParamStage::programme, "dates the output only; the simulation counts weeks from it"},
+      {"city", ParamStage::build, "the buurten and residents themselves"},
+      {"programme.phases", ParamStage::programme, "read from week 0, when the programme starts"},
+      {"programme.start_buurten", ParamStage::programme, "the programme's buurten are chosen at week 0"},
+      {"programme.wijken", ParamStage::build, "marks the programme's wijken when the world is built (posts are sized then)"},
+      {"staff.roles", ParamStage::build, "the professional posts are created when the world is built"},
+      {"shocks", ParamStage::programme, "shocks happen from week 0"},
+  };
+  return entries;
+}
+
+std::optional<ParamStage> stage_of(std::string_view path) {
+  if (const ParamDef* d = find_param(path)) return d->stage;
+  for (const auto& e : scenario_entries())
+    if (path == e.path || (path.size() > e.path.size() && path.substr(0, e.path.size()) == e.path && path[e.path.size()] == '.'))
+      return e.stage;
+  return std::nullopt;
+}
+
 const std::vector<ParamDef>& param_table() {
   static const std::vector<ParamDef> table = build_table();
   return table;

@@ -4,6 +4,7 @@
 // Loading, validation, --set, `wijksim params`, docs/MODEL.md, burn-in branching and the
 // parameter draws of experiments all read this table. How to write a row: the comment at the
 // top of engine/src/scenario/param_table.cpp.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -79,6 +80,18 @@ Params default_params();
 
 // True when the row acts only from week 0 (stage programme): what burn-in branching may vary.
 bool acts_only_after_start(const ParamDef& d);
+
+// The parts of a scenario that are not rows (read by dedicated code in scenario/load.cpp), with
+// the stage from which they act; checked by the same property test as the rows.
+struct ScenarioEntry {
+  std::string path;
+  ParamStage stage;
+  std::string why;
+};
+const std::vector<ScenarioEntry>& scenario_entries();
+// The stage of any override path: a row, a scenario entry or a path inside one
+// (programme.phases.1.max_weeks); nullopt for an unknown path.
+std::optional<ParamStage> stage_of(std::string_view path);
 
 // The parameter table rendered for people.
 std::string param_table_markdown();
