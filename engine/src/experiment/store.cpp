@@ -169,6 +169,15 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
       }
     }
   }
+  // Parameter uncertainty: the drawn sets, so compare and discover can read them from the store.
+  if (e.uncertainty.enabled()) {
+    m["uncertainty"] = {{"source", e.uncertainty.source},
+                        {"draws", e.uncertainty.draws},
+                        {"set_of_replicate", "replicate mod draws"},
+                        {"parameters", e.uncertainty.parameters},
+                        {"sets", e.uncertainty.sets}};
+    if (!e.uncertainty.file.empty()) m["uncertainty"]["file"] = e.uncertainty.file;
+  }
   // Resolved scenario hash per variant (and design point): a changed scenario is detected on resume.
   json hashes = json::object(), cells = json::array();
   for (const auto& c : e.cells) {
