@@ -11,6 +11,7 @@ int cmd_merge(const std::vector<std::string>& args);
 int cmd_export(const std::vector<std::string>& args);
 int cmd_compare(const std::vector<std::string>& args);
 int cmd_sensitivity(const std::vector<std::string>& args);
+int cmd_discover(const std::vector<std::string>& args);  // cmd_discover.cpp
 // tools/plot: the one-file HTML report and the plot tool (cmd_report.cpp).
 int cmd_report(const std::vector<std::string>& args);
 int cmd_plot(const std::vector<std::string>& args);

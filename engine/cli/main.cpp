@@ -31,6 +31,7 @@ usage:
   wijksim export DIR [--format csv]
   wijksim compare DIR
   wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W]
+  wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME]
   wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]
                      (docs/CALIBRATION.md)
   wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
     if (command == "export") return wijksim::cli::cmd_export(args);
     if (command == "compare") return wijksim::cli::cmd_compare(args);
     if (command == "sensitivity") return wijksim::cli::cmd_sensitivity(args);
+    if (command == "discover") return wijksim::cli::cmd_discover(args);
     if (command == "calibrate") return wijksim::cli::cmd_calibrate(args, command_line);
     if (command == "report") return wijksim::cli::cmd_report(args);
     if (command == "plot") return wijksim::cli::cmd_plot(args);

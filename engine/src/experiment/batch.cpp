@@ -140,7 +140,7 @@ std::vector<RunResult> run_branched(const Experiment& e, const std::vector<std::
   std::vector<ScenarioSpec> specs;
   specs.reserve(cells.size());
   try {
-    for (std::size_t c : cells) specs.push_back(load_cell(e, e.cells[c]));
+    for (std::size_t c : cells) specs.push_back(load_cell(e, e.cells[c], replicate));
   } catch (const std::exception& ex) {
     for (auto& r : out) r.error = ex.what();
     return out;
@@ -193,7 +193,7 @@ RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicat
   r.parameters = cell_parameters(cell);
   r.seed = e.seed;
   try {
-    const ScenarioSpec spec = load_cell(e, cell);
+    const ScenarioSpec spec = load_cell(e, cell, replicate);
     ThreadPool pool(1);  // parallelism is over runs
     // Common random numbers: (experiment seed, replicate) for every variant and design point.
     Simulation sim(spec, e.seed, replicate, pool);

@@ -1,10 +1,12 @@
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <random>
 
 #include "csv.hpp"
+#include "wijksim/experiment/evidence.hpp"
 #include "store_impl.hpp"
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/io/stats.hpp"
@@ -69,6 +71,87 @@ std::pair<double, double> bootstrap_ci(const std::vector<double>& d) {
 
 json num(std::optional<double> v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); }
 
+// Parameter uncertainty of a store (manifest "uncertainty"): the drawn sets by replicate.
+struct Draws {
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> sets;
+  std::string source;
+  bool enabled() const { return !sets.empty(); }
+};
+
+Draws read_draws(const Store& store) {
+  Draws d;
+  const json u = store.manifest("uncertainty");
+  if (!u.is_object()) return d;
+  d.source = u.value("source", "");
+  for (const auto& p : u.at("parameters")) d.parameters.push_back(p.get<std::string>());
+  for (const auto& row : u.at("sets")) d.sets.push_back(row.get<std::vector<double>>());
+  return d;
+}
+
+constexpr double kRobust = 0.9;  // share of parameter sets for a ranking to count as robust
+constexpr std::size_t kHinges = 5;
+
+// What a comparison row adds under parameter uncertainty: the difference per parameter set
+// (replicates sharing a set averaged), its spread, the share of sets in which the variant is
+// better, that share in words, and the parameters the difference hinges on.
+json uncertainty_row(const Draws& draws, const std::map<std::uint32_t, double>& var,
+                     const std::map<std::uint32_t, double>& base, Direction dir, const std::string& variant,
+                     const std::string& baseline, const std::string& outcome) {
+  const std::size_t n_sets = draws.sets.size();
+  std::vector<double> sum(n_sets, 0);
+  std::vector<int> count(n_sets, 0);
+  for (const auto& [rep, v] : var) {
+    const auto it = base.find(rep);
+    if (it == base.end()) continue;
+    sum[rep % n_sets] += v - it->second;
+    ++count[rep % n_sets];
+  }
+  std::vector<double> diff;
+  std::vector<std::vector<double>> x;
+  for (std::size_t i = 0; i < n_sets; ++i)
+    if (count[i] > 0) {
+      diff.push_back(sum[i] / count[i]);
+      x.push_back(draws.sets[i]);
+    }
+  json out;
+  out["sets"] = diff.size();
+  if (diff.size() < 2) return out;
+  std::vector<double> sorted = diff;
+  std::sort(sorted.begin(), sorted.end());
+  out["interval95_over_sets"] = {num(percentile(sorted, 0.025)), num(percentile(sorted, 0.975))};
+  if (dir != Direction::none) {
+    std::size_t better = 0, worse = 0;
+    for (double v : diff) {
+      better += dir == Direction::higher ? v > 0 : v < 0;
+      worse += dir == Direction::higher ? v < 0 : v > 0;
+    }
+    const double share = static_cast<double>(better) / static_cast<double>(diff.size());
+    const double share_worse = static_cast<double>(worse) / static_cast<double>(diff.size());
+    out["share_of_sets_better"] = share;
+    const bool variant_wins = better >= worse;
+    const double top = variant_wins ? share : share_worse;
+    const auto pct = std::to_string(static_cast<int>(std::lround(100 * top)));
+    const std::string winner = variant_wins ? variant : baseline, loser = variant_wins ? baseline : variant;
+    out["robust"] = top >= kRobust;
+    out["statement"] = "in " + pct + "% of the plausible parameter sets, " + winner + " beats " + loser + " on " + outcome +
+                       (top >= kRobust ? "" : "; not robust: the ranking depends on parameter values");
+  }
+  bool partial = false;
+  const std::vector<double> r = rank_correlations(x, diff, partial);
+  std::vector<std::size_t> order(r.size());
+  for (std::size_t j = 0; j < r.size(); ++j) order[j] = j;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return std::fabs(r[a]) > std::fabs(r[b]); });
+  json hinges = json::array();
+  for (std::size_t k = 0; k < std::min(kHinges, order.size()); ++k)
+    if (r[order[k]] != 0) hinges.push_back({{"parameter", draws.parameters[order[k]]}, {"correlation", r[order[k]]}});
+  out["hinges_on"] = hinges;
+  out["hinges_method"] = partial ? "partial rank correlation (PRCC) of the difference with each parameter over the sets"
+                                 : "rank (Spearman) correlation over the sets (too few sets for partial rank correlation: "
+                                   "it needs more sets than parameters + 2)";
+  return out;
+}
+
 void csv_opt(std::string& s, std::optional<double> v) {
   if (v) csv::number(s, *v);
 }
@@ -96,6 +179,7 @@ CompareSummary compare(const std::string& dir) {
     }
   }
 
+  const Draws draws = read_draws(store);
   CompareSummary summary;
   summary.baseline = baseline;
   json rows = json::array();
@@ -157,6 +241,9 @@ CompareSummary compare(const std::string& dir) {
                     {"ci95_bootstrap", {num(b_lo), num(b_hi)}},
                     {"probability_of_improvement", num(p_better)},
                     {"first_week_significant", first ? json(*first) : json(nullptr)}});
+    if (draws.enabled() && key.level == "city")
+      rows.back()["parameter_uncertainty"] =
+          uncertainty_row(draws, vf->second, bf->second, dir_better, key.variant, baseline, key.metric);
     csv::field(table, key.variant);
     table += ",";
     csv::field(table, baseline);
@@ -193,6 +280,15 @@ CompareSummary compare(const std::string& dir) {
               {"bootstrap", {{"method", "percentile"}, {"resamples", bootstrap_resamples}, {"seed", bootstrap_seed}}},
               {"first_week_significant", "first observed week from which the 95% t-interval of the paired difference excludes zero through the final week"},
               {"comparisons", rows}};
+  if (draws.enabled())
+    doc["parameter_uncertainty"] = {
+        {"source", draws.source},
+        {"sets", draws.sets.size()},
+        {"parameters", draws.parameters.size()},
+        {"meaning", "every replicate ran with its own parameter set (set = replicate mod sets), the same in every variant: "
+                    "ci95_t and ci95_bootstrap include parameter uncertainty; per city-level row, parameter_uncertainty gives "
+                    "the 95% range of the difference over the sets, the share of sets in which the variant is better, a "
+                    "statement in words (robust at 90%) and the parameters the difference hinges on"}};
   {
     csv::AtomicFile f(fs::path(dir) / "comparison.json");
     f.write(doc.dump(2) + "\n");

@@ -11,6 +11,7 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/rng.hpp"
 #include "wijksim/experiment/contrasts.hpp"
+#include "wijksim/scenario/load.hpp"
 #include "wijksim/scenario/json_checker.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
@@ -225,6 +226,117 @@ void read_adaptive(JsonChecker& c, const json& r, Experiment& e) {
   e.replicates = e.adaptive.max;
 }
 
+// "uncertainty": {"source": "prior" | "posterior", "draws": N, "file": "..."}: checked here,
+// drawn by draw_uncertainty once the scenario and every variant are known.
+void read_uncertainty(JsonChecker& c, const json& u, Experiment& e) {
+  if (!u.is_object()) {
+    c.problem("uncertainty", "found " + describe(u) + R"(, expected {"source": "prior" | "posterior", "draws": N})");
+    return;
+  }
+  c.only_keys(u, "uncertainty", {"source", "draws", "file"});
+  const auto source = c.string(u, "source", "uncertainty", true);
+  if (source && *source != "prior" && *source != "posterior") {
+    const auto near = nearest(*source, {"prior", "posterior"});
+    c.problem("uncertainty.source", "found \"" + *source + "\", expected \"prior\" or \"posterior\"" +
+                                        (near.empty() ? "" : "; did you mean \"" + near + "\"?"));
+    return;
+  }
+  const auto draws = c.integer(u, "draws", "uncertainty", 2, 100000, true);
+  const auto file = c.string(u, "file", "uncertainty", false);
+  if (file && source && *source != "posterior") c.problem("uncertainty.file", "only used with \"source\": \"posterior\"");
+  if (!source || !draws) return;
+  if (e.adaptive.enabled()) {
+    c.problem("uncertainty", "cannot be combined with adaptive replicates, expected a fixed number of replicates");
+    return;
+  }
+  if (e.replicates > 0 && *draws > e.replicates) {
+    c.problem("uncertainty.draws", "found " + std::to_string(*draws) + ", expected at most replicates (" +
+                                       std::to_string(e.replicates) + "): replicate r runs with parameter set r mod draws");
+    return;
+  }
+  e.uncertainty.source = *source;
+  e.uncertainty.draws = static_cast<std::uint32_t>(*draws);
+  if (file) {
+    fs::path p(*file);
+    if (p.is_relative()) p = fs::path(e.file).parent_path() / p;
+    e.uncertainty.file = p.lexically_normal().string();
+  }
+}
+
+bool has_path(const json& doc, const std::string& dotted) {
+  const json* node = &doc;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t dot = dotted.find('.', start);
+    const std::string key = dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (!node->is_object() || !node->contains(key)) return false;
+    node = &(*node)[key];
+    if (dot == std::string::npos) return true;
+    start = dot + 1;
+  }
+}
+
+// Rows the experiment does not draw: set by the scenario file (facts of the place), by a
+// variant or by the design (what the experiment compares).
+bool set_elsewhere(const Experiment& e, const std::string& path) {
+  if (has_path(e.scenario, path)) return true;
+  for (const auto& v : e.variants)
+    for (const auto& o : v.set)
+      if (o.path == path) return true;
+  for (const auto& par : e.design.parameters)
+    if (par.path == path) return true;
+  return false;
+}
+
+double rounded_if_integer(const std::string& path, double v) {
+  const ParamDef* d = find_param(path);
+  return d && d->kind == ParamKind::integer ? std::round(v) : v;
+}
+
+// Prior: a Latin hypercube over the draws, each row's column from its own generator keyed by
+// (seed, path), so adding or removing one drawn row leaves the others' values unchanged; each
+// stratum's uniform goes through the row's prior quantile function.
+void draw_from_prior(Experiment& e) {
+  auto& u = e.uncertainty;
+  const std::size_t n = u.draws;
+  for (const auto& d : param_table()) {
+    if (d.prior.is_fixed() || !(d.kind == ParamKind::real || d.kind == ParamKind::integer)) continue;
+    if (set_elsewhere(e, d.path) || std::find(kReserved.begin(), kReserved.end(), d.path) != kReserved.end()) continue;
+    u.parameters.push_back(d.path);
+  }
+  u.sets.assign(n, std::vector<double>(u.parameters.size()));
+  for (std::size_t j = 0; j < u.parameters.size(); ++j) {
+    const ParamDef& d = *find_param(u.parameters[j]);
+    std::mt19937_64 rng(e.seed ^ fnv1a64(d.path.data(), d.path.size()));
+    std::vector<std::size_t> strata(n);
+    for (std::size_t i = 0; i < n; ++i) strata[i] = i;
+    for (std::size_t i = n; i-- > 1;) std::swap(strata[i], strata[rng() % (i + 1)]);
+    for (std::size_t i = 0; i < n; ++i) {
+      const double v = (static_cast<double>(strata[i]) + unit_draw(rng)) / static_cast<double>(n);
+      u.sets[i][j] = rounded_if_integer(d.path, d.prior.quantile(std::clamp(v, 1e-12, 1 - 1e-12)));
+    }
+  }
+}
+
+// Posterior: N of its accepted sets in an order shuffled by the seed (cycling if N exceeds
+// them), without the columns the experiment sets itself.
+void draw_from_posterior(Experiment& e, const Posterior& post) {
+  auto& u = e.uncertainty;
+  std::vector<std::size_t> keep;
+  for (std::size_t j = 0; j < post.parameters.size(); ++j)
+    if (!set_elsewhere(e, post.parameters[j])) {
+      keep.push_back(j);
+      u.parameters.push_back(post.parameters[j]);
+    }
+  std::vector<std::size_t> order(post.draws.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::mt19937_64 rng(e.seed ^ fnv1a64("posterior", 9));
+  for (std::size_t i = order.size(); i-- > 1;) std::swap(order[i], order[rng() % (i + 1)]);
+  u.sets.assign(u.draws, {});
+  for (std::size_t i = 0; i < u.draws; ++i)
+    for (std::size_t j : keep) u.sets[i].push_back(post.draws[order[i % order.size()]][j]);
+}
+
 // Where an override of a cell came from, for problems found while loading the scenario.
 struct Origin {
   std::string path;    // JSON path in the experiment file
@@ -256,7 +368,8 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   if (!doc.is_object())
     throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
   c.only_keys(doc, "", {"scenario", "description", "notes", "years", "replicates", "seed", "outcomes", "variants",
-                        "baseline", "levels", "interval", "design", "burn_in_branching", "contrasts", "smallest_effect"});
+                        "baseline", "levels", "interval", "design", "burn_in_branching", "contrasts", "smallest_effect",
+                        "uncertainty"});
   (void)c.string(doc, "description", "", false);
   (void)c.string(doc, "notes", "", false);
   if (const auto s = c.string(doc, "scenario", "", true)) {
@@ -386,13 +499,14 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   if (doc.contains("design")) read_design(c, doc["design"], e);
   if (e.adaptive.enabled() && doc.contains("design"))
     c.problem("replicates.adaptive", "cannot be combined with a design, expected a fixed number of replicates with design");
+  if (doc.contains("uncertainty")) read_uncertainty(c, doc["uncertainty"], e);
   if (e.burn_in_branching) {
     for (std::size_t i = 0; i < e.variants.size(); ++i)
       for (const auto& o : e.variants[i].set)
         if (!acts_only_after_start(o.path))
           c.problem("variants[" + std::to_string(i) + "].set" + quoted(o.path),
-                    "acts before week 0, which burn_in_branching does not allow; expected only programme.*, "
-                    "building_blocks.long_breath and the budget.* and governance.* parameters listed in docs/EXPERIMENTS.md");
+                    "acts before week 0, which burn_in_branching does not allow; expected a parameter whose stage is "
+                    "programme (`wijksim params`, column stage)");
     for (const auto& par : e.design.parameters)
       if (!acts_only_after_start(par.path))
         c.problem("design.parameters" + quoted(par.path), "acts before week 0, which burn_in_branching does not allow");
@@ -412,6 +526,21 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   } catch (const InputError& err) {
     problems.insert(problems.end(), err.problems().begin(), err.problems().end());
     throw InputError(problems);
+  }
+  if (e.uncertainty.enabled()) {
+    if (e.uncertainty.source == "prior") {
+      draw_from_prior(e);
+    } else {
+      if (e.uncertainty.file.empty())
+        e.uncertainty.file = (fs::path(e.scenario_file).parent_path() / "calibration" / "posterior.json").lexically_normal().string();
+      try {
+        draw_from_posterior(e, read_posterior(e.uncertainty.file));
+      } catch (const InputError& err) {
+        problems.push_back({file, "uncertainty", "the posterior " + e.uncertainty.file + " cannot be used:"});
+        problems.insert(problems.end(), err.problems().begin(), err.problems().end());
+        throw InputError(problems);
+      }
+    }
   }
   const json& scenario = e.scenario;
   std::set<std::string> seen;  // one report per place: a design repeats the same problem many times
@@ -468,27 +597,91 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
       e.cells.push_back(std::move(cell));
     }
   }
+  // Every parameter set with the baseline's overrides: a set that contradicts the scenario
+  // (cost_min above its cost_max, say) is refused before anything runs.
+  if (problems.empty() && e.uncertainty.enabled()) {
+    const Cell& base = e.cells[e.baseline * e.design_points()];
+    for (std::size_t i = 0; i < e.uncertainty.sets.size(); ++i) {
+      auto overrides = base.overrides;
+      for (auto& o : e.uncertainty.overrides(i)) overrides.push_back(std::move(o));
+      try {
+        (void)load_scenario_json(scenario, e.scenario_file, overrides);
+      } catch (const InputError& err) {
+        std::string what;
+        for (const auto& p : err.problems()) what += (what.empty() ? "" : "; ") + p.path + ": " + p.message;
+        report({file, "uncertainty", "parameter set " + std::to_string(i) + " is refused by the scenario: " + what});
+      }
+    }
+  }
   if (!problems.empty()) throw InputError(problems);
   return e;
 }
 
+std::vector<Override> Uncertainty::overrides(std::size_t i) const {
+  std::vector<Override> out;
+  out.reserve(parameters.size());
+  for (std::size_t j = 0; j < parameters.size(); ++j) out.push_back({parameters[j], number_text(sets.at(i)[j])});
+  return out;
+}
+
+Posterior read_posterior(const std::string& file) {
+  const json doc = read_json_file(file);
+  JsonChecker c(file);
+  Posterior post;
+  if (!doc.is_object()) throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + ", expected an object"}});
+  c.only_keys(doc, "", {"description", "method", "parameters", "draws", "weights", "notes"});
+  if (!doc.contains("parameters") || !doc["parameters"].is_array() || doc["parameters"].empty()) {
+    c.problem("parameters", "expected a non-empty array of parameter paths");
+  } else {
+    for (std::size_t j = 0; j < doc["parameters"].size(); ++j) {
+      const json& v = doc["parameters"][j];
+      const ParamDef* d = v.is_string() ? find_param(v.get<std::string>()) : nullptr;
+      if (!d || !(d->kind == ParamKind::real || d->kind == ParamKind::integer))
+        c.problem("parameters[" + std::to_string(j) + "]", "found " + describe(v) + ", expected a numeric parameter of the table");
+      else
+        post.parameters.push_back(d->path);
+    }
+  }
+  if (!doc.contains("draws") || !doc["draws"].is_array() || doc["draws"].empty()) {
+    c.problem("draws", "expected a non-empty array of parameter sets (arrays of numbers, one per parameter)");
+  } else if (c.problems().empty()) {
+    for (std::size_t i = 0; i < doc["draws"].size(); ++i) {
+      const json& row = doc["draws"][i];
+      const std::string at = "draws[" + std::to_string(i) + "]";
+      if (!row.is_array() || row.size() != post.parameters.size()) {
+        c.problem(at, "found " + describe(row) + ", expected an array of " + std::to_string(post.parameters.size()) + " numbers");
+        continue;
+      }
+      std::vector<double> values;
+      for (std::size_t j = 0; j < row.size(); ++j) {
+        const ParamDef& d = *find_param(post.parameters[j]);
+        if (!row[j].is_number() || !std::isfinite(row[j].get<double>()) || row[j].get<double>() < d.min || row[j].get<double>() > d.max)
+          c.problem(at + "[" + std::to_string(j) + "]", "found " + row[j].dump() + ", expected a number in [" + number_text(d.min) +
+                                                              ", " + number_text(d.max) + "] for " + d.path);
+        else
+          values.push_back(row[j].get<double>());
+      }
+      post.draws.push_back(std::move(values));
+    }
+  }
+  if (!c.problems().empty()) throw InputError(c.problems());
+  return post;
+}
+
 bool acts_only_after_start(const std::string& path) {
-  auto starts = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
-  // Found by running every building_blocks, programme, budget and governance parameter both
-  // ways (branched and from scratch): these act before week 0, through the state built from
-  // the spec (initial trust, vision, urgency; the professional posts from process_leadership,
-  // resources and allocation; the election calendar) or through processes that run during
-  // burn-in (initiative decisions: anchoring and the decision and promise parameters; the
-  // yearly budget round: baseline_budget).
-  for (const char* no : {"building_blocks.trust", "building_blocks.vision", "building_blocks.urgency",
-                         "building_blocks.anchoring", "building_blocks.process_leadership", "building_blocks.resources",
-                         "budget.baseline_budget", "governance.first_election_after", "governance.election_interval",
-                         "governance.decision_promised", "governance.decision_weeks_anchored",
-                         "governance.decision_weeks_unanchored", "governance.promise_keep_base", "governance.allocation"})
-    if (path == no) return false;
-  return starts("building_blocks.") || starts("programme.") || starts("budget.") || starts("governance.");
+  // The stage each row and scenario entry declares (checked by the property test "every row
+  // of the parameter table acts from its declared stage"); an unknown path is refused anyway.
+  const auto stage = stage_of(path);
+  return stage && *stage == ParamStage::programme;
 }
 
 ScenarioSpec load_cell(const Experiment& e, const Cell& c) { return load_scenario_json(e.scenario, e.scenario_file, c.overrides); }
+
+ScenarioSpec load_cell(const Experiment& e, const Cell& c, std::uint32_t replicate) {
+  if (!e.uncertainty.enabled()) return load_cell(e, c);
+  auto overrides = c.overrides;
+  for (auto& o : e.uncertainty.overrides(e.uncertainty.set_of(replicate))) overrides.push_back(std::move(o));
+  return load_scenario_json(e.scenario, e.scenario_file, overrides);
+}
 
 }  // namespace wijksim::experiment

@@ -248,9 +248,18 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
         m["design"]["delta"] = sensitivity::morris_delta(e.design.levels);
       } else {
         m["design"]["base_rows"] = e.design.samples;
-        m["design"]["sequence"] = "Sobol' (Joe-Kuo 6.21201 direction numbers), index 0 skipped, digital shift from the design seed (none if 0)";
+        m["design"]["sequence"] = "Sobol' (boost::random::sobol: Joe-Kuo 6.21201 direction numbers, Gray-code order), origin skipped, 64-bit digital shift from the design seed (none if 0)";
       }
     }
+  }
+  // Parameter uncertainty: the drawn sets, so compare and discover can read them from the store.
+  if (e.uncertainty.enabled()) {
+    m["uncertainty"] = {{"source", e.uncertainty.source},
+                        {"draws", e.uncertainty.draws},
+                        {"set_of_replicate", "replicate mod draws"},
+                        {"parameters", e.uncertainty.parameters},
+                        {"sets", e.uncertainty.sets}};
+    if (!e.uncertainty.file.empty()) m["uncertainty"]["file"] = e.uncertainty.file;
   }
   // Resolved scenario hash per variant (and design point): a changed scenario is detected on resume.
   json hashes = json::object(), cells = json::array();

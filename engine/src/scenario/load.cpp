@@ -16,6 +16,7 @@
 #include "wijksim/core/number_text.hpp"
 #include "wijksim/core/rng.hpp"
 #include "wijksim/scenario/param_table.hpp"
+#include "wijksim/scenario/presets.hpp"
 
 namespace wijksim {
 
@@ -338,7 +339,8 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
   if (!c.expect_object(g, path)) return;
   c.only_keys(g, path, {"wijken", "buurten_per_wijk", "residents_per_buurt", "deprivation", "seed"});
   const int wijken = static_cast<int>(c.get_number(g, "wijken", path, 1, 100000, true, true).value_or(0));
-  double bmin = 3, bmax = 8;
+  constexpr CityGeneration def = city_generation_defaults;
+  double bmin = def.buurten_min, bmax = def.buurten_max;
   if (g.contains("buurten_per_wijk")) {
     const auto p = Checker::join(path, "buurten_per_wijk");
     if (c.expect_array(g["buurten_per_wijk"], p) && g["buurten_per_wijk"].size() == 2) {
@@ -348,7 +350,7 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
       c.problem(p, "found " + std::to_string(g["buurten_per_wijk"].size()) + " values, expected [min, max]");
     }
   }
-  double median = 1500, sigma = 0.6, rmin = 50, rmax = 20000;
+  double median = def.residents_median, sigma = def.residents_sigma, rmin = def.residents_min, rmax = def.residents_max;
   if (g.contains("residents_per_buurt")) {
     const auto p = Checker::join(path, "residents_per_buurt");
     if (c.expect_object(g["residents_per_buurt"], p)) {
@@ -361,7 +363,7 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
       if (rmin > rmax) c.problem(p, "min " + fmt_num(rmin) + " exceeds max " + fmt_num(rmax));
     }
   }
-  double dlo = 0.1, dhi = 0.8;
+  double dlo = def.deprivation_low, dhi = def.deprivation_high;
   if (g.contains("deprivation")) {
     const auto p = Checker::join(path, "deprivation");
     if (c.expect_array(g["deprivation"], p) && g["deprivation"].size() == 2) {
@@ -371,7 +373,8 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
       c.problem(p, "expected [low, high]");
     }
   }
-  const auto seed = static_cast<std::uint64_t>(c.get_number(g, "seed", path, 0, 2147483647, false, true).value_or(1));
+  const auto seed = static_cast<std::uint64_t>(
+      c.get_number(g, "seed", path, 0, 2147483647, false, true).value_or(static_cast<double>(def.seed)));
   if (bmin > bmax) c.problem(Checker::join(path, "buurten_per_wijk"), "min exceeds max");
   // Refused before anything is generated: 100000 wijken of 1000 buurten would take gigabytes
   // of buurt specs before the population check could run. The Netherlands has about 14,500.
@@ -400,7 +403,7 @@ void generate_city(Checker& c, const json& g, const std::string& path, CitySpec&
       const double z = std::sqrt(-2 * std::log(u1)) * std::cos(2 * M_PI * u2);
       buurt.residents = static_cast<int>(std::clamp(median * std::exp(sigma * z), rmin, rmax));
       buurt.age = split_by_national_shares(buurt.residents);
-      buurt.deprivation = std::clamp(wijk_dep + 0.15 * (rng.uniform() - 0.5), 0.0, 1.0);
+      buurt.deprivation = std::clamp(wijk_dep + def.buurt_deprivation_spread * (rng.uniform() - 0.5), 0.0, 1.0);
       wijk.buurten.push_back(buurt);
     }
     city.wijken.push_back(std::move(wijk));
@@ -550,12 +553,12 @@ void read_roles(Checker& c, const json& arr, std::vector<RoleSpec>& roles) {
     c.only_keys(rj, p, {"role", "employer", "domain", "fte_per_10k", "programme", "visible", "leader"});
     RoleSpec r;
     r.role = c.get_string(rj, "role", p, true).value_or("");
-    r.employer = c.get_string(rj, "employer", p, false).value_or("municipality");
-    r.domain = c.get_string(rj, "domain", p, false).value_or("social");
-    r.fte_per_10k = c.get_number(rj, "fte_per_10k", p, 0, 1000, false).value_or(0);
-    r.programme = read_bool(c, rj, "programme", p, true);
-    r.visible = read_bool(c, rj, "visible", p, false);
-    r.leader = read_bool(c, rj, "leader", p, false);
+    r.employer = c.get_string(rj, "employer", p, false).value_or(role_defaults.employer);
+    r.domain = c.get_string(rj, "domain", p, false).value_or(role_defaults.domain);
+    r.fte_per_10k = c.get_number(rj, "fte_per_10k", p, 0, 1000, false).value_or(role_defaults.fte_per_10k);
+    r.programme = read_bool(c, rj, "programme", p, role_defaults.programme);
+    r.visible = read_bool(c, rj, "visible", p, role_defaults.visible);
+    r.leader = read_bool(c, rj, "leader", p, role_defaults.leader);
     if (r.leader && !r.programme) c.problem(Checker::join(p, "leader"), "a process leader must be a programme role (programme: true)");
     roles.push_back(r);
   }
@@ -591,8 +594,9 @@ void read_shocks(Checker& c, const json& arr, std::vector<ShockSpec>& shocks, co
     if (auto y = c.get_number(sj, "year", p, 0, 100, false)) s.week = *y * weeks_per_year;
     else if (auto w = c.get_number(sj, "week", p, 0, 5200, false, true)) s.week = *w;
     else if (!sj.contains("year") && !sj.contains("week")) c.problem(Checker::join(p, "year"), "missing, expected year or week of the shock");
-    s.magnitude = c.get_number(sj, "magnitude", p, 0, 100, false).value_or(s.kind == ShockKind::incident_wave ? 2.0 : 0.3);
-    s.duration_weeks = c.get_number(sj, "duration_weeks", p, 0, 5200, false).value_or(s.kind == ShockKind::incident_wave ? 13 : 0);
+    const ShockPreset& preset = shock_presets[static_cast<std::size_t>(s.kind)];
+    s.magnitude = c.get_number(sj, "magnitude", p, 0, 100, false).value_or(preset.magnitude);
+    s.duration_weeks = c.get_number(sj, "duration_weeks", p, 0, 5200, false).value_or(preset.duration_weeks);
     if ((s.kind == ShockKind::budget_cut || s.kind == ShockKind::staff_change) && s.magnitude > 1)
       c.problem(Checker::join(p, "magnitude"), "found " + fmt_num(s.magnitude) + ", expected a share in [0, 1] for " + shock_kind_names[static_cast<std::size_t>(s.kind)]);
     if (sj.contains("wijken") && c.expect_array(sj["wijken"], Checker::join(p, "wijken"))) {

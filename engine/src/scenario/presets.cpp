@@ -1,81 +1,33 @@
-#include "wijksim/scenario/spec.hpp"
+// The preset phase plans and roles, built from the tables declared in scenario/presets.hpp.
+#include "wijksim/scenario/presets.hpp"
 
 namespace wijksim {
 
 std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
-  auto phase = [](const char* name, PhaseKind kind, double min_w, double max_w, Activities a) {
-    PhaseSpec p;
-    p.name = name;
-    p.kind = kind;
-    p.min_weeks = min_w;
-    p.max_weeks = max_w;
-    p.activities = a;
-    return p;
-  };
   std::vector<PhaseSpec> phases;
-  switch (plan) {
-    case PlanPreset::wendbaar: {
-      // Platform31's five phases; durations are typical, not prescribed.
-      auto urg = phase("urgentie", PhaseKind::urgentie, 8, 16, {0.4, 0.0, 0.4, 0.2});
-      urg.mobilising = true;
-      urg.styled = false;
-      auto inv = phase("uitnodigen", PhaseKind::uitnodigen, 8, 26, {0.85, 0.0, 0.15, 0.0});
-      inv.exit_reached_share = 0.3;
-      inv.mobilising = true;
-      inv.styled = false;
-      auto vis = phase("visievorming", PhaseKind::visievorming, 12, 26, {0.25, 0.6, 0.15, 0.0});
-      vis.styled = false;
-      auto rvw = phase("randvoorwaarden", PhaseKind::randvoorwaarden, 8, 16, {0.3, 0.0, 0.4, 0.3});
-      rvw.budget_open = true;
-      auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15});
-      uit.budget_open = true;
-      uit.monitoring = true;
-      phases = {urg, inv, vis, rvw, uit};
-      break;
-    }
-    case PlanPreset::hengelo: {
-      // Hengelo's three phases: initiëren, ontwerpen, uitvoeren / sturen op verandering.
-      auto ini = phase("initieren", PhaseKind::uitnodigen, 13, 26, {0.7, 0.1, 0.2, 0.0});
-      ini.mobilising = true;
-      ini.styled = false;
-      auto ont = phase("ontwerpen", PhaseKind::visievorming, 13, 39, {0.25, 0.45, 0.3, 0.0});
-      ont.budget_open = true;
-      ont.styled = false;
-      auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15});
-      uit.budget_open = true;
-      uit.monitoring = true;
-      phases = {ini, ont, uit};
-      break;
-    }
-    case PlanPreset::top_down: {
-      // Straight to execution with professional-led projects; no invitation, no vision.
-      auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.1, 0.0, 0.2, 0.7});
-      uit.budget_open = true;
-      uit.monitoring = true;
-      uit.styled = false;
-      phases = {uit};
-      break;
-    }
+  for (const auto& row : phase_presets) {
+    if (row.plan != plan) continue;
+    PhaseSpec p;
+    p.name = row.name;
+    p.kind = row.kind;
+    p.min_weeks = row.min_weeks;
+    p.max_weeks = row.max_weeks;
+    p.activities = row.activities;
+    p.exit_reached_share = row.exit_reached_share;
+    p.mobilising = row.mobilising;
+    p.styled = row.styled;
+    p.budget_open = row.budget_open;
+    p.monitoring = row.monitoring;
+    phases.push_back(p);
   }
   return phases;
 }
 
 std::vector<RoleSpec> default_roles() {
-  auto role = [](const char* r, const char* employer, const char* domain, double fte, bool prog,
-                 bool visible, bool leader = false) {
-    return RoleSpec{r, employer, domain, fte, prog, visible, leader};
-  };
-  return {
-      // Regular services, present with or without a programme.
-      role("wijkagent", "police", "safety", 2.0, false, true),        // ~1 per 5,000 residents
-      role("sociaal_wijkteam", "municipality", "social", 3.0, false, false),
-      role("corporatie", "housing_association", "physical", 1.0, false, true),
-      // The programme's own staff.
-      role("wijkmanager", "municipality", "physical", 0.73, true, false),  // DSP: 1 per 13,700
-      role("opbouwwerker", "partner", "social", 2.0, true, true),
-      role("projectleider", "municipality", "physical", 0.5, true, false),
-      role("procesleider", "independent", "social", 0.0, true, false, true),
-  };
+  std::vector<RoleSpec> roles;
+  for (const auto& r : role_presets)
+    roles.push_back(RoleSpec{r.role, r.employer, r.domain, r.fte_per_10k, r.programme, r.visible, r.leader});
+  return roles;
 }
 
 }  // namespace wijksim

@@ -62,6 +62,31 @@ struct Adaptive {
 };
 const char* level_name(Level l);
 
+// Parameter uncertainty (docs/EXPERIMENTS.md, "Parameter uncertainty"): `draws` parameter sets
+// drawn once at load from the priors of the parameter table or from a posterior file; replicate
+// r runs with set r mod draws in every variant and design point, so common random numbers
+// extend to parameters. Rows the scenario file, a variant or the design sets are not drawn.
+struct Uncertainty {
+  std::string source;                      // "prior" or "posterior"; empty: none
+  std::uint32_t draws = 0;
+  std::string file;                        // posterior: the file the sets came from
+  std::vector<std::string> parameters;     // drawn paths, table order
+  std::vector<std::vector<double>> sets;   // sets[i][j]: value of parameters[j], user units
+  bool enabled() const { return draws > 0; }
+  std::size_t set_of(std::uint32_t replicate) const { return replicate % draws; }
+  // The overrides of set i, after the cell's own.
+  std::vector<Override> overrides(std::size_t i) const;
+};
+
+// Posterior files (scenarios/calibration/posterior.json): {"description": "...", "method": "...",
+// "parameters": ["path", ...], "draws": [[value, ...], ...]} in the user's units, one row per
+// accepted parameter set, every value within its row's range. Throws InputError.
+struct Posterior {
+  std::vector<std::string> parameters;
+  std::vector<std::vector<double>> draws;
+};
+Posterior read_posterior(const std::string& file);
+
 struct Experiment {
   std::string file;           // as given
   std::string scenario_file;  // resolved against the experiment file's folder
@@ -79,6 +104,7 @@ struct Experiment {
   std::vector<Level> levels{Level::city};
   int interval = 4;  // weeks between observed weeks (the final week is always observed)
   Design design;
+  Uncertainty uncertainty;
   std::vector<Cell> cells;  // variants x design points, variant-major
 
   std::size_t design_points() const { return design.points.empty() ? 1 : design.points.size(); }
@@ -89,11 +115,14 @@ struct Experiment {
 Experiment load_experiment_file(const std::string& file);
 Experiment load_experiment_json(const nlohmann::json& doc, const std::string& file);
 
-// Override paths a variant may set with burn_in_branching (they do not act before week 0).
+// Override paths a variant may set with burn_in_branching: stage programme in the parameter
+// table (they do not act before week 0).
 bool acts_only_after_start(const std::string& path);
 
-// The spec a cell runs (validated at load; loading again is cheap and keeps memory flat).
+// The spec a cell runs (validated at load; loading again is cheap and keeps memory flat). With
+// parameter uncertainty, replicate r adds its parameter set's overrides.
 ScenarioSpec load_cell(const Experiment& e, const Cell& c);
+ScenarioSpec load_cell(const Experiment& e, const Cell& c, std::uint32_t replicate);
 
 // Text of a number as JSON writes it (scenario/json_checker.hpp).
 using wijksim::number_text;
