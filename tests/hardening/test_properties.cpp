@@ -328,6 +328,9 @@ struct StageProbe {
     } catch (const wijksim::InputError&) {
       return std::nullopt;
     }
+    // Other roles are other posts: the copied world's posts would index roles the new spec
+    // lacks, so that difference is decided without running (posts are made at the build).
+    if (spec.resolved["staff"]["roles"] != base_spec.resolved["staff"]["roles"]) return true;
     wijksim::Simulation scratch(spec, 7, 0, pool);
     while (scratch.week() < 0) scratch.step();
     wijksim::Simulation branched = *base;
