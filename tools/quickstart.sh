@@ -15,7 +15,8 @@ packages=(g++ cmake ninja-build git pkg-config
           python3-dev pybind11-dev python3-numpy python3-pandas  # the Python module (python/)
           chromium  # chromium: the report test opens the HTML report headless
           libcpp-httplib-dev libjs-chart.js  # wijksim serve: HTTP server, charts on its page
-          clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz harnesses (fuzz/)
+          clang libclang-rt-14-dev  # clang + libFuzzer runtime: the fuzz harnesses (fuzz/)
+          ccache)  # compiler cache: rebuilds (and the four presets' shared sources) compile once
 
 install_missing() {
   local missing=()
@@ -34,6 +35,10 @@ install_missing() {
 }
 
 build() {
+  # ccache with paths relative to the checkout, so another clone of the same tree hits the cache.
+  if command -v ccache > /dev/null; then
+    export CMAKE_CXX_COMPILER_LAUNCHER=ccache CCACHE_BASEDIR="$PWD"
+  fi
   cmake --preset release
   cmake --build --preset release -j "$(nproc)"
 }
