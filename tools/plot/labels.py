@@ -34,6 +34,10 @@ METRIC_LABELS = {
         "hours_casework": "uren casuswerk",
         "hours_coordination": "uren coördinatie",
         "euros_spent": "uitgegeven euro's",
+        "legitimacy": "draagvlak van het plan",
+        "expectation": "openstaande verwachtingen (per 1.000)",
+        "disappointed": "teleurgestelde bewoners",
+        "resisting": "bewoners tegen een project",
     },
     "en": {
         "residents": "residents",
@@ -60,6 +64,10 @@ METRIC_LABELS = {
         "hours_casework": "hours of casework",
         "hours_coordination": "hours of coordination",
         "euros_spent": "euros spent",
+        "legitimacy": "legitimacy of the plan",
+        "expectation": "expectations owed (per 1,000)",
+        "disappointed": "residents disappointed",
+        "resisting": "residents opposing a project",
     },
 }
 

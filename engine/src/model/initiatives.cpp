@@ -255,7 +255,10 @@ void initiatives(World& w, Buurt& b) {
   while (b.project_hours_acc >= 200.0) {
     b.project_hours_acc -= 200.0;
     ++b.visible_results_week;
-    b.disorder = std::max(0.0, b.disorder * (1.0 - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
+    // Residents use and keep a project as far as the plan is theirs (legitimacy); some oppose it.
+    b.disorder = std::max(0.0, b.disorder * (1.0 - 0.5 * ip.disorder_reduction * project_uptake(w, b) *
+                                                       std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
+    project_resistance(w, b);
   }
 }
 

@@ -20,6 +20,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const double urgency = mobilising ? w.wijken[b.wijk].urgency : 0.0;
   const double vision_keep = 1.0 - pp.dropout_vision * b.vision;
   const float inv_noise = static_cast<float>(1.0 / pp.noise);
+  // The plan's legitimacy among residents (vision.cpp) raises or lowers willingness to join.
+  const double legitimacy = programme_reaches(w, b) ? p.legitimacy.join_weight * (b.legitimacy - p.legitimacy.neutral) : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
@@ -32,7 +34,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const bool invited = r.invited_until[row] > w.week;
     const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
                      pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
-                     pp.beta_cost * cost - r.frustration[row] +
+                     pp.beta_cost * cost - r.frustration[row] + legitimacy +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
     const float willing = 1.f / (1.f + std::exp(-z));

@@ -68,7 +68,7 @@ void professional_time(World& w) {
     if (role.programme && !w.programme.alive) return 0.0;
     const Wijk& wk = w.wijken[post.wijk];
     double h = post.hours;
-    if (role.programme) h *= wk.budget_factor;
+    if (role.programme) h *= wk.budget_factor * programme_hours_factor(w, wk, role);
     // Partners mobilise more hours when urgency is high.
     if (role.programme && role.employer != "municipality")
       h *= std::max(0.0, 1.0 + p.urgency.partner_mobilisation * (wk.urgency - 0.5));

@@ -480,7 +480,7 @@ void read_phases(Checker& c, const json& arr, std::vector<PhaseSpec>& phases) {
     const auto& pj = arr[i];
     if (!c.expect_object(pj, p)) continue;
     c.only_keys(pj, p, {"name", "kind", "min_weeks", "max_weeks", "exit_reached_share", "activities",
-                        "monitoring", "budget_open", "mobilising", "styled"});
+                        "monitoring", "budget_open", "mobilising", "styled", "aligning", "organising"});
     bool ok = true;
     PhaseSpec ph;
     const auto kind = c.get_string(pj, "kind", p, true);
@@ -513,6 +513,8 @@ void read_phases(Checker& c, const json& arr, std::vector<PhaseSpec>& phases) {
     ph.budget_open = read_bool(c, pj, "budget_open", p, ph.budget_open);
     ph.mobilising = read_bool(c, pj, "mobilising", p, ph.mobilising);
     ph.styled = read_bool(c, pj, "styled", p, ph.styled);
+    ph.aligning = read_bool(c, pj, "aligning", p, ph.aligning);
+    ph.organising = read_bool(c, pj, "organising", p, ph.organising);
     phases.push_back(ph);
   }
 }
@@ -632,6 +634,8 @@ ojson phase_json(const PhaseSpec& p) {
   j["budget_open"] = p.budget_open;
   j["mobilising"] = p.mobilising;
   j["styled"] = p.styled;
+  j["aligning"] = p.aligning;
+  j["organising"] = p.organising;
   return j;
 }
 

@@ -19,6 +19,7 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
       auto urg = phase("urgentie", PhaseKind::urgentie, 8, 16, {0.4, 0.0, 0.4, 0.2});
       urg.mobilising = true;
       urg.styled = false;
+      urg.aligning = true;  // partners come to a shared problem definition
       auto inv = phase("uitnodigen", PhaseKind::uitnodigen, 8, 26, {0.85, 0.0, 0.15, 0.0});
       inv.exit_reached_share = 0.3;
       inv.mobilising = true;
@@ -27,6 +28,7 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
       vis.styled = false;
       auto rvw = phase("randvoorwaarden", PhaseKind::randvoorwaarden, 8, 16, {0.3, 0.0, 0.4, 0.3});
       rvw.budget_open = true;
+      rvw.organising = true;  // team, budget, convenant
       auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15});
       uit.budget_open = true;
       uit.monitoring = true;
@@ -38,9 +40,11 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
       auto ini = phase("initieren", PhaseKind::uitnodigen, 13, 26, {0.7, 0.1, 0.2, 0.0});
       ini.mobilising = true;
       ini.styled = false;
+      ini.aligning = true;  // initiëren includes Platform31's urgentie
       auto ont = phase("ontwerpen", PhaseKind::visievorming, 13, 39, {0.25, 0.45, 0.3, 0.0});
       ont.budget_open = true;
       ont.styled = false;
+      ont.organising = true;  // ontwerpen includes organising the conditions
       auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15});
       uit.budget_open = true;
       uit.monitoring = true;
@@ -48,7 +52,8 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
       break;
     }
     case PlanPreset::top_down: {
-      // Straight to execution with professional-led projects; no invitation, no vision.
+      // Straight to execution with professional-led projects; no invitation, no vision, no
+      // shared problem definition: team, budget and convenant are organised on the go.
       auto uit = phase("uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.1, 0.0, 0.2, 0.7});
       uit.budget_open = true;
       uit.monitoring = true;

@@ -82,6 +82,7 @@ void Simulation::step() {
     model::vision_formation(w_, b, s);
     mark(Phase::vision);
     model::initiatives(w_, b);
+    model::expectations(w_, b);  // after this week's invitations and results
     mark(Phase::initiatives);
     model::incidents_and_disorder(w_, b);
     mark(Phase::incidents);

@@ -12,6 +12,10 @@ namespace wijksim::model {
 // 1. Calendar and governance: programme start, phases, elections, budget rounds, shocks,
 //    rollout, quarterly monitoring, urgency. Serial.
 void governance(World& w);
+// What the phases have organised scales a programme role's hours (governance.cpp): the team
+// (all programme roles but the leader), and for partners the shared problem definition of
+// their wijk and the convenant. 1 for regular services and the process leader.
+double programme_hours_factor(const World& w, const Wijk& wk, const RoleSpec& role);
 // 2. Professional time: contract hours into coordination, casework and proactive activities,
 //    spread over buurten; relationship capital. Serial over posts.
 void professional_time(World& w);
@@ -20,7 +24,8 @@ void professional_time(World& w);
 void sense_ties(World& w, const Buurt& b, Scratch& s);        // ties' last-week views; the week's draws
 void outreach(World& w, Buurt& b, Scratch& s);                // 3
 void participation(World& w, Buurt& b, Scratch& s);           // 4
-void vision_formation(World& w, Buurt& b, const Scratch& s);  // 5
+void vision_formation(World& w, Buurt& b, const Scratch& s);  // 5: vision and its legitimacy
+void expectations(World& w, Buurt& b);                        // 5b: promises owed and disappointment
 void initiatives(World& w, Buurt& b);                         // 6-7
 void incidents_and_disorder(World& w, Buurt& b);              // 8
 void perceived_safety(World& w, Buurt& b, const Scratch& s);  // 9
@@ -41,5 +46,9 @@ bool programme_reaches(const World& w, const Buurt& b);
 // Broken promises to a crew or a resident: an experience weighed lambda times a good one.
 void add_bad_experience(Residents& r, std::uint32_t row);
 void add_good_experience(Residents& r, std::uint32_t row);
+// A professional-led project went ahead in buurt b (initiatives.cpp): its uptake by residents
+// (the share of its effect that lasts) and the residents who opposed it (vision.cpp).
+double project_uptake(const World& w, const Buurt& b);
+void project_resistance(World& w, Buurt& b);
 
 }  // namespace wijksim::model

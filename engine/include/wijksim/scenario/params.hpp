@@ -33,6 +33,47 @@ struct ProgrammeParams {
   int plan = 0;                   // PlanPreset, used when no explicit phases are given
   int stop_at_election = 0;       // 0: never forced; n: stops at the n-th election
   double rollout_after = 0;       // weeks after start when the programme spreads wijk-wide; 0 never
+  double restart_after = 0;       // weeks after an early stop when the programme starts again; 0 never
+};
+
+// Urgentie: partners come to a shared problem definition (MODEL.md 7.1.11).
+struct AlignmentParams {
+  double rate = 0;               // weekly hazard scale
+  double base = 0, urgency_weight = 0, leadership_weight = 0;
+  double unaligned_partner_share = 0;  // share of partner programme hours that still serve the programme without it
+};
+
+// Randvoorwaarden organiseren: team, budget, convenant (7.1.12).
+struct OrganiseParams {
+  double team_rate = 0, budget_rate = 0, convenant_rate = 0;  // weekly hazards in an organising phase
+  double late_factor = 0;          // hazard multiplier when organised on the go (outside such a phase)
+  double convenant_unaligned = 0;  // convenant hazard multiplier without a shared problem definition
+  double no_team_hours = 0;        // programme hours factor while the team is incomplete
+  double no_budget_share = 0;      // share of programme pots and investment paid without committed budget
+  double no_convenant_partner_share = 0;  // partner programme hours factor without a convenant
+};
+
+// Legitimacy of the plan among residents (7.6.1).
+struct LegitimacyParams {
+  double base = 0;              // legitimacy of a plan made without residents
+  double formation_rate = 0;    // weekly approach to the target during vision sessions
+  double leadership_weight = 0; // share of the target that depends on independent process leadership
+  double decay = 0;             // weekly relaxation toward base without sessions
+  double neutral = 0;           // legitimacy at which willingness to join is unaffected
+  double join_weight = 0;       // participation utility per unit of legitimacy above neutral
+  double uptake_loss = 0;       // share of a project's effect lost at legitimacy 0
+  double resistance = 0;        // per project: probability an adult opposes it at legitimacy 0
+  double resistance_frustration = 0;
+  double erosion = 0;           // legitimacy lost per disappointed share of adults
+};
+
+// Expectations raised by invitations, paid off by delivered results (7.4.1).
+struct ExpectationParams {
+  double per_contact = 0;       // results owed per invitation
+  double fade = 0;              // weekly share of unmet expectation forgotten
+  double tolerance = 0;         // results owed per 1,000 residents before anyone is disappointed
+  double disappointment = 0;    // weekly hazard per result owed per 1,000 above tolerance
+  double frustration = 0;       // frustration added to a disappointed resident
 };
 
 struct GovernanceParams {
@@ -48,6 +89,13 @@ struct GovernanceParams {
   double reallocation_rate = 0;
   double monitoring_interval = 0;   // weeks
   int allocation = 0;               // Allocation
+  double monitoring_aspiration = 0; // active share below which a buurt counts as in need
+  double survival_results_cap = 0;  // completed initiatives per 1,000 that count at most
+  double recent_invitation_weeks = 0;  // a stop disappoints invitations ended within this window
+  // Wendbaar review: go back to an earlier phase when support falls short.
+  double support_threshold = 0;
+  int max_returns = 0;
+  double return_cooldown = 0;       // weeks
 };
 
 struct StyleParams {
@@ -107,6 +155,9 @@ struct OutreachParams {
   double contact_trust_rate = 0;
   double stranger_trust = 0, relationship_trust = 0;
   double leadership_low_trust_gain = 0;
+  double hard_to_reach = 0;     // share of contacts with distrustful residents that fail, without process leadership
+  double targeting_floor = 0, targeting_gain = 0;  // targeting weight = floor + gain * (1 - T)^2 or tie share
+  double downward_step = 0;     // contact step toward a lower earned trust, relative to contact_trust_rate
 };
 
 struct VisionParams {
@@ -115,6 +166,9 @@ struct VisionParams {
   double diversity_weight = 0;
   double leadership_breadth = 0;
   double approval_fit = 0;
+  double full_breadth_share = 0; // share of adults taking part that counts as fully broad
+  double noncore_weight = 0;     // seat weight of non-core residents at full leadership breadth
+  double post_programme_decay = 0;  // weekly loss of vision above V0 after the programme
 };
 
 struct InitiativeParams {
@@ -177,6 +231,8 @@ struct NetworkParams {
 struct UrgencyParams {
   double indicator_weight = 0;
   double partner_mobilisation = 0;
+  double unsafe_ref = 0, disorder_ref = 0, incidents_ref = 0;        // levels giving full weight
+  double weight_unsafe = 0, weight_disorder = 0, weight_incidents = 0;
 };
 
 struct SimulationParams {
@@ -209,6 +265,10 @@ struct Params {
   TrustParams trust;
   NetworkParams network;
   UrgencyParams urgency;
+  AlignmentParams alignment;
+  OrganiseParams organise;
+  LegitimacyParams legitimacy;
+  ExpectationParams expectations;
   SimulationParams simulation;
   OutputParams output;
 };

@@ -57,6 +57,8 @@ struct PhaseSpec {
   bool budget_open = false;       // the programme's initiative and investment budgets pay out
   bool mobilising = false;        // urgency adds to participation (initial mobilisation)
   bool styled = true;             // the wijk's working style shapes the proactive split
+  bool aligning = false;          // partners work toward a shared problem definition (urgentie)
+  bool organising = false;        // team, budget and convenant are organised (randvoorwaarden)
 };
 
 struct RoleSpec {

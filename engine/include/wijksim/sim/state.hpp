@@ -106,6 +106,13 @@ struct Buurt {
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
   int vision_participants = 0;
   int reached = 0;
+  std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
+  // Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
+  double legitimacy = 0;        // of the plan among residents, 0..1
+  double expectation = 0;       // results owed to residents, per 1,000 residents (>= 0)
+  int contacts_week = 0;        // programme invitations this week (read by expectations)
+  int disappointed_week = 0;    // residents disappointed this week
+  int resisting_week = 0;       // residents who opposed a project that went ahead this week
   // last week's aggregates, read by this week's processes
   double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
   // initiatives
@@ -135,6 +142,9 @@ struct Wijk {
   double urgency = 0;
   double budget_factor = 1;  // programme hours and budgets after cuts
   double vision = 0;         // adult-weighted mean of its buurten
+  // Phase content: how far partners share a problem definition (urgentie), 0..1; without it
+  // their programme hours stay in their own domain.
+  double alignment = 0;
   // last week's aggregates
   double unsafe_share = 0, disorder = 0, incidents_rate = 0;
 };
@@ -148,6 +158,14 @@ struct ProgrammeState {
   int weeks_since_monitoring = 0;
   int elections_held = 0;
   std::int32_t started = 0, planned_end = 0, ended = -1;
+  // Randvoorwaarden (MODEL.md 7.1.12), each organised to a degree 0..1: each can be missing or
+  // late and then lowers what uitvoeren achieves.
+  double team = 0, budget = 0, convenant = 0;
+  // Wendbaar review (7.1.13): how often and when the plan went back to an earlier phase.
+  int returns = 0;
+  std::int32_t last_return = -1000000;
+  double support = 0;  // last review's support: adult-weighted legitimacy of programme buurten
+  int starts = 0;      // times the programme started (a restart meets more distrust)
 };
 
 }  // namespace wijksim
