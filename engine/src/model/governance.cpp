@@ -123,35 +123,40 @@ void restart_programme(World& w) {
 }
 
 // What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
-// that grows with a weekly hazard while its phase runs, slower when organised on the go in
-// a later phase with an open budget, and not at all otherwise.
+// that grows with a weekly hazard toward 1 while its own phase runs. Outside it, in phases with
+// an open budget, it grows late_factor times slower and, if the plan never had such a phase,
+// only up to organise.late_ceiling: partners and the council commit only partly to a plan that
+// skipped them.
 void build_conditions(World& w, const PhaseSpec& ph) {
   const auto& p = *w.p;
   auto& pr = w.programme;
-  const double late = p.organise.late_factor;
+  const auto& op = p.organise;
   const double pl = w.process_leadership();
-  const double align_pace = ph.aligning ? 1.0 : (ph.budget_open ? late : 0.0);
-  const double organise_pace = ph.organising ? 1.0 : (ph.budget_open ? late : 0.0);
+  pr.had_aligning |= ph.aligning;
+  pr.had_organising |= ph.organising;
+  auto grow = [&](double& x, double hazard, bool own_phase, bool had_phase) {
+    const double pace = own_phase ? 1.0 : (ph.budget_open ? op.late_factor : 0.0);
+    const double ceiling = had_phase ? 1.0 : op.late_ceiling;
+    if (x < ceiling) x += std::min(1.0, pace * hazard) * (ceiling - x);
+  };
   double aligned = 0, wres = 0;
   for (auto& wk : w.wijken) {
     if (!wk.in_programme) continue;
-    const double h = align_pace * p.alignment.rate *
-                     (p.alignment.base + p.alignment.urgency_weight * wk.urgency + p.alignment.leadership_weight * pl);
-    wk.alignment += std::min(1.0, h) * (1.0 - wk.alignment);
+    grow(wk.alignment, p.alignment.rate * (p.alignment.base + p.alignment.urgency_weight * wk.urgency + p.alignment.leadership_weight * pl),
+         ph.aligning, pr.had_aligning);
     aligned += wk.alignment * wk.residents_total;
     wres += wk.residents_total;
   }
   aligned = wres > 0 ? aligned / wres : 0;
-  const double anchoring = p.building_blocks.anchoring;
   const double before = pr.budget;
-  pr.team += std::min(1.0, organise_pace * p.organise.team_rate) * (1.0 - pr.team);
-  pr.budget += std::min(1.0, organise_pace * p.organise.budget_rate * (0.25 + 0.75 * anchoring)) * (1.0 - pr.budget);
-  const double convenant_pace = p.organise.convenant_unaligned + (1.0 - p.organise.convenant_unaligned) * aligned;
-  pr.convenant += std::min(1.0, organise_pace * p.organise.convenant_rate * convenant_pace) * (1.0 - pr.convenant);
+  grow(pr.team, op.team_rate, ph.organising, pr.had_organising);
+  grow(pr.budget, op.budget_rate * (0.25 + 0.75 * p.building_blocks.anchoring), ph.organising, pr.had_organising);
+  grow(pr.convenant, op.convenant_rate * (op.convenant_unaligned + (1.0 - op.convenant_unaligned) * aligned), ph.organising,
+       pr.had_organising);
   // Money committed during the year tops up this year's pot pro rata.
   if (pr.budget > before && ph.budget_open) {
     const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
-    const double more = (1.0 - p.organise.no_budget_share) * (pr.budget - before) * rest_of_year;
+    const double more = (1.0 - op.no_budget_share) * (pr.budget - before) * rest_of_year;
     for (auto& b : w.buurten)
       if (b.in_programme) b.programme_budget += yearly_pot(w, b) * more;
   }

@@ -315,7 +315,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("urgency.weight_incidents", urgency.weight_incidents, share, 0.2, 0, 1, "weight of incidents in the urgency indicator", "assumption"),
 
       // Phase content (MODEL.md 7.1.11-7.1.14, 7.4.1, 7.6.1).
-      WJ_REAL("alignment.rate", alignment.rate, per_week, 0.08, 0, 1, "weekly hazard scale of partners reaching a shared problem definition in an aligning phase (urgentie)", kPlatform31),
+      WJ_REAL("alignment.rate", alignment.rate, per_week, 0.15, 0, 1, "weekly hazard scale of partners reaching a shared problem definition in an aligning phase (urgentie)", kPlatform31),
       WJ_REAL("alignment.base", alignment.base, share, 0.2, 0, 1, "hazard share reached without urgency or leadership", "assumption"),
       WJ_REAL("alignment.urgency_weight", alignment.urgency_weight, share, 0.5, 0, 2, "hazard share per unit of wijk urgency", kPlatform31),
       WJ_REAL("alignment.leadership_weight", alignment.leadership_weight, share, 0.5, 0, 2, "hazard share per unit of process leadership", kPlatform31),
@@ -324,6 +324,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("organise.budget_rate", organise.budget_rate, per_week, 0.15, 0, 1, "weekly hazard of committing the budget at anchoring 1 (scaled by 0.25 + 0.75 A)", "assumption"),
       WJ_REAL("organise.convenant_rate", organise.convenant_rate, per_week, 0.12, 0, 1, "weekly hazard of agreements with partners (convenant)", "assumption"),
       WJ_REAL("organise.late_factor", organise.late_factor, share, 0.25, 0, 1, "hazard multiplier when team, budget and convenant are organised on the go in uitvoeren", "assumption"),
+      WJ_REAL("organise.late_ceiling", organise.late_ceiling, share, 0.6, 0, 1, "how far the shared problem definition, team, budget and convenant get when the plan never had their phase (top-down)", "assumption: partners commit only partly to a plan that skipped them"),
       WJ_REAL("organise.convenant_unaligned", organise.convenant_unaligned, share, 0.3, 0, 1, "convenant hazard multiplier without a shared problem definition", "assumption"),
       WJ_REAL("organise.no_team_hours", organise.no_team_hours, share, 0.7, 0, 1, "programme hours factor while the team is incomplete", "assumption"),
       WJ_REAL("organise.no_budget_share", organise.no_budget_share, share, 0.5, 0, 1, "share of the programme pot and investment paid out before the budget is committed", "assumption"),

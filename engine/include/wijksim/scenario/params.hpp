@@ -47,6 +47,7 @@ struct AlignmentParams {
 struct OrganiseParams {
   double team_rate = 0, budget_rate = 0, convenant_rate = 0;  // weekly hazards in an organising phase
   double late_factor = 0;          // hazard multiplier when organised on the go (outside such a phase)
+  double late_ceiling = 0;         // how far conditions get when the plan never had their phase
   double convenant_unaligned = 0;  // convenant hazard multiplier without a shared problem definition
   double no_team_hours = 0;        // programme hours factor while the team is incomplete
   double no_budget_share = 0;      // share of programme pots and investment paid without committed budget

@@ -161,6 +161,7 @@ struct ProgrammeState {
   // Randvoorwaarden (MODEL.md 7.1.12), each organised to a degree 0..1: each can be missing or
   // late and then lowers what uitvoeren achieves.
   double team = 0, budget = 0, convenant = 0;
+  bool had_aligning = false, had_organising = false;  // the plan has run such a phase
   // Wendbaar review (7.1.13): how often and when the plan went back to an earlier phase.
   int returns = 0;
   std::int32_t last_return = -1000000;
