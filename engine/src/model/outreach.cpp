@@ -42,7 +42,7 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     const std::uint32_t row = b.first + i;
     // reach = 1 - exp(-x) <= x: most draws are decided without computing the exponential.
     const float u = s.draws[i][draw_outreach];
-    const float x = static_cast<float>(scale) * s.weight[i];
+    const float x = static_cast<float>(scale) * s.weight[i] * outreach_response(p, r.trust[row]);
     if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
     if (!(r.flags[row] & flag_reached)) {
