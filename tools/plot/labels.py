@@ -34,6 +34,7 @@ METRIC_LABELS = {
         "hours_casework": "uren casuswerk",
         "hours_coordination": "uren coördinatie",
         "euros_spent": "uitgegeven euro's",
+        "moved_in": "nieuwe bewoners (deze week)",
     },
     "en": {
         "residents": "residents",
@@ -60,6 +61,7 @@ METRIC_LABELS = {
         "hours_casework": "hours of casework",
         "hours_coordination": "hours of coordination",
         "euros_spent": "euros spent",
+        "moved_in": "residents who moved in (this week)",
     },
 }
 

@@ -197,7 +197,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("participation.beta_cost", participation.beta_cost, none, 0.15, 0, 5, "weight of the cost of taking part (few free hours, low resources)", kAssumed),
       WJ_REAL("participation.noise", participation.noise, none, 0.04, 0.001, 1, "logistic noise of the threshold rule", kAssumed),
       WJ_REAL("participation.join_rate", participation.join_rate, per_year, 0.4, 0, 1, "annual probability of joining when utility is far above the threshold", kAssumed),
-      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.32, 0, 1, "base annual drop-out probability of active residents", kCalibrated),
+      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.24, 0, 1, "base annual drop-out probability of active residents (moving away now counted apart: residential mobility)", "calibrated 0.32 (docs/CALIBRATION.md) less the ~10%/yr of active residents who now move away (mobility.*); recalibrate"),
       WJ_REAL("participation.dropout_frustration", participation.dropout_frustration, none, 2.0, 0, 50, "drop-out multiplier per unit of frustration", kAssumed),
       WJ_REAL("participation.dropout_duty", participation.dropout_duty, none, 0.5, 0, 50, "drop-out multiplier per year of continuous crew duty", kOliver),
       WJ_REAL("participation.dropout_vision", participation.dropout_vision, share, 0.3, 0, 1, "drop-out reduction at full shared vision", kPlatform31),
