@@ -76,7 +76,7 @@ def fmt_value(metric, x, lang, sign=False):
     """A level (share as %, count or mean) in the outcome's own terms."""
     if wp.is_share(metric):
         return fmt(100 * x, 1, lang, sign) + "%"
-    if metric in ("active_residents", "initiators", "incidents", "residents", "euros_spent") or abs(x) >= 100:
+    if metric in ("active_residents", "initiators", "incidents", "residents", "euros_spent", "moved_in") or abs(x) >= 100:
         return fmt(x, 0, lang, sign)
     return fmt(x, 3, lang, sign)
 

@@ -45,16 +45,17 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   const double earned = p.outreach.stranger_trust + (p.outreach.relationship_trust - p.outreach.stranger_trust) * b.relationship;
   const double scale = contacts / total;
   const auto invite = static_cast<std::int32_t>(std::lround(p.participation.invite_weeks));
-  const auto hard = static_cast<float>(op.hard_to_reach * (1.0 - pl));
+  const auto neutral = static_cast<float>(1.0 - pl);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     if (s.weight[i] <= 0) continue;
     const std::uint32_t row = b.first + i;
     // reach = 1 - exp(-x) <= x: most draws are decided without computing the exponential.
     const float u = s.draws[i][draw_outreach];
-    const float x = static_cast<float>(scale) * s.weight[i];
-    // A contact with a distrustful resident fails more often (the door stays shut).
-    const float open = 1.f - hard * (1.f - r.trust[row]);
-    if (u >= x || u >= (1.f - std::exp(-x)) * open) continue;
+    // A contact with a distrustful resident fails more often (the door stays shut), less so
+    // where a neutral process leader works.
+    const float response = 1.f - (1.f - outreach_response(p, r.trust[row])) * neutral;
+    const float x = static_cast<float>(scale) * s.weight[i] * response;
+    if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
     b.contacts_week += promising ? 1 : 0;
     if (!(r.flags[row] & flag_reached)) {

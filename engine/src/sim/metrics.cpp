@@ -10,7 +10,7 @@ constexpr std::array<std::string_view, metric_count> kMetricNames = {
     "mean_trust", "mean_social_trust", "collective_efficacy", "incidents", "disorder", "initiatives_proposed",
     "initiatives_approved", "initiatives_running", "initiatives_completed", "initiatives_failed",
     "initiatives_refused", "vision", "reached_share", "phase", "programme_alive", "hours_outreach", "hours_vision",
-    "hours_support", "hours_projects", "hours_casework", "hours_coordination", "euros_spent", "legitimacy",
+    "hours_support", "hours_projects", "hours_casework", "hours_coordination", "euros_spent", "moved_in", "legitimacy",
     "expectation", "disappointed", "resisting"};
 }
 
@@ -65,6 +65,7 @@ Tally tally_buurt(const World& w, const Buurt& b) {
   at(t, TallyField::h_casework) = b.h_casework;
   at(t, TallyField::h_coordination) = b.h_coordination;
   at(t, TallyField::euros_spent) = b.euros_spent;
+  at(t, TallyField::moved_in) = b.moved_in_week;
   at(t, TallyField::legitimacy_x_adults) = b.legitimacy * b.count;
   at(t, TallyField::expectation_x_residents) = b.expectation * b.residents_total;
   at(t, TallyField::disappointed) = b.disappointed_week;
@@ -106,6 +107,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::hours_casework, at(t, TallyField::h_casework));
   set(Metric::hours_coordination, at(t, TallyField::h_coordination));
   set(Metric::euros_spent, at(t, TallyField::euros_spent));
+  set(Metric::moved_in, at(t, TallyField::moved_in));
   set(Metric::legitimacy, per_adult(TallyField::legitimacy_x_adults));
   set(Metric::expectation, residents > 0 ? at(t, TallyField::expectation_x_residents) / residents : 0.0);
   set(Metric::disappointed, at(t, TallyField::disappointed));

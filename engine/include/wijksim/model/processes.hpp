@@ -21,12 +21,15 @@ double programme_hours_factor(const World& w, const Wijk& wk, const RoleSpec& ro
 void professional_time(World& w);
 
 // Buurt processes (3-10). Each touches only buurt b's rows.
+void residential_mobility(World& w, Buurt& b);                // 14: movers out, newcomers in
 void sense_ties(World& w, const Buurt& b, Scratch& s);        // ties' last-week views; the week's draws
 void outreach(World& w, Buurt& b, Scratch& s);                // 3
-void participation(World& w, Buurt& b, Scratch& s);           // 4
+void participation(World& w, Buurt& b, Scratch& s);           // 4 (ends with active_core)
+void active_core(World& w, Buurt& b);                         // 4: breadth of the active core
 void vision_formation(World& w, Buurt& b, const Scratch& s);  // 5: vision and its legitimacy
 void expectations(World& w, Buurt& b);                        // 5b: promises owed and disappointment
 void initiatives(World& w, Buurt& b);                         // 6-7
+void work_ties(World& w, const Buurt& b);                     // 13: crews form durable ties
 void incidents_and_disorder(World& w, Buurt& b);              // 8
 void perceived_safety(World& w, Buurt& b, const Scratch& s);  // 9
 void trust_dynamics(World& w, Buurt& b, const Scratch& s);    // 10
@@ -41,6 +44,15 @@ void publish_views(World& w, const Buurt& b);
 // same result as the comparison chain for every input, NaN included.
 inline float clamp01(float x) { return std::min(std::max(x, 0.f), 1.f); }
 inline double clamp01(double x) { return std::min(std::max(x, 0.0), 1.0); }
+// Residential mobility: the buurt's owner-occupied share (from the spec or derived from
+// deprivation) and its weekly probability of a resident moving out.
+double owner_share(const Params& p, const Buurt& b);
+double move_probability(const Params& p, const Buurt& b);
+// Share of outreach contacts a resident with trust t responds to: the distrusting are harder
+// to reach (trust.low_trust_reach).
+inline float outreach_response(const Params& p, float t) {
+  return 1.f - static_cast<float>(p.trust.low_trust_reach) * (1.f - t);
+}
 // A week whose programme is alive and whose phase and area reach buurt b.
 bool programme_reaches(const World& w, const Buurt& b);
 // Broken promises to a crew or a resident: an experience weighed lambda times a good one.

@@ -127,7 +127,10 @@ struct StaffParams {
 };
 
 struct ResidentParams {
-  double trust_sd = 0, trust_deprivation_shift = 0;
+  // Baseline institutional trust, in logit units (population.cpp): logit(building_blocks.trust)
+  // + ses and age effects - deprivation shift + noise.
+  double trust_sd = 0, trust_deprivation_shift = 0, trust_ses = 0, trust_ses_centre = 0;
+  std::array<double, age_band_count> trust_age{};
   double social_trust_mean = 0, social_trust_sd = 0, social_trust_deprivation_shift = 0;
   double efficacy_mean = 0, efficacy_sd = 0;
   double threshold_mean = 0, threshold_sd = 0;
@@ -149,6 +152,12 @@ struct ParticipationParams {
   double initiator_efficacy_min = 0;
   double invite_weeks = 0;
   double frustration_decay = 0;  // weekly share of frustration that fades
+  // Overload (participatiemoeheid): fatigue rises with load (crew duty, being asked again while
+  // active) and fades; it lowers one's own and one's ties' willingness.
+  double fatigue_rise = 0, fatigue_recovery = 0;  // weekly
+  double fatigue_invited_load = 0;                // load of an invitation while already active
+  double beta_fatigue = 0, dropout_fatigue = 0, beta_tired_ties = 0;
+  double fatigue_tired = 0;                       // fatigue above which a resident counts as burnt out
 };
 
 struct OutreachParams {
@@ -156,7 +165,6 @@ struct OutreachParams {
   double contact_trust_rate = 0;
   double stranger_trust = 0, relationship_trust = 0;
   double leadership_low_trust_gain = 0;
-  double hard_to_reach = 0;     // share of contacts with distrustful residents that fail, without process leadership
   double targeting_floor = 0, targeting_gain = 0;  // targeting weight = floor + gain * (1 - T)^2 or tie share
   double downward_step = 0;     // contact step toward a lower earned trust, relative to contact_trust_rate
 };
@@ -223,10 +231,25 @@ struct TrustParams {
   double leadership_damping = 0;
   double social_activity_gain = 0, social_fear_loss = 0, social_drift = 0;
   double efficacy_drift = 0;
+  double baseline_learning = 0;     // share of an experience's change that moves the baseline too
+  double low_trust_sensitivity = 0; // extra weight of bad experiences per unit of (0.5 - T)
+  double low_trust_reach = 0;       // outreach response lost at T = 0
 };
 
 struct NetworkParams {
   double ties_min = 0, ties_max = 0, rewire = 0, cross_buurt = 0;
+  double work_tie_lifetime = 0;  // weeks: e-folding time of a tie formed in a crew
+  double acquaint_weeks = 0;     // weeks a newcomer needs to hear from their ties fully
+};
+
+// Residential mobility (mobility.cpp): moves per buurt from tenure and disorder, selective by
+// resources; movers are replaced in place by newcomers.
+struct MobilityParams {
+  double owner_rate = 0, rental_rate = 0;        // weekly move probability by tenure
+  double owner_share_at_0 = 0, owner_share_slope = 0;  // owner-occupied share from deprivation
+  double disorder_effect = 0;                    // relative rise per unit of disorder above 0.35
+  double selectivity = 0;                        // who leaves: resources x deprivation
+  double newcomer_selectivity = 0;               // who arrives: deprivation seen by newcomers
 };
 
 struct UrgencyParams {
@@ -265,6 +288,7 @@ struct Params {
   SafetyParams safety;
   TrustParams trust;
   NetworkParams network;
+  MobilityParams mobility;
   UrgencyParams urgency;
   AlignmentParams alignment;
   OrganiseParams organise;

@@ -22,6 +22,7 @@ struct BuurtSpec {
   std::array<int, cbs_age_group_count> age{}; // residents per CBS age group
   double deprivation = 0.4;
   int meeting_places = 1;
+  double owner_occupied = -1;                 // share of owner-occupied dwellings; < 0: derived from deprivation
   int adults() const { return age[1] + age[2] + age[3] + age[4]; }
 };
 

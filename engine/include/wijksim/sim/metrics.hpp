@@ -12,7 +12,7 @@ enum class TallyField : int {
   residents, adults, active, initiators, unsafe, trusting, sum_trust, sum_social, sum_efficacy_social,
   incidents, disorder_x_residents, proposed, approved, running, completed, failed, refused,
   vision_x_adults, reached, h_outreach, h_vision, h_support, h_projects, h_casework, h_coordination,
-  euros_spent, legitimacy_x_adults, expectation_x_residents, disappointed, resisting, count
+  euros_spent, moved_in, legitimacy_x_adults, expectation_x_residents, disappointed, resisting, count
 };
 using Tally = std::array<double, static_cast<std::size_t>(TallyField::count)>;
 inline double& at(Tally& t, TallyField f) { return t[static_cast<std::size_t>(f)]; }
@@ -23,7 +23,7 @@ enum class Metric : int {
   mean_social_trust, collective_efficacy, incidents, disorder, initiatives_proposed, initiatives_approved,
   initiatives_running, initiatives_completed, initiatives_failed, initiatives_refused, vision, reached_share,
   phase, programme_alive, hours_outreach, hours_vision, hours_support, hours_projects, hours_casework,
-  hours_coordination, euros_spent, legitimacy, expectation, disappointed, resisting, count
+  hours_coordination, euros_spent, moved_in, legitimacy, expectation, disappointed, resisting, count
 };
 inline constexpr std::size_t metric_count = static_cast<std::size_t>(Metric::count);
 std::string_view metric_name(Metric m);

@@ -28,19 +28,34 @@ enum : std::uint8_t {
 struct NeighbourView {
   std::uint64_t word;
 };
-inline constexpr int lane_fear = 0, lane_active = 14, lane_good = 20, lane_bad = 26, lane_victim = 32, lane_trust = 56;
+inline constexpr int lane_fear = 0, lane_active = 14, lane_good = 20, lane_bad = 26, lane_victim = 32, lane_tired = 38,
+                     lane_trust = 56;
 inline constexpr std::uint64_t lane_mask_fear = 0x3FFF, lane_mask_count = 0x3F;
-inline constexpr int max_ties = 63;
+// The CSR ties plus the work ties (WorkTies) must fit a count lane.
+inline constexpr int max_ties = 59;
 inline std::uint8_t to_byte(float x) { return static_cast<std::uint8_t>(x * 255.f + 0.5f); }
-inline std::uint64_t pack_view(float trust, float fear, bool active, bool good_news, bool bad_news, bool victim) {
+inline std::uint64_t pack_view(float trust, float fear, bool active, bool good_news, bool bad_news, bool victim, bool tired) {
   return static_cast<std::uint64_t>(to_byte(fear)) << lane_fear | static_cast<std::uint64_t>(active) << lane_active |
          static_cast<std::uint64_t>(good_news) << lane_good | static_cast<std::uint64_t>(bad_news) << lane_bad |
-         static_cast<std::uint64_t>(victim) << lane_victim | static_cast<std::uint64_t>(to_byte(trust)) << lane_trust;
+         static_cast<std::uint64_t>(victim) << lane_victim | static_cast<std::uint64_t>(tired) << lane_tired |
+         static_cast<std::uint64_t>(to_byte(trust)) << lane_trust;
 }
+
+// Ties formed by working together in a crew (MODEL.md §4.13): a few fixed slots per resident,
+// so forming one never allocates. A slot holds the other's row and the step it was last
+// reinforced; its weight decays as exp(-(step - last) / network.work_tie_lifetime). A slot is
+// stale when its row has since been taken by a newcomer (arrived after `last`).
+struct WorkTies {
+  static constexpr int slots = 4;
+  static constexpr std::uint32_t none = 0xFFFFFFFFu;
+  std::array<std::uint32_t, slots> row{none, none, none, none};
+  std::array<std::int32_t, slots> last{};
+};
+inline constexpr std::int32_t long_ago = -1000000;
 inline int view_trust(NeighbourView v) { return static_cast<int>(v.word >> lane_trust); }
 
 struct Residents {
-  // fixed
+  // fixed while the resident lives here (a newcomer gets a fresh profile: mobility.cpp)
   std::vector<std::uint8_t> age_band;
   std::vector<float> ses, free_hours, theta, epsilon, trust0, social0, efficacy0, safety_offset;
   // changing
@@ -51,6 +66,10 @@ struct Residents {
   std::vector<std::uint8_t> victim_now;                         // victimised this week
   std::vector<std::uint16_t> duty_weeks;
   std::vector<std::int32_t> invited_until, heard_until, victim_until;
+  // Baseline trust trust0 (above) also changes a little with experiences (trust.cpp).
+  std::vector<float> fatigue;           // participatiemoeheid 0..1 (participation.cpp)
+  std::vector<std::int32_t> arrived;    // step the resident moved in (long_ago: from the start)
+  std::vector<WorkTies> work_ties;
   // ties (CSR over global rows): the people whose behaviour and stories reach this resident
   std::vector<std::uint32_t> tie_offsets, ties;
   std::vector<NeighbourView> view;
@@ -113,6 +132,12 @@ struct Buurt {
   int contacts_week = 0;        // programme invitations this week (read by expectations)
   int disappointed_week = 0;    // residents disappointed this week
   int resisting_week = 0;       // residents who opposed a project that went ahead this week
+  // residential mobility (mobility.cpp)
+  double owner_occupied = -1;  // share of owner-occupied dwellings from the spec; < 0: derived
+  int moved_in_week = 0;       // residents who moved in this week
+  // the active core (participation.cpp): how far it mirrors the adults by age band x resources
+  // (1 - dissimilarity index; 1: a perfect mirror), and its mean resources and 65+ share
+  double core_breadth = 1, core_ses = 0, core_old_share = 0;
   // last week's aggregates, read by this week's processes
   double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
   // initiatives
