@@ -26,6 +26,9 @@ constexpr const char* kZaanstad = "Zaanstad wijkgericht werken (green/red differ
 constexpr const char* kPrieto = "Prieto Curiel & Bishop 2017";
 constexpr const char* kAssumed = "assumption (free; calibrate)";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
+constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch dwellings, most of the rental stock in deprived buurten";
+constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
+constexpr const char* kStructural = "assumption (structural constant, formerly in the code; MODEL.md §7.13)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
@@ -112,21 +115,29 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("styles.stimuleren.support", styles[0].support, share, 0.4, 0, 1, "weight of initiative support", kZaanstad),
       WJ_REAL("styles.stimuleren.projects", styles[0].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
       WJ_REAL("styles.stimuleren.ownership", styles[0].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
+      WJ_REAL("styles.stimuleren.presence", styles[0].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
+      WJ_REAL("styles.stimuleren.approval", styles[0].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
       WJ_REAL("styles.regisseren.proactive", styles[1].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad),
       WJ_REAL("styles.regisseren.outreach", styles[1].outreach, share, 0.2, 0, 1, "weight of outreach", kZaanstad),
       WJ_REAL("styles.regisseren.support", styles[1].support, share, 0.2, 0, 1, "weight of initiative support", kZaanstad),
       WJ_REAL("styles.regisseren.projects", styles[1].projects, share, 0.6, 0, 1, "weight of professional-led projects", kZaanstad),
       WJ_REAL("styles.regisseren.ownership", styles[1].ownership, share, 0.5, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
+      WJ_REAL("styles.regisseren.presence", styles[1].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
+      WJ_REAL("styles.regisseren.approval", styles[1].approval, none, -0.1, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
       WJ_REAL("styles.faciliteren.proactive", styles[2].proactive, share, 0.3, 0, 1, "proactive share of free hours", kZaanstad),
       WJ_REAL("styles.faciliteren.outreach", styles[2].outreach, share, 0.15, 0, 1, "weight of outreach", kZaanstad),
       WJ_REAL("styles.faciliteren.support", styles[2].support, share, 0.75, 0, 1, "weight of initiative support", kZaanstad),
       WJ_REAL("styles.faciliteren.projects", styles[2].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
       WJ_REAL("styles.faciliteren.ownership", styles[2].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
+      WJ_REAL("styles.faciliteren.presence", styles[2].presence, share, 0.6, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
+      WJ_REAL("styles.faciliteren.approval", styles[2].approval, none, 0.05, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
       WJ_REAL("styles.loslaten.proactive", styles[3].proactive, share, 0.05, 0, 1, "proactive share of free hours", kZaanstad),
       WJ_REAL("styles.loslaten.outreach", styles[3].outreach, share, 0.1, 0, 1, "weight of outreach", kZaanstad),
       WJ_REAL("styles.loslaten.support", styles[3].support, share, 0.8, 0, 1, "weight of initiative support", kZaanstad),
       WJ_REAL("styles.loslaten.projects", styles[3].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
       WJ_REAL("styles.loslaten.ownership", styles[3].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
+      WJ_REAL("styles.loslaten.presence", styles[3].presence, share, 0.2, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
+      WJ_REAL("styles.loslaten.approval", styles[3].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
 
       // Wijk classes.
       WJ_REAL("classes.green.capacity", classes[0].capacity, none, 0.6, 0, 10, "programme staff multiplier for green wijken", kZaanstad),
@@ -154,6 +165,18 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("staff.relationship_decay", staff.relationship_decay, per_week, 0.01, 0, 1, "weekly loss of R in a buurt without hours", kAssumed),
       WJ_REAL("staff.presence_hours_ref", staff.presence_hours_ref, hours_per_week, 10, 0.1, 1000, "visible hours per 1,000 residents giving presence 1 - 1/e", kAssumed),
       WJ_REAL("staff.leader_hours", staff.leader_hours, hours_per_week, 16, 0, 80, "process leader hours per programme wijk at process_leadership 1", kAssumed),
+      WJ_REAL("staff.coordination_max", staff.coordination_max, share, 0.9, 0, 1, "cap on the share of hours lost to coordination", kStructural),
+      WJ_REAL("staff.casework_max", staff.casework_max, share, 0.85, 0, 1, "cap on the share of free hours taken by casework", kStructural),
+      WJ_REAL("staff.casework_incident_floor", staff.casework_incident_floor, share, 0.5, 0, 1, "f in the incident factor max(f, f + (1 - f) rate / base rate) of casework demand", kStructural),
+      WJ_REAL("staff.leader_vision_factor", staff.leader_vision_factor, none, 2, 0, 10, "the process leader's vision share is this times the phase's vision weight (at most 1)", kStructural),
+      WJ_REAL("staff.regisseur_hours_ref", staff.regisseur_hours_ref, hours_per_week, 18, 0.1, 1000, "wijkregisseur hours per 10,000 residents per week that cover a wijk fully (half an FTE)", "assumption: one wijkregisseur per wijk of 10-20,000 residents (Hengelo, Zaanstad)"),
+      WJ_REAL("staff.regisseur_coordination_cut", staff.regisseur_coordination_cut, share, 0.4, 0, 1, "share of the coordination overhead a fully covering wijkregisseur removes", "assumption: Platform31 2018 (integraal werken)"),
+      WJ_REAL("staff.regisseur_partner_gain", staff.regisseur_partner_gain, none, 0.3, 0, 5, "extra programme partner hours mobilised at full wijkregisseur coverage", kAssumed),
+      WJ_REAL("staff.koppelkans_gain", staff.koppelkans_gain, none, 0.5, 0, 10, "extra project results from the same hours at full coverage (combined projects, koppelkansen)", kAssumed),
+      WJ_REAL("staff.casework_hours_per_case", staff.casework_hours_per_case, none, 20, 0, 1000, "casework hours that resolve one resident's problem (0: casework helps no one)", kWijkteam),
+      WJ_REAL("staff.casework_efficacy_gain", staff.casework_efficacy_gain, share, 0.1, 0, 1, "share of the gap to 1 in efficacy closed for a resident helped", kAssumed),
+      WJ_REAL("staff.casework_frustration_relief", staff.casework_frustration_relief, share, 0.3, 0, 1, "share of a helped resident's frustration lifted", kAssumed),
+      WJ_REAL("staff.casework_free_hours_gain", staff.casework_free_hours_gain, hours_per_week, 0.5, 0, 40, "free hours a helped resident gains (up to the usual hours of their age band)", kAssumed),
 
       // Residents.
       WJ_REAL("residents.trust_sd", residents.trust_sd, none, 0.15, 0, 0.5, "sd of initial institutional trust", kAssumed),
@@ -230,16 +253,53 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("initiatives.co_funding", initiatives.co_funding, share, 0.2, 0, 1, "share of the cost residents fund themselves", "Smallingerland, Enschede"),
       WJ_REAL("initiatives.theme_physical", initiatives.theme_physical, share, 0.4, 0, 1, "share of initiatives with a physical theme", kAssumed),
       WJ_REAL("initiatives.theme_social", initiatives.theme_social, share, 0.4, 0, 1, "share with a social theme (rest: safety)", kAssumed),
-      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, none, 0.15, 0, 1, "share of the buurt's disorder removed by a completed physical/safety initiative in a buurt of 1,000 (0.15 removes 0.03 at disorder 0.2)", kAssumed),
+      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, share, 0.03, 0, 0.5, "disorder removed by a completed physical/safety initiative in a buurt of 1,000 residents (an absolute amount, not a share of what is there)", kAssumed),
       WJ_REAL("initiatives.crew_social_gain", initiatives.crew_social_gain, share, 0.15, 0, 1, "social-trust gain of a crew on completion", "Denters et al. 2012"),
       WJ_REAL("initiatives.crew_efficacy_gain", initiatives.crew_efficacy_gain, share, 0.2, 0, 1, "efficacy gain of a crew on completion", kSampson),
       WJ_REAL("initiatives.visible_efficacy_gain", initiatives.visible_efficacy_gain, share, 0.01, 0, 1, "efficacy gain of every resident of a buurt of 1,000 from a visible result", kSampson),
       WJ_REAL("initiatives.frustration_failure", initiatives.frustration_failure, none, 0.4, 0, 10, "frustration added to a crew by a refusal or failure", kAssumed),
+      WJ_REAL("initiatives.failure_efficacy_loss", initiatives.failure_efficacy_loss, share, 0.1, 0, 1, "share of a crew member's efficacy lost when their initiative is refused or fails", kStructural),
+      WJ_REAL("initiatives.signatures_base", initiatives.signatures_base, none, 0.3, 0, 1, "signatures a crew member gathers a week at social trust 0 (1 at social trust 1)", kStructural),
+      WJ_REAL("initiatives.idea_min_weeks", initiatives.idea_min_weeks, weeks, 2, 0, 52, "weeks an idea gathers crew before it can be proposed", kStructural),
+      WJ_REAL("initiatives.fast_track_delay", initiatives.fast_track_delay, share, 0.25, 0, 1, "decision delay of a request below fast_track_euros relative to a large one", kStructural),
+      WJ_REAL("initiatives.approval_vision_centre", initiatives.approval_vision_centre, share, 0.2, 0, 1, "vision V at which vision fit neither raises nor lowers approval", kStructural),
+      WJ_REAL("initiatives.late_money_weeks", initiatives.late_money_weeks, weeks, 8, 0, 104, "weeks promised money comes late when a promise is broken", kStructural),
+      WJ_REAL("initiatives.late_money_production", initiatives.late_money_production, share, 0.2, 0, 1, "production share while waiting for promised money", kStructural),
+      WJ_REAL("initiatives.support_floor", initiatives.support_floor, share, 0.5, 0, 1, "production share of an initiative without any support (full support: 1)", kStructural),
+      WJ_REAL("initiatives.stall_share", initiatives.stall_share, share, 0.25, 0, 1, "weekly production below this share of volunteer hours counts as stalled", kStructural),
+      WJ_REAL("initiatives.disorder_scale_cap", initiatives.disorder_scale_cap, none, 3, 0, 100, "cap on the buurt-size scaling min(cap, 1000 / residents) of disorder removed", kStructural),
+      WJ_REAL("initiatives.project_hours", initiatives.project_hours, hours_per_week, 200, 1, 1e5, "professional project hours per visible result (a total, not per week)", kStructural),
+      WJ_REAL("initiatives.project_disorder_share", initiatives.project_disorder_share, share, 0.5, 0, 1, "a project's disorder effect relative to a resident initiative's", kStructural),
+      WJ_REAL("initiatives.meeting_recruit", initiatives.meeting_recruit, none, 0.5, 0, 10, "extra crew recruitment attempts per meeting place per 1,000 residents", kAssumed),
+      WJ_REAL("initiatives.meeting_cost_relief", initiatives.meeting_cost_relief, share, 0.2, 0, 0.5, "share of the cost of taking part removed per meeting place per 1,000 residents above meeting_places_ref", kAssumed),
+      WJ_REAL("initiatives.meeting_places_ref", initiatives.meeting_places_ref, none, 0.5, 0, 2, "meeting places per 1,000 residents at which the cost of taking part is as calibrated", kAssumed),
+
+      // The woningcorporatie and physical capital (MODEL.md §7.8.1).
+      WJ_REAL("physical.corporatie_share_base", physical.corporatie_share_base, share, 0.1, 0, 1, "corporatie share of dwellings at deprivation 0", kAedes),
+      WJ_REAL("physical.corporatie_share_deprivation", physical.corporatie_share_deprivation, share, 0.6, 0, 1, "corporatie share added per unit of deprivation (0.29 near the national mean)", kAedes),
+      WJ_REAL("physical.herstructurering", physical.herstructurering, euros_per_resident_per_year, 0, 0, 100000, "corporatie investment in its own dwellings under the programme, per corporatie-tenant resident (Vogelaar-like: hundreds)", kScp),
+      WJ_REAL("physical.renewal_min_deprivation", physical.renewal_min_deprivation, share, 0.6, 0, 1, "herstructurering only in buurten at least this deprived", kScp),
+      WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and streets (10-30 years)", "MODEL.md §11 (10-30 years); assumption"),
+      WJ_REAL("physical.half_capital", physical.half_capital, euros, 500, 1, 1e6, "capital per resident at which its effect is half the maximum", kAssumed),
+      WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of physical capital", kAssumed),
+      WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp),
+
+      // Resident self-organisation (MODEL.md §7.7.1).
+      WJ_REAL("self_organisation.critical_mass", self_organisation.critical_mass, none, 6, 1, 1000, "active organisers who know another organiser needed for a bewonersgroep to form", kOliver),
+      WJ_REAL("self_organisation.formation_rate", self_organisation.formation_rate, per_week, 0.05, 0, 1, "weekly chance a group forms once critical mass is there", kAssumed),
+      WJ_REAL("self_organisation.min_core", self_organisation.min_core, none, 4, 0, 1000, "core below which a group is fragile", kAssumed),
+      WJ_REAL("self_organisation.collapse_hazard", self_organisation.collapse_hazard, per_week, 0.02, 0, 1, "weekly collapse chance of a fragile group", kAssumed),
+      WJ_REAL("self_organisation.base_hazard", self_organisation.base_hazard, per_year, 0.05, 0, 1, "annual collapse chance of any group (quarrels, a lost venue)", kAssumed),
+      WJ_REAL("self_organisation.initiative_rate", self_organisation.initiative_rate, rate_per_year, 0.5, 0, 52, "initiatives a group proposes per core member per year", kAssumed),
+      WJ_REAL("self_organisation.support_hours", self_organisation.support_hours, hours_per_week, 1, 0, 40, "hours of support per core member per week for the buurt's running initiatives", kAssumed),
+      WJ_REAL("self_organisation.invite_rate", self_organisation.invite_rate, rate_per_year, 26, 0, 520, "ties a core member invites to take part per year (a neighbour every other week)", kAssumed),
+      WJ_REAL("self_organisation.organiser_fade", self_organisation.organiser_fade, per_year, 0.2, 0, 1, "annual chance an inactive organiser's know-how no longer counts", kAssumed),
+      WJ_REAL("self_organisation.organiser_commitment", self_organisation.organiser_commitment, share, 0.7, 0, 1, "share of the drop-out hazard an organiser does not have (who has carried a project tends to stay)", "assumption: Wilson & Musick 1999 (past volunteering predicts continued volunteering)"),
+      WJ_REAL("self_organisation.own_funding", self_organisation.own_funding, share, 0.4, 0, 1, "share of a group initiative's cost the bewonersgroep raises itself (funds, members) on top of co_funding", "assumption: Oranje Fonds and local funds co-finance bewonersinitiatieven"),
 
       WJ_REAL("budget.wijk_budget", budget.wijk_budget, euros_per_resident_per_year, 4, 0, 1000, "programme wijk budget for resident initiatives", kBudgets),
       WJ_REAL("budget.baseline_budget", budget.baseline_budget, euros_per_resident_per_year, 1, 0, 1000, "standing liveability budget without a programme", kBudgets),
       WJ_REAL("budget.investment_budget", budget.investment_budget, euros_per_resident_per_year, 10, 0, 10000, "programme physical investments (uitvoeren)", kAssumed),
-      WJ_REAL("budget.investment_effect", budget.investment_effect, none, 0.0005, 0, 1, "weekly disorder reduction per euro per resident per year invested (saturating)", kAssumed),
 
       WJ_REAL("incidents.base_rate", incidents.base_rate, per_1000_residents_per_year, 29, 0, 1000, "recorded incidents at zero disorder, efficacy and presence effects", kVm),
       WJ_REAL("incidents.disorder_effect", incidents.disorder_effect, none, 1.1, 0, 10, "a in (1 + a D): visible disorder roughly doubles violations", kKeizer),

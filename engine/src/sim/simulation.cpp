@@ -82,6 +82,7 @@ void Simulation::step() {
     model::vision_formation(w_, b, s);
     mark(Phase::vision);
     model::initiatives(w_, b);
+    model::casework(w_, b);
     mark(Phase::initiatives);
     model::incidents_and_disorder(w_, b);
     mark(Phase::incidents);
