@@ -224,6 +224,9 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
       b.residents_total = bs.residents;
       b.deprivation = bs.deprivation;
       b.disorder = equilibrium_disorder(p, bs.deprivation);
+      // Meeting places per 1,000 residents, capped so a tiny buurt with one place is not a village hall.
+      b.meeting_places_per_1000 = std::min(2.0, bs.residents > 0 ? bs.meeting_places * 1000.0 / bs.residents : 0.0);
+      b.participation_cost_factor = std::clamp(1.0 - p.initiatives.meeting_cost_relief * (b.meeting_places_per_1000 - p.initiatives.meeting_places_ref), 0.5, 1.5);
       b.vision = p.building_blocks.vision;
       b.initiatives.reserve(32);
       rows += b.count;

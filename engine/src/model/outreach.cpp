@@ -57,10 +57,10 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     const float x = static_cast<float>(scale) * s.weight[i] * response;
     if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
-    b.contacts_week += promising ? 1 : 0;
     if (!(r.flags[row] & flag_reached)) {
       r.flags[row] |= flag_reached;
       ++b.reached;
+      b.contacts_week += promising ? 1 : 0;  // a first invitation is a promise (expectations.cpp)
       ++b.reached_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
     }
     const float t = r.trust[row];

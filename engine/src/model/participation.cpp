@@ -29,6 +29,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
   // The plan's legitimacy among residents (vision.cpp) raises or lowers willingness to join.
   const double legitimacy = programme_reaches(w, b) ? p.legitimacy.join_weight * (b.legitimacy - p.legitimacy.neutral) : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
+  const double organiser_stay = 1.0 - p.self_organisation.organiser_commitment;
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
     const float draw = s.draws[i][draw_participation];
@@ -40,8 +41,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const bool invited = r.invited_until[row] > w.week;
     const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
                      pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
-                     pp.beta_cost * cost - r.frustration[row] + legitimacy - pp.beta_fatigue * r.fatigue[row] -
-                     pp.beta_tired_ties * s.tie_tired[i] +
+                     pp.beta_cost * cost * b.participation_cost_factor - r.frustration[row] + legitimacy -
+                     pp.beta_fatigue * r.fatigue[row] - pp.beta_tired_ties * s.tie_tired[i] +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
     const float willing = 1.f / (1.f + std::exp(-z));
@@ -59,7 +60,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
         const double hazard = pp.dropout * (1.0 + pp.dropout_frustration * r.frustration[row]) *
                               (1.0 + pp.dropout_fatigue * r.fatigue[row]) *
                               (1.0 + pp.dropout_duty * r.duty_weeks[row] / weeks_per_year) * vision_keep *
-                              (1.0 + 2.0 * (1.0 - willing));
+                              (1.0 + 2.0 * (1.0 - willing)) *
+                              ((r.flags[row] & flag_organiser) ? organiser_stay : 1.0);  // organisers are committed (self_organisation.cpp)
         if (draw < hazard) {
           r.engagement[row] = Engagement::passive;
           r.flags[row] &= static_cast<std::uint8_t>(~(flag_in_crew | flag_wants_initiative));

@@ -528,7 +528,7 @@ void read_roles(Checker& c, const json& arr, std::vector<RoleSpec>& roles) {
     const std::string p = Checker::index(path, i);
     const auto& rj = arr[i];
     if (!c.expect_object(rj, p)) continue;
-    c.only_keys(rj, p, {"role", "employer", "domain", "fte_per_10k", "programme", "visible", "leader"});
+    c.only_keys(rj, p, {"role", "employer", "domain", "fte_per_10k", "programme", "visible", "leader", "coordinator"});
     RoleSpec r;
     r.role = c.get_string(rj, "role", p, true).value_or("");
     r.employer = c.get_string(rj, "employer", p, false).value_or("municipality");
@@ -537,6 +537,8 @@ void read_roles(Checker& c, const json& arr, std::vector<RoleSpec>& roles) {
     r.programme = read_bool(c, rj, "programme", p, true);
     r.visible = read_bool(c, rj, "visible", p, false);
     r.leader = read_bool(c, rj, "leader", p, false);
+    r.coordinator = read_bool(c, rj, "coordinator", p, false);
+    if (r.leader && r.coordinator) c.problem(Checker::join(p, "coordinator"), "a role is either the process leader or a coordinator, not both");
     if (r.leader && !r.programme) c.problem(Checker::join(p, "leader"), "a process leader must be a programme role (programme: true)");
     roles.push_back(r);
   }
@@ -642,7 +644,7 @@ ojson phase_json(const PhaseSpec& p) {
 
 ojson role_json(const RoleSpec& ro) {
   return {{"role", ro.role}, {"employer", ro.employer}, {"domain", ro.domain}, {"fte_per_10k", ro.fte_per_10k},
-          {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}};
+          {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}, {"coordinator", ro.coordinator}};
 }
 
 // Every value in the user's units, for the manifest and the hash.

@@ -84,6 +84,7 @@ void Simulation::step() {
     model::vision_formation(w_, b, s);
     mark(Phase::vision);
     model::initiatives(w_, b);
+    model::casework(w_, b);
     model::expectations(w_, b);  // after this week's invitations and results
     mark(Phase::initiatives);
     model::work_ties(w_, b);

@@ -27,8 +27,10 @@ void outreach(World& w, Buurt& b, Scratch& s);                // 3
 void participation(World& w, Buurt& b, Scratch& s);           // 4 (ends with active_core)
 void active_core(World& w, Buurt& b);                         // 4: breadth of the active core
 void vision_formation(World& w, Buurt& b, const Scratch& s);  // 5: vision and its legitimacy
-void expectations(World& w, Buurt& b);                        // 5b: promises owed and disappointment
-void initiatives(World& w, Buurt& b);                         // 6-7
+void initiatives(World& w, Buurt& b);                         // 6-7 (ends with self_organisation)
+void self_organisation(World& w, Buurt& b);                   // 6.2 bewonersgroepen
+void casework(World& w, Buurt& b);                            // 6.3 the sociaal wijkteam's cases
+void expectations(World& w, Buurt& b);                        // 6.4 promises owed and disappointment
 void work_ties(World& w, const Buurt& b);                     // 13: crews form durable ties
 void incidents_and_disorder(World& w, Buurt& b);              // 8
 void perceived_safety(World& w, Buurt& b, const Scratch& s);  // 9
@@ -38,6 +40,12 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s);    // 10
 void staff_turnover(World& w);
 // Makes this week's state visible to ties next week (after every buurt has read).
 void publish_views(World& w, const Buurt& b);
+
+// Durable stocks (physical_capital.cpp, self_organisation.cpp).
+void physical_capital(World& w, Buurt& b);  // called by incidents_and_disorder
+double physical_effect(const Params& p, const Buurt& b);  // saturating effect 0..1 of the capital
+double corporatie_share(const Params& p, double deprivation);
+double group_support_hours(const Params& p, const Buurt& b);
 
 // Shared helpers.
 // As max then min, so the per-resident loops stay branch-free and vectorise (minss/maxss); the

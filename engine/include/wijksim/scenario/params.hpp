@@ -105,6 +105,8 @@ struct StyleParams {
   double support = 0;
   double projects = 0;
   double ownership = 0;   // how much residents feel the result is theirs (crew effects)
+  double presence = 0;    // share of a visible programme role's free hours spent in the street
+  double approval = 0;    // shift of the approval probability of residents' proposals
 };
 
 struct ClassParams {
@@ -124,6 +126,17 @@ struct StaffParams {
   double relationship_gain = 0, relationship_half_hours = 0, relationship_decay = 0;
   double presence_hours_ref = 0;       // visible hours per 1,000 residents per week for presence 0.63
   double leader_hours = 0;             // process leader hours per week per programme wijk at PL = 1
+  double coordination_max = 0;         // cap on the coordination share
+  double casework_max = 0;             // cap on the casework share of free hours
+  double casework_incident_floor = 0;  // lower bound of the incident factor of casework demand
+  double leader_vision_factor = 0;     // leader's vision share = factor x phase vision weight
+  // Actors (MODEL.md §7.2.1): the wijkregisseur and the sociaal wijkteam.
+  double regisseur_hours_ref = 0;      // regisseur hours per 10,000 residents per week for full coverage
+  double regisseur_coordination_cut = 0;  // share of coordination overhead removed at full coverage
+  double regisseur_partner_gain = 0;   // extra partner hours mobilised at full coverage
+  double koppelkans_gain = 0;          // extra project results from combined projects at full coverage
+  double casework_hours_per_case = 0;  // casework hours that resolve one resident's problem
+  double casework_efficacy_gain = 0, casework_frustration_relief = 0, casework_free_hours_gain = 0;
 };
 
 struct ResidentParams {
@@ -195,13 +208,53 @@ struct InitiativeParams {
   double disorder_reduction = 0;
   double crew_social_gain = 0, crew_efficacy_gain = 0, visible_efficacy_gain = 0;
   double frustration_failure = 0;
+  double failure_efficacy_loss = 0;  // share of a crew member's efficacy lost when it fails
+  double signatures_base = 0;        // supporters a crew member gathers a week at S = 0 (1 at S = 1)
+  double idea_min_weeks = 0;
+  double fast_track_delay = 0;       // decision delay of a small request relative to a large one
+  double approval_vision_centre = 0;
+  double late_money_weeks = 0, late_money_production = 0;
+  double support_floor = 0;          // production share without professional support
+  double stall_share = 0;            // weekly production below this share of volunteer hours stalls
+  double disorder_scale_cap = 0;     // cap on the buurt-size scaling 1000 / residents
+  double project_hours = 0;          // professional project hours per visible result
+  double project_disorder_share = 0; // a project's disorder effect relative to an initiative's
+  double meeting_recruit = 0;        // extra crew recruitment attempts per meeting place per 1,000
+  double meeting_cost_relief = 0;    // share of the cost of taking part removed per meeting place per 1,000 above the reference
+  double meeting_places_ref = 0;     // meeting places per 1,000 residents at which the cost is as calibrated
+};
+
+struct PhysicalParams {
+  // The woningcorporatie and physical capital (MODEL.md §7.8.1). Capital is euros per
+  // resident invested and not yet worn out; its effect saturates at half_capital.
+  double corporatie_share_base = 0, corporatie_share_deprivation = 0;
+  double herstructurering = 0;         // corporatie programme investment, euros per owned-dwelling resident per week
+  double renewal_min_deprivation = 0;  // herstructurering only where deprivation is at least this
+  double lifetime = 0;                 // weeks: mean lifetime of an investment
+  double half_capital = 0;             // euros per resident at which the effect is half its maximum
+  double disorder_effect = 0;          // shift of equilibrium disorder at full effect
+  double safety_effect = 0;            // shift of the safety target at full effect
+};
+
+struct SelfOrganisationParams {
+  // Bewonersgroepen (MODEL.md §7.7.1).
+  double critical_mass = 0;        // core organisers who know each other for a group to form
+  double formation_rate = 0;       // weekly chance it forms once critical mass is there
+  double min_core = 0;             // below this core the group is fragile
+  double collapse_hazard = 0;      // weekly collapse chance of a fragile group
+  double base_hazard = 0;          // weekly collapse chance of any group
+  double initiative_rate = 0;      // group ideas per core member per week
+  double support_hours = 0;        // support hours a core member gives running initiatives a week
+  double invite_rate = 0;          // ties a core member invites a week
+  double organiser_fade = 0;       // weekly chance an inactive organiser stops counting as one
+  double organiser_commitment = 0; // share of the drop-out hazard an organiser does not have
+  double own_funding = 0;          // share of a group initiative's cost the group raises itself (funds, members)
 };
 
 struct BudgetParams {
   double wijk_budget = 0;        // programme, euros per resident per week
   double baseline_budget = 0;    // always, euros per resident per week
   double investment_budget = 0;  // programme physical measures, euros per resident per week
-  double investment_effect = 0;  // disorder reduction per euro per resident (before saturation)
 };
 
 struct IncidentParams {
@@ -283,6 +336,8 @@ struct Params {
   OutreachParams outreach;
   VisionParams vision;
   InitiativeParams initiatives;
+  PhysicalParams physical;
+  SelfOrganisationParams self_organisation;
   BudgetParams budget;
   IncidentParams incidents;
   SafetyParams safety;

@@ -68,6 +68,7 @@ struct RoleSpec {
   bool programme = false;   // exists only while the programme is alive (else: regular service)
   bool visible = false;     // counts as visible presence in the street
   bool leader = false;      // the independent process leader (hours from building_blocks)
+  bool coordinator = false; // a wijkregisseur: coordinates partners across domains in the wijk
 };
 
 enum class ShockKind : int { budget_cut = 0, incident_wave, staff_change, stop };

@@ -19,6 +19,7 @@ enum : std::uint8_t {
   flag_vision = 2,            // took part in vision formation
   flag_in_crew = 4,           // member of a running initiative's crew
   flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
+  flag_organiser = 0x80,      // helped carry an initiative to completion (self_organisation.cpp)
 };
 
 // What a resident's ties can see of them: last week's values packed in one 64-bit word, so
@@ -88,6 +89,7 @@ struct Initiative {
   InitiativeState state = InitiativeState::idea;
   bool programme_funded = false;
   bool promise_kept = true;  // drawn at approval: will the municipality deliver as promised?
+  bool by_group = false;     // proposed while its initiator's bewonersgroep existed
   std::uint32_t initiator = 0;  // local index: with `created`, the initiative's stable id
   std::int32_t created = 0, proposed_week = 0, decision_week = 0, money_week = 0;
   float cost = 0, hours_needed = 0, progress = 0, supporters = 0, reserved = 0;
@@ -111,6 +113,7 @@ struct Buurt {
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
   double relationship = 0;     // hours-weighted relationship capital of the professionals here
+  double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week
   double presence = 0;         // visible presence 0..1
   double project_hours_acc = 0;
   // money (euros)
@@ -120,6 +123,16 @@ struct Buurt {
   double disorder = 0;
   double incident_multiplier = 1;
   int incidents_week = 0;
+  // durable stocks (physical_capital.cpp, self_organisation.cpp)
+  double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (fixed)
+  double physical_capital = 0;  // euros per resident invested in dwellings and streets, not yet worn out
+  double meeting_places_per_1000 = 0;  // fixed
+  double participation_cost_factor = 1;  // fixed: meeting places make taking part cheaper
+  bool group_active = false;    // a bewonersgroep exists
+  int group_core = 0;           // organisers still active and tied to another organiser
+  std::int32_t group_since = 0;
+  int groups_formed = 0, groups_collapsed = 0;  // cumulative from the start of burn-in
+  double casework_acc = 0;      // fractional cases carried to next week
   int visible_results_week = 0;
   double vision = 0;
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
@@ -129,7 +142,7 @@ struct Buurt {
   // Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
   double legitimacy = 0;        // of the plan among residents, 0..1
   double expectation = 0;       // results owed to residents, per 1,000 residents (>= 0)
-  int contacts_week = 0;        // programme invitations this week (read by expectations)
+  int contacts_week = 0;        // residents invited by the programme for the first time this week
   int disappointed_week = 0;    // residents disappointed this week
   int resisting_week = 0;       // residents who opposed a project that went ahead this week
   // residential mobility (mobility.cpp)
