@@ -11,7 +11,8 @@ case "$mode" in demo|test) ;; *) echo "usage: bash tools/quickstart.sh demo|test
 
 packages=(g++ cmake ninja-build git pkg-config
           libeigen3-dev libboost-random-dev libboost-dev nlohmann-json3-dev catch2 libbenchmark-dev
-          libsqlite3-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin
+          libsqlite3-dev libnlopt-dev libnlopt-cxx-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin
+          python3-dev pybind11-dev python3-numpy python3-pandas  # the Python module (python/)
           chromium  # chromium: the report test opens the HTML report headless
           clang libclang-rt-14-dev)  # clang + libFuzzer runtime: the fuzz harnesses (fuzz/)
 
@@ -48,14 +49,15 @@ if [ "$mode" = demo ]; then
 else
   ctest --preset release --output-on-failure -j 2
   # Sanitizers. AddressSanitizer + UBSan over the whole suite but the slow pattern ensembles and
-  # the Python-side tests (plots, report, docs: their C++ paths run in the release suite);
+  # the Python-side tests (plots, report, docs, the Python module: their C++ paths run in the
+  # release suite);
   # ThreadSanitizer over the tests that run threads (replicates, buurten, experiment batches,
   # the pool itself). Any finding fails the test and so this script (set -e).
   stamp() { date +%s; }
   t0=$(stamp)
   cmake --preset asan
   cmake --build --preset asan -j "$(nproc)"
-  ctest --preset asan -j 2 -LE '^(plot|report|docs)$'
+  ctest --preset asan -j 2 -LE '^(plot|report|docs|python)$'
   t1=$(stamp)
   cmake --preset tsan
   cmake --build --preset tsan -j "$(nproc)"

@@ -11,7 +11,6 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
-#include "wijksim/city/build.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
 
@@ -145,13 +144,8 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
 
   // Every variant and design point is loaded here: nothing runs unless all of them are valid.
   const experiment::Experiment e = experiment::load_experiment_file(pos[0]);
-  // Before anything is built (a dry run times one simulation too). Every cell simulates the
-  // same city; only network overrides change the estimate.
-  for (std::size_t k = 0; k < e.cells.size(); ++k) {
-    const auto& ov = e.cells[k].overrides;
-    if (k > 0 && std::none_of(ov.begin(), ov.end(), [](const Override& o) { return o.path.rfind("network.", 0) == 0; })) continue;
-    refuse_if_too_large(experiment::load_cell(e, e.cells[k]), std::min<std::size_t>(threads, e.run_count()), e.scenario_file);
-  }
+  // Before anything is built (a dry run times one simulation too).
+  experiment::refuse_if_too_large(e, threads);
 
   if (dry_run) {
     const experiment::Plan p = experiment::plan_experiment(e, *out, threads);

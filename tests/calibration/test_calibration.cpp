@@ -190,3 +190,70 @@ TEST_CASE("bad calibration files: missing scenario, empty group, bad flags", "[c
   r = test::run_cli({"calibrate", (dir / "nope.json").string()});
   CHECK(r.exit_code == 2);
 }
+
+TEST_CASE("calibration across places: per-place targets and the spread between them, with NLopt", "[calibration]") {
+  // Two places with different deprivation; targets are the model's own values at the truth
+  // (safety.base 0.75, safety.deprivation_bias 0.35): each place's unsafe share, and the
+  // standard deviation between the places. Subplex (NLopt) from 0.65 / 0.05 must land within
+  // 0.03 of the truth and put every target within tolerance; the report names the place it
+  // misses most.
+  TempDir dir("calib-places");
+  test::write_file(dir / "a.json", test::explicit_scenario({{{600, 0.1}, {600, 0.3}}}, 1.0, 0.5).dump(2));
+  json b = test::explicit_scenario({{{600, 0.7}, {600, 0.95}}}, 1.0, 0.5);
+  b["city"]["code"] = "GM9999";
+  test::write_file(dir / "b.json", b.dump(2));
+  const json parameters = {{"safety.base", {{"range", {0.6, 0.9}}, {"start", 0.65}}},
+                           {"safety.deprivation_bias", {{"range", {0.0, 0.6}}, {"start", 0.05}}}};
+  json targets = json::array({{{"name", "unsafe a"}, {"metric", "unsafe_share"}, {"scenario", "a.json"}, {"value", 0.5}, {"tolerance", 0.006}},
+                              {{"name", "unsafe b"}, {"metric", "unsafe_share"}, {"scenario", "GM9999"}, {"value", 0.5}, {"tolerance", 0.006}},
+                              {{"name", "spread"}, {"metric", "unsafe_share"}, {"statistic", "between_sd"}, {"value", 0.1}, {"tolerance", 0.006}}});
+  json doc = {{"scenarios", {"a.json", "b.json"}}, {"replicates", 3}, {"seed", 5}, {"average_weeks", 26},
+              {"parameters", parameters}, {"targets", targets},
+              {"optimiser", {{"method", "sbplx"}, {"max_evaluations", 100}, {"initial_step", 0.2}, {"xtol", 0.002}, {"ftol", 0.0005}}}};
+  const auto file = (dir / "calibration.json").string();
+  const cal::Calibration probe = cal::load_calibration_json(doc, file);
+  REQUIRE(probe.targets[0].scenario == 0);
+  REQUIRE(probe.targets[1].scenario == 1);
+  REQUIRE(probe.targets[2].statistic == cal::Statistic::between_sd);
+  const cal::Evaluation truth = cal::evaluate(probe, {0.75, 0.35}, 2);
+  // The places differ, so the measured spread is the sd of two different values.
+  CHECK(truth.values[2] == Approx(std::fabs(truth.values[1] - truth.values[0]) / std::sqrt(2.0)).margin(0.02));
+  CHECK(truth.values[1] > truth.values[0] + 0.03);
+  for (std::size_t i = 0; i < truth.values.size(); ++i) doc["targets"][i]["value"] = truth.values[i];
+  const cal::Calibration c = cal::load_calibration_json(doc, file);
+  cal::RunOptions opt;
+  opt.threads = 2;
+  const cal::Result r = cal::calibrate(c, opt);
+  const auto& best = r.trace[r.best];
+  INFO("recovered " << best.x[0] << ", " << best.x[1] << " objective " << best.objective << " after " << r.trace.size() << " points, "
+                    << r.stop_reason);
+  CHECK(std::fabs(best.x[0] - 0.75) < 0.03);
+  CHECK(std::fabs(best.x[1] - 0.35) < 0.03);
+  for (std::size_t i = 0; i < c.targets.size(); ++i) CHECK(std::fabs(best.values[i] - c.targets[i].value) <= c.targets[i].tolerance);
+  const auto report = cal::report_json(c, r);
+  CHECK(report["fit"]["optimiser"] == "nlopt sbplx");
+  REQUIRE(report["worst_places"].size() == 2);
+  CHECK(contains(cal::report_text(c, r), "places the model misses most"));
+}
+
+TEST_CASE("bad calibration files: unknown place, spread over one place, unknown optimiser", "[calibration][hardening]") {
+  TempDir dir("calib-places-bad");
+  test::write_file(dir / "a.json", test::explicit_scenario({{{600, 0.1}}}, 1.0, 0.5).dump(2));
+  json doc = {{"scenarios", {"a.json"}}, {"replicates", 2},
+              {"parameters", {{"safety.base", {{"range", {0.6, 0.9}}}}}},
+              {"targets", json::array({{{"name", "x"}, {"metric", "unsafe_share"}, {"scenario", "GM0000"}, {"value", 0.1}, {"tolerance", 0.01}},
+                                       {{"name", "s"}, {"metric", "unsafe_share"}, {"statistic", "between_sd"}, {"value", 0.1}, {"tolerance", 0.01}},
+                                       {{"name", "t"}, {"metric", "unsafe_share"}, {"statistic", "betwen_sd"}, {"value", 0.1}, {"tolerance", 0.01}}})},
+              {"optimiser", {{"method", "cobyla"}}}};
+  std::string err;
+  try {
+    (void)cal::load_calibration_json(doc, (dir / "c.json").string());
+  } catch (const wijksim::InputError& e) {
+    err = e.what();
+  }
+  INFO(err);
+  CHECK(contains(err, "targets[1].statistic"));        // between_sd over one scenario
+  CHECK(contains(err, "did you mean \"between_sd\""));  // typo with a suggestion
+  CHECK(contains(err, "optimiser.method"));
+  CHECK(contains(err, "sbplx"));
+}

@@ -362,21 +362,41 @@ TEST_CASE("cli: import-cbs input errors exit with 2 and say where", "[cli][cbs]"
   CHECK_FALSE(fs::exists(out));
 }
 
-TEST_CASE("cli: import-cbs from the shared 2024 file", "[cli][cbs][shared-data]") {
-  const fs::path data = test::source_dir() / ".." / "shared" / "data" / "cbs-kwb-2024-bevolking.csv";
-  if (!fs::exists(data)) {
-    WARN("skipped: " << data.string() << " not found (the shared CBS data lives in ../shared/data)");
-    return;
-  }
-  TempDir dir("cli-import-shared");
-  const auto out = (dir / "hengelo.json").string();
-  const CliResult r = test::run_cli({"import-cbs", "--kwb", data.string(), "--gemeente", "hengelo (o.)", "--out", out});
+TEST_CASE("cli: import-cbs needs nothing but the shipped data", "[cli][cbs][data]") {
+  // No --kwb and no --indicators: the 2024 tables in data/cbs are the defaults.
+  TempDir dir("cli-import-shipped");
+  const auto out = (dir / "deventer.json").string();
+  const CliResult r = test::run_cli({"import-cbs", "--gemeente", "Deventer", "--out", out});
   REQUIRE_EXIT(r, 0);
+  CHECK(contains(r.out, "deprivation from housing data"));
   const CliResult v = test::run_cli({"validate", out});
   REQUIRE_EXIT(v, 0);
   const json doc = json::parse(test::read_file(out));
-  bool found = false;
+  CHECK(doc["city"]["code"] == "GM0150");
+  CHECK(contains(doc["city"]["credit"].get<std::string>(), "Bron: CBS, Kerncijfers wijken en buurten 2024"));
+  std::set<double> deprivations;
   for (const auto& w : doc["city"]["wijken"])
+    for (const auto& b : w["buurten"]) {
+      deprivations.insert(b["deprivation"].get<double>());
+      CHECK(b.contains("recorded_crime_per_1000"));
+    }
+  CHECK(deprivations.size() > 20);  // real data, not one default
+
+  // --indicators none keeps the old behaviour: every buurt at the default.
+  const auto flat = (dir / "flat.json").string();
+  const CliResult rf = test::run_cli({"import-cbs", "--gemeente", "Deventer", "--indicators", "none", "--out", flat});
+  REQUIRE_EXIT(rf, 0);
+  const json f = json::parse(test::read_file(flat));
+  CHECK_FALSE(f["city"]["wijken"][0]["buurten"][0].contains("deprivation"));
+
+  // The explicit file still works.
+  const auto data = test::source_dir() / "data" / "cbs" / "cbs-kwb-2024-bevolking.csv";
+  const auto hengelo = (dir / "hengelo.json").string();
+  const CliResult rh = test::run_cli({"import-cbs", "--kwb", data.string(), "--gemeente", "hengelo (o.)", "--out", hengelo});
+  REQUIRE_EXIT(rh, 0);
+  const json h = json::parse(test::read_file(hengelo));
+  bool found = false;
+  for (const auto& w : h["city"]["wijken"])
     if (w["code"] == "WK016402")
       for (const auto& b : w["buurten"])
         if (b["code"] == "BU01640202") found = b["residents"] == 2140 && b["name"] == "De Noork";

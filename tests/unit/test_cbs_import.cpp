@@ -1,8 +1,9 @@
 // The CBS importer (io/cbs_import): the CSV reader for both KWB dialects, column lookup by
 // name, error messages with file, line and column, and the scenario it builds.
 // Fixtures: tests/fixtures (Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED)).
-// Tests tagged [shared-data] read ../shared/data and skip with a warning when it is absent.
+// Tests tagged [data] read the CBS tables shipped in data/cbs.
 #include <catch2/catch.hpp>
+#include <fstream>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -10,6 +11,7 @@
 #include "test_support.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/io/cbs_import.hpp"
+#include "wijksim/io/cbs_indicators.hpp"
 #include "wijksim/scenario/load.hpp"
 
 using namespace wijksim;
@@ -19,7 +21,7 @@ namespace fs = std::filesystem;
 namespace {
 
 fs::path fixture(const std::string& name) { return test::source_dir() / "tests" / "fixtures" / name; }
-fs::path shared_data() { return test::source_dir() / ".." / "shared" / "data"; }
+fs::path shipped_data() { return test::source_dir() / "data" / "cbs"; }
 
 using wijksim::test::contains;
 
@@ -271,12 +273,8 @@ TEST_CASE("cbs: slugs", "[cbs]") {
   CHECK(cbs::slug("Súdwest-Fryslân") == "sudwest-fryslan");
 }
 
-TEST_CASE("cbs: every gemeente of the shared 2024 file imports and loads", "[cbs][shared-data]") {
-  const fs::path file = shared_data() / "cbs-kwb-2024-bevolking.csv";
-  if (!fs::exists(file)) {
-    WARN("skipped: " << file.string() << " not found (the shared CBS data lives in ../shared/data)");
-    return;
-  }
+TEST_CASE("cbs: every gemeente of the shipped 2024 file imports and loads", "[cbs][data]") {
+  const fs::path file = shipped_data() / "cbs-kwb-2024-bevolking.csv";
   const auto kwb = cbs::read_kwb(file.string(), cbs::KwbNeeds::population);
   const auto gems = cbs::gemeenten(kwb);
   REQUIRE(gems.size() == 342);
@@ -290,7 +288,7 @@ TEST_CASE("cbs: every gemeente of the shared 2024 file imports and loads", "[cbs
     const auto spec = load_scenario_json(json::parse(res.scenario.dump()), code + ".json");
     CHECK(spec.city.code == code);
   }
-  CHECK(residents == 17942915);  // the sum over buurten (README of the shared data)
+  CHECK(residents == 17942915);  // the sum over buurten (data/cbs/README.md)
 
   // Hengelo from the real file.
   cbs::ImportOptions o;
@@ -303,12 +301,8 @@ TEST_CASE("cbs: every gemeente of the shared 2024 file imports and loads", "[cbs
   CHECK((*noork)["residents"] == 2140);
 }
 
-TEST_CASE("cbs: --all gives the whole country with unique codes", "[cbs][shared-data]") {
-  const fs::path file = shared_data() / "cbs-kwb-2024-bevolking.csv";
-  if (!fs::exists(file)) {
-    WARN("skipped: " << file.string() << " not found (the shared CBS data lives in ../shared/data)");
-    return;
-  }
+TEST_CASE("cbs: --all gives the whole country with unique codes", "[cbs][data]") {
+  const fs::path file = shipped_data() / "cbs-kwb-2024-bevolking.csv";
   const auto kwb = cbs::read_kwb(file.string(), cbs::KwbNeeds::population);
   cbs::ImportOptions o;
   o.all = true;
@@ -323,13 +317,9 @@ TEST_CASE("cbs: --all gives the whole country with unique codes", "[cbs][shared-
   }
 }
 
-TEST_CASE("cbs: Amsterdam with deprivation from the 2019 income export", "[cbs][shared-data]") {
-  const fs::path file = shared_data() / "cbs-kwb-2024-bevolking.csv";
-  const fs::path income_file = shared_data() / "cbs-kwb-2019-amsterdam.csv";
-  if (!fs::exists(file) || !fs::exists(income_file)) {
-    WARN("skipped: " << shared_data().string() << " lacks the CBS files (the shared CBS data lives in ../shared/data)");
-    return;
-  }
+TEST_CASE("cbs: Amsterdam with deprivation from the 2019 income export", "[cbs][data]") {
+  const fs::path file = shipped_data() / "cbs-kwb-2024-bevolking.csv";
+  const fs::path income_file = shipped_data() / "cbs-kwb-2019-amsterdam.csv";
   const auto kwb = cbs::read_kwb(file.string(), cbs::KwbNeeds::population);
   const auto income = cbs::read_kwb(income_file.string(), cbs::KwbNeeds::income);
   cbs::ImportOptions o;
@@ -343,4 +333,152 @@ TEST_CASE("cbs: Amsterdam with deprivation from the 2019 income export", "[cbs][
 TEST_CASE("cbs: a partial gemeente name suggests the full one first", "[cbs]") {
   const std::string err = input_error([&] { import(sample(), "Hengelo"); });
   CHECK(contains(err, "nearest names: \"Hengelo (O.)\""));
+}
+
+// ---- real places: deprivation and crime from data/cbs/cbs-buurt-2024-indicators.csv ----------
+
+namespace {
+const cbs::IndicatorTable& shipped_indicators() {
+  static const cbs::IndicatorTable t = cbs::read_indicators((shipped_data() / "cbs-buurt-2024-indicators.csv").string());
+  return t;
+}
+const cbs::KwbData& shipped_kwb() {
+  static const cbs::KwbData k = cbs::read_kwb((shipped_data() / "cbs-kwb-2024-bevolking.csv").string(), cbs::KwbNeeds::population);
+  return k;
+}
+json import_real(const std::string& gemeente, std::vector<std::string> wijken = {}) {
+  cbs::ImportOptions o;
+  o.gemeente = gemeente;
+  o.wijken = std::move(wijken);
+  o.indicators = &shipped_indicators();
+  return json::parse(cbs::build_scenario(shipped_kwb(), o).scenario.dump());
+}
+}  // namespace
+
+TEST_CASE("cbs indicators: the national resident-weighted mean deprivation is the engine's centre 0.4", "[cbs][data]") {
+  cbs::ImportOptions o;
+  o.all = true;
+  o.indicators = &shipped_indicators();
+  const auto res = cbs::build_scenario(shipped_kwb(), o);
+  double sum = 0, residents = 0;
+  int low = 0, high = 0;
+  for (const auto& w : res.scenario["city"]["wijken"])
+    for (const auto& b : w["buurten"]) {
+      const double d = b["deprivation"].get<double>();
+      sum += d * b["residents"].get<double>();
+      residents += b["residents"].get<double>();
+      low += d < 0.1;
+      high += d > 0.9;
+    }
+  // Exact by construction only over the buurten with housing data; the suppressed ones take
+  // their wijk's value, so a small deviation remains.
+  CHECK(sum / residents == Approx(0.4).margin(0.01));
+  CHECK(low > 500);   // the spread is real: both ends are populated
+  CHECK(high > 500);
+  CHECK(res.housing_from_buurt > 12000);
+  CHECK(res.housing_from_wijk + res.housing_from_gemeente > 0);
+  CHECK(shipped_indicators().national_crime_per_1000 == Approx(43.2).margin(0.1));
+}
+
+TEST_CASE("cbs indicators: Hengelo-Noord's buurten are ranked as their housing data say", "[cbs][data]") {
+  // De Noork: WOZ EUR 207k against a national buurt median of about 402k, 34% owner-occupied;
+  // 't Rot: WOZ 476k, 70% owner-occupied; Klein Driene: 204k, 6% owner-occupied.
+  const json doc = import_real("GM0164", {"WK016402"});
+  const json* wijk = find_code(doc["city"]["wijken"], "WK016402");
+  REQUIRE(wijk);
+  auto dep = [&](const char* code) { return (*find_code((*wijk)["buurten"], code))["deprivation"].get<double>(); };
+  CHECK(dep("BU01640202") > 0.85);              // De Noork
+  CHECK(dep("BU01640204") < 0.3);               // 't Rot
+  CHECK(dep("BU01640203") > dep("BU01640202"));  // Klein Driene: cheaper and almost all rented
+  const json& noork = *find_code((*wijk)["buurten"], "BU01640202");
+  CHECK(noork["owner_occupied"].get<double>() == Approx(0.34));
+  // 48 crimes per 1,000 in the raw figures, pulled a little toward the wijk's rate.
+  CHECK(noork["recorded_crime_per_1000"].get<double>() == Approx(46).margin(3));
+  CHECK(contains(doc["notes"].get<std::string>(), "5 buurten from their own figures"));
+  CHECK(contains(doc["city"]["credit"].get<std::string>(), "Politie"));
+  CHECK_NOTHROW(load_scenario_json(doc, "hengelo.json"));
+}
+
+TEST_CASE("cbs indicators: a buurt CBS suppressed takes its wijk's value and the notes say so", "[cbs][data]") {
+  // Find a buurt with residents but no published WOZ value, and import its gemeente.
+  std::string gemeente, code;
+  for (const auto& r : shipped_kwb().regions) {
+    if (r.kind != cbs::RegionKind::buurt || r.residents < 50) continue;
+    auto it = shipped_indicators().buurten.find(r.code);
+    if (it != shipped_indicators().buurten.end() && !it->second.woz) {
+      code = r.code;
+      gemeente = "GM" + r.code.substr(2, 4);
+      break;
+    }
+  }
+  REQUIRE(!code.empty());
+  INFO(code);
+  const json doc = import_real(gemeente);
+  bool found = false;
+  for (const auto& w : doc["city"]["wijken"])
+    for (const auto& b : w["buurten"])
+      if (b["code"] == code) {
+        found = true;
+        CHECK(b.contains("deprivation"));
+        CHECK(b.contains("recorded_crime_per_1000"));
+      }
+  CHECK(found);
+  CHECK(contains(doc["notes"].get<std::string>(), "suppressed by CBS"));
+}
+
+TEST_CASE("cbs indicators: crime of a buurt with few residents is pooled with its wijk", "[cbs]") {
+  // A business park: 20 residents and 300 crimes a year would be 15,000 per 1,000 on its own.
+  cbs::IndicatorTable t;
+  t.file = "indicators.csv";
+  t.years = {"2021", "2024"};
+  cbs::BuurtIndicators park, homes;
+  park.residents = 20;
+  park.crimes_per_year = 300;
+  park.woz = 300;
+  park.owner_occupied = 50;
+  homes.residents = 4000;
+  homes.crimes_per_year = 120;  // 30 per 1,000
+  homes.woz = 300;
+  homes.owner_occupied = 50;
+  t.buurten["BU01640200"] = homes;
+  t.buurten["BU01640202"] = park;
+  t.woz.add(300, 1);
+  t.woz.finish();
+  t.rental.add(50, 1);
+  t.rental.finish();
+  t.score.add(0.5, 1);
+  t.score.finish();
+  t.national_crime_per_1000 = 43;
+  cbs::ImportOptions o;
+  o.gemeente = "GM0164";
+  o.indicators = &t;
+  const json doc = json::parse(cbs::build_scenario(sample(), o).scenario.dump());
+  const json* wijk = find_code(doc["city"]["wijken"], "WK016402");
+  REQUIRE(wijk);
+  const double park_rate = (*find_code((*wijk)["buurten"], "BU01640202"))["recorded_crime_per_1000"].get<double>();
+  // (300 + 500 x wijk rate) / (20 + 500), wijk rate = 420 / 4020 per resident.
+  CHECK(park_rate == Approx((300 + 500 * 420.0 / 4020) / 520 * 1000).margin(0.1));
+  CHECK(park_rate < 1000);
+}
+
+TEST_CASE("cbs indicators: a missing column names the file and the column", "[cbs]") {
+  test::TempDir dir("cbs-indicators-bad");
+  const fs::path f = dir.path() / "ind.csv";
+  std::ofstream(f) << "buurtcode,inwoners,wozWaarde\nBU01640202,2140,207\n";
+  const std::string err = input_error([&] { cbs::read_indicators(f.string()); });
+  CHECK(contains(err, f.string()));
+  CHECK(contains(err, "koopwoningen"));
+  CHECK(contains(err, "misdrijven_2021"));
+}
+
+TEST_CASE("cbs indicators: the shipped scenarios carry what import-cbs derives today", "[cbs][data]") {
+  // tools/scenarios/refresh_real_places.py writes them; a changed formula must be re-run.
+  const json shipped = json::parse(test::read_file(test::source_dir() / "scenarios" / "hengelo-noord.json"));
+  const json fresh = import_real("GM0164", {"WK016402"});
+  for (const auto& b : shipped["city"]["wijken"][0]["buurten"]) {
+    INFO(b["code"]);
+    const json* f = find_code(fresh["city"]["wijken"][0]["buurten"], b["code"].get<std::string>());
+    REQUIRE(f);
+    for (const char* key : {"deprivation", "owner_occupied", "recorded_crime_per_1000"}) CHECK(b[key] == (*f)[key]);
+  }
 }

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "wijksim/calibration/nelder_mead.hpp"
+#include "wijksim/calibration/nlopt_search.hpp"
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/io/run_output.hpp"
 #include "wijksim/io/stats.hpp"
@@ -36,6 +37,11 @@ Evaluation evaluate(const Calibration& c, const std::vector<double>& x, unsigned
   // Pooled tallies per target and replicate: sums over the group's buurten, the last
   // average_weeks weeks and every scenario, so a target is an adult-weighted pooled share.
   std::vector<std::vector<Tally>> pooled(nt, std::vector<Tally>(c.replicates, Tally{}));
+  // For between-scenario targets: the same tallies kept per scenario.
+  const std::size_t ns = c.scenarios.size();
+  std::vector<std::vector<std::vector<Tally>>> per_scenario(nt);
+  for (std::size_t t = 0; t < nt; ++t)
+    if (c.targets[t].statistic == Statistic::between_sd) per_scenario[t].assign(ns, std::vector<Tally>(c.replicates, Tally{}));
   for (std::size_t k = 0; k < c.scenarios.size(); ++k) {
     const ScenarioSpec spec = load_scenario_json(c.scenarios[k], c.scenario_files[k], overrides);
     RunnerHooks hooks;
@@ -44,7 +50,8 @@ Evaluation evaluate(const Calibration& c, const std::vector<double>& x, unsigned
       const auto& bs = sim.world().buurten;
       const auto& tallies = sim.buurt_tallies();
       for (std::size_t t = 0; t < nt; ++t) {
-        Tally& acc = pooled[t][rep];
+        if (c.targets[t].scenario >= 0 && static_cast<std::size_t>(c.targets[t].scenario) != k) continue;
+        Tally& acc = c.targets[t].statistic == Statistic::between_sd ? per_scenario[t][k][rep] : pooled[t][rep];
         for (std::size_t b = 0; b < bs.size(); ++b) {
           if (!in_group(c.targets[t].group, bs[b].deprivation)) continue;
           for (std::size_t f = 0; f < acc.size(); ++f) acc[f] += tallies[b][f];
@@ -61,8 +68,21 @@ Evaluation evaluate(const Calibration& c, const std::vector<double>& x, unsigned
   // derive_metrics needs a world only for programme-state metrics, which targets exclude.
   static const World no_world{};
   for (std::size_t t = 0; t < nt; ++t) {
-    for (std::uint32_t r = 0; r < c.replicates; ++r)
-      e.per_replicate[t][r] = derive_metrics(pooled[t][r], no_world)[static_cast<std::size_t>(c.targets[t].metric)];
+    const auto m = static_cast<std::size_t>(c.targets[t].metric);
+    for (std::uint32_t r = 0; r < c.replicates; ++r) {
+      if (c.targets[t].statistic == Statistic::pooled) {
+        e.per_replicate[t][r] = derive_metrics(pooled[t][r], no_world)[m];
+        continue;
+      }
+      // Sample standard deviation of the scenarios' own values in this replicate.
+      std::vector<double> v(ns);
+      for (std::size_t k = 0; k < ns; ++k) v[k] = derive_metrics(per_scenario[t][k][r], no_world)[m];
+      double mean = 0, ss = 0;
+      for (double value : v) mean += value;
+      mean /= static_cast<double>(ns);
+      for (double value : v) ss += (value - mean) * (value - mean);
+      e.per_replicate[t][r] = std::sqrt(ss / static_cast<double>(ns - 1));
+    }
     double s = 0;
     for (double v : e.per_replicate[t]) s += v;
     e.values[t] = s / static_cast<double>(c.replicates);
@@ -120,10 +140,18 @@ Result calibrate(const Calibration& c, const RunOptions& opt) {
   nm.upper.assign(p, 1.0);
   (void)at(natural(u0));
   kind = "search";
-  const NelderMeadResult nmr = nelder_mead([&](const std::vector<double>& u) { return at(natural(u)).objective; }, u0, nm);
-  res.evaluations = nmr.evaluations;
-  res.converged = nmr.converged;
-  res.stop_reason = nmr.stop_reason;
+  auto f = [&](const std::vector<double>& u) { return at(natural(u)).objective; };
+  if (c.optimiser.method == "nelder-mead") {
+    const NelderMeadResult nmr = nelder_mead(f, u0, nm);
+    res.evaluations = nmr.evaluations;
+    res.converged = nmr.converged;
+    res.stop_reason = nmr.stop_reason;
+  } else {
+    const NloptResult nr = nlopt_minimise(c.optimiser.method, f, u0, nm);
+    res.evaluations = nr.evaluations;
+    res.converged = nr.converged;
+    res.stop_reason = nr.stop_reason;
+  }
   if (nm.max_evaluations == 0) res.stop_reason = "max_evaluations (0: start point only)";
   const Evaluation best = res.trace[res.best];
 
@@ -236,6 +264,18 @@ std::string pct(double v, bool share) {
   return buf;
 }
 
+// Targets of one scenario each (a gemeente), the five furthest from their observed value.
+std::vector<std::size_t> worst_places(const Calibration& c, const Evaluation& best) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < c.targets.size(); ++i)
+    if (c.targets[i].scenario >= 0) idx.push_back(i);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return std::fabs(target_row(c, best, a).scaled) > std::fabs(target_row(c, best, b).scaled);
+  });
+  if (idx.size() > 5) idx.resize(5);
+  return idx;
+}
+
 bool is_share(Metric m) { return m != Metric::mean_trust && m != Metric::mean_social_trust && m != Metric::collective_efficacy && m != Metric::disorder; }
 
 }  // namespace
@@ -252,7 +292,7 @@ ojson report_json(const Calibration& c, const Result& r) {
   ojson fit;
   fit["objective"] = num(best.objective);
   fit["objective_at_start"] = num(r.trace.front().objective);
-  fit["optimiser"] = "nelder-mead";
+  fit["optimiser"] = c.optimiser.method == "nelder-mead" ? std::string("nelder-mead") : "nlopt " + c.optimiser.method;
   fit["evaluations"] = r.evaluations;
   fit["simulated_points"] = r.trace.size();
   fit["converged"] = r.converged;
@@ -276,13 +316,23 @@ ojson report_json(const Calibration& c, const Result& r) {
   for (std::size_t i = 0; i < c.targets.size(); ++i) {
     const auto& t = c.targets[i];
     const TargetRow row = target_row(c, best, i);
-    targets.push_back({{"name", t.name}, {"metric", std::string(metric_name(t.metric))}, {"group", group_name(t.group)},
-                       {"target", t.value}, {"tolerance", t.tolerance}, {"weight", t.weight}, {"source", t.source},
+    ojson row_json = {{"name", t.name}, {"metric", std::string(metric_name(t.metric))}, {"group", group_name(t.group)}};
+    if (t.scenario >= 0) row_json["scenario"] = c.scenario_labels[static_cast<std::size_t>(t.scenario)];
+    if (t.statistic == Statistic::between_sd) row_json["statistic"] = "between_sd";
+    row_json.update(ojson{{"target", t.value}, {"tolerance", t.tolerance}, {"weight", t.weight}, {"source", t.source},
                        {"model", num(row.model)}, {"ci95", {num(row.ci_low), num(row.ci_high)}}, {"residual", num(row.residual)},
                        {"scaled_residual", num(row.scaled)}, {"within_tolerance", row.within},
                        {"at_start", num(r.trace.front().values[i])}});
+    targets.push_back(row_json);
   }
   out["targets"] = targets;
+  ojson worst = ojson::array();
+  for (std::size_t i : worst_places(c, best)) {
+    const TargetRow row = target_row(c, best, i);
+    worst.push_back({{"scenario", c.scenario_labels[static_cast<std::size_t>(c.targets[i].scenario)]}, {"target", c.targets[i].name},
+                     {"observed", c.targets[i].value}, {"model", num(row.model)}, {"scaled_residual", num(row.scaled)}});
+  }
+  out["worst_places"] = worst;
   ojson ident;
   ojson jac = ojson::array();
   for (const auto& row : r.jacobian) {
@@ -354,6 +404,18 @@ std::string report_text(const Calibration& c, const Result& r) {
     os << buf;
   }
   os << "\n";
+  if (const auto worst = worst_places(c, best); !worst.empty()) {
+    os << "places the model misses most (scaled residual = (model - observed) / tolerance):\n";
+    for (std::size_t i : worst) {
+      const TargetRow row = target_row(c, best, i);
+      const bool share = is_share(c.targets[i].metric);
+      std::snprintf(buf, sizeof buf, "  %-34s %-16s observed %7s  model %7s  %+6.2f\n",
+                    c.scenario_labels[static_cast<std::size_t>(c.targets[i].scenario)].c_str(), c.targets[i].name.c_str(),
+                    pct(c.targets[i].value, share).c_str(), pct(row.model, share).c_str(), row.scaled);
+      os << buf;
+    }
+    os << "\n";
+  }
   std::snprintf(buf, sizeof buf, "%-36s %10s %10s %10s %10s %10s  %s\n", "parameter", "default", "best", "se", "se(ens)", "se/range", "identification");
   os << buf;
   for (std::size_t j = 0; j < c.parameters.size(); ++j) {

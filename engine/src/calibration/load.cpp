@@ -95,7 +95,12 @@ void read_parameters(JsonChecker& c, const json& doc, Calibration& cal) {
   }
 }
 
-void read_targets(JsonChecker& c, const json& doc, Calibration& cal) {
+struct ScenarioName {
+  std::size_t target;
+  std::string at, name;
+};
+
+void read_targets(JsonChecker& c, const json& doc, Calibration& cal, std::vector<ScenarioName>& scenario_names) {
   if (!doc.contains("targets")) {
     c.problem("targets", "missing, expected an array of {\"name\", \"metric\", \"value\", \"tolerance\"}");
     return;
@@ -115,7 +120,7 @@ void read_targets(JsonChecker& c, const json& doc, Calibration& cal) {
       c.problem(at, "found " + describe(t) + ", expected an object with name, metric, value and tolerance");
       continue;
     }
-    c.only_keys(t, at, {"name", "metric", "group", "value", "tolerance", "weight", "source"});
+    c.only_keys(t, at, {"name", "metric", "group", "scenario", "statistic", "value", "tolerance", "weight", "source"});
     Target tg;
     bool ok = true;
     if (const auto n = c.string(t, "name", at, true)) {
@@ -148,6 +153,19 @@ void read_targets(JsonChecker& c, const json& doc, Calibration& cal) {
         ok = false;
       }
     } else if (t.contains("group")) ok = false;
+    if (const auto s = c.string(t, "statistic", at, false)) {
+      if (*s == "pooled") tg.statistic = Statistic::pooled;
+      else if (*s == "between_sd") tg.statistic = Statistic::between_sd;
+      else {
+        c.problem(at + ".statistic", "found \"" + *s + "\", expected pooled or between_sd (the spread between the scenarios)" +
+                                         hint(nearest(*s, {"pooled", "between_sd"})));
+        ok = false;
+      }
+    } else if (t.contains("statistic")) ok = false;
+    if (const auto s = c.string(t, "scenario", at, false)) {
+      // Matched after the scenarios are read: by the name in "scenarios" or the city code.
+      scenario_names.push_back({cal.targets.size(), at + ".scenario", *s});
+    } else if (t.contains("scenario")) ok = false;
     if (const auto v = c.number(t, "value", at, -1e9, 1e9, true)) tg.value = *v; else ok = false;
     if (const auto v = c.number(t, "tolerance", at, 0, 1e9, true, true)) tg.tolerance = *v; else ok = false;
     if (t.contains("weight")) {
@@ -156,6 +174,8 @@ void read_targets(JsonChecker& c, const json& doc, Calibration& cal) {
     if (const auto s = c.string(t, "source", at, false)) tg.source = *s;
     else if (t.contains("source")) ok = false;
     if (ok) cal.targets.push_back(tg);
+    else if (!scenario_names.empty() && scenario_names.back().target == cal.targets.size() && scenario_names.back().at == at + ".scenario")
+      scenario_names.pop_back();
   }
 }
 
@@ -169,8 +189,11 @@ void read_optimiser(JsonChecker& c, const json& doc, Calibration& cal) {
   c.only_keys(o, "optimiser", {"method", "max_evaluations", "restarts", "initial_step", "xtol", "ftol", "fd_step"});
   auto& s = cal.optimiser;
   if (const auto m = c.string(o, "method", "optimiser", false)) {
-    if (*m != "nelder-mead")
-      c.problem("optimiser.method", "found \"" + *m + "\", expected nelder-mead" + hint(nearest(*m, {"nelder-mead"})));
+    if (*m != "nelder-mead" && *m != "sbplx" && *m != "bobyqa")
+      c.problem("optimiser.method", "found \"" + *m + "\", expected nelder-mead, sbplx or bobyqa (NLopt)" +
+                                        hint(nearest(*m, {"nelder-mead", "sbplx", "bobyqa"})));
+    else
+      s.method = *m;
   }
   if (const auto v = c.integer(o, "max_evaluations", "optimiser", 0, 100000, false)) s.max_evaluations = static_cast<int>(*v);
   if (const auto v = c.integer(o, "restarts", "optimiser", 0, 20, false)) s.restarts = static_cast<int>(*v);
@@ -280,7 +303,8 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
     }
   }
   read_parameters(c, doc, cal);
-  read_targets(c, doc, cal);
+  std::vector<ScenarioName> scenario_names;
+  read_targets(c, doc, cal, scenario_names);
   read_optimiser(c, doc, cal);
   if (cal.years > 0 && cal.average_weeks > static_cast<int>(cal.years * 52.0 + 0.5))
     c.problem("average_weeks", "found " + std::to_string(cal.average_weeks) + ", expected at most the simulated weeks (" +
@@ -298,6 +322,7 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
     try {
       cal.scenarios.push_back(read_json_file(cal.scenario_files[k]));
       const ScenarioSpec spec = load_scenario_json(cal.scenarios.back(), cal.scenario_files[k], overrides);
+      cal.scenario_labels.push_back(spec.city.code + " " + spec.city.name);
       for (const auto& w : spec.city.wijken)
         for (const auto& b : w.buurten)
           for (Group g : {Group::all, Group::deprived, Group::well_off})
@@ -318,6 +343,31 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
         if (seen.insert(q.file + "\x1f" + q.path + "\x1f" + q.message).second) problems.push_back(q);
       }
     }
+  }
+  // Targets of one place: matched by city code or by the name in "scenarios" once every
+  // scenario has loaded (their city codes are known only then).
+  if (cal.scenario_labels.size() == cal.scenario_files.size()) {
+    for (const auto& sn : scenario_names) {
+      int found = -1;
+      for (std::size_t k = 0; k < cal.scenario_files.size(); ++k) {
+        const std::string code = cal.scenario_labels[k].substr(0, cal.scenario_labels[k].find(' '));
+        if (sn.name == code || sn.name == given[k].second) found = static_cast<int>(k);
+      }
+      if (found < 0) {
+        std::string list;
+        for (std::size_t k = 0; k < cal.scenario_files.size() && k < 8; ++k)
+          list += (list.empty() ? "" : ", ") + cal.scenario_labels[k].substr(0, cal.scenario_labels[k].find(' '));
+        problems.push_back({file, sn.at, "found \"" + sn.name + "\", expected a scenario of this file by its city code or its name in \"scenarios\" (" + list + (cal.scenario_files.size() > 8 ? ", ..." : "") + ")"});
+      } else {
+        cal.targets[sn.target].scenario = found;
+      }
+    }
+  }
+  for (std::size_t i = 0; i < cal.targets.size(); ++i) {
+    const bool one_place = std::any_of(scenario_names.begin(), scenario_names.end(), [&](const ScenarioName& s) { return s.target == i; });
+    if (cal.targets[i].statistic == Statistic::between_sd && (one_place || given.size() < 2))
+      problems.push_back({file, "targets[" + std::to_string(i) + "].statistic",
+                          "between_sd needs at least two scenarios and no \"scenario\", expected the spread over all of them"});
   }
   if (problems.empty()) {
     for (std::size_t i = 0; i < cal.targets.size(); ++i)

@@ -223,6 +223,7 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
       b.wijk = static_cast<std::uint32_t>(w.wijken.size());
       b.residents_total = bs.residents;
       b.deprivation = bs.deprivation;
+      b.crime_factor = model::recorded_crime_factor(p, bs);
       b.disorder = equilibrium_disorder(p, bs.deprivation);
       // Meeting places per 1,000 residents, capped so a tiny buurt with one place is not a village hall.
       b.meeting_places_per_1000 = std::min(2.0, bs.residents > 0 ? bs.meeting_places * 1000.0 / bs.residents : 0.0);

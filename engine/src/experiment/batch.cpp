@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "wijksim/city/build.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/thread_pool.hpp"
 #include "wijksim/sim/simulation.hpp"
@@ -466,6 +467,15 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
   sum.not_run = sum.total - std::min(sum.total, sum.skipped + sum.ok + sum.failed);
   sum.wall_seconds = seconds_since(start);
   return sum;
+}
+
+void refuse_if_too_large(const Experiment& e, unsigned threads) {
+  // Every cell simulates the same city; only network overrides change the estimate.
+  for (std::size_t k = 0; k < e.cells.size(); ++k) {
+    const auto& ov = e.cells[k].overrides;
+    if (k > 0 && std::none_of(ov.begin(), ov.end(), [](const Override& o) { return o.path.rfind("network.", 0) == 0; })) continue;
+    wijksim::refuse_if_too_large(load_cell(e, e.cells[k]), std::min<std::size_t>(threads, e.run_count()), e.scenario_file);
+  }
 }
 
 Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned threads) {

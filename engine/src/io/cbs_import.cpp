@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "wijksim/core/error.hpp"
+#include "wijksim/io/cbs_indicators.hpp"
 #include "wijksim/scenario/load.hpp"
 
 namespace wijksim::cbs {
@@ -535,6 +536,44 @@ std::string slug(const std::string& name) {
   return out.empty() ? "city" : out;
 }
 
+namespace {
+
+// Real-place values of one buurt from the indicator table, with the fallbacks of
+// docs/MODEL.md §5.3: a buurt whose housing data CBS suppressed takes its wijk's
+// resident-weighted housing score, then its gemeente's; crime is shrunk toward the wijk's rate.
+struct Pooled {
+  double score_sum = 0, score_weight = 0, crimes = 0, crime_residents = 0;
+  void add(const BuurtIndicators& b, const IndicatorTable& t) {
+    const double res = b.residents.value_or(0);
+    if (res <= 0) return;
+    if (b.woz && b.owner_occupied) {
+      score_sum += housing_score(t, *b.woz, *b.owner_occupied) * res;
+      score_weight += res;
+    }
+    if (b.crimes_per_year) {
+      crimes += *b.crimes_per_year;
+      crime_residents += res;
+    }
+  }
+  std::optional<double> score() const { return score_weight > 0 ? std::optional<double>(score_sum / score_weight) : std::nullopt; }
+  std::optional<double> crime_per_resident() const {
+    return crime_residents > 0 ? std::optional<double>(crimes / crime_residents) : std::nullopt;
+  }
+};
+
+const BuurtIndicators* indicators_of(const IndicatorTable& t, const std::string& code) {
+  auto it = t.buurten.find(upper(code));
+  return it == t.buurten.end() ? nullptr : &it->second;
+}
+
+// Rounds to `decimals` places so the JSON shows the short decimal (40.3, not 40.300000000000004).
+double round_to(double x, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(x * scale) / scale;
+}
+
+}  // namespace
+
 ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
   const auto gems = hierarchy(kwb);
   ImportResult res;
@@ -578,13 +617,23 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
 
   std::optional<IncomeIndex> income;
   if (options.income) income = index_income(*options.income);
+  const IndicatorTable* ind = options.indicators;
 
   ojson wijken = ojson::array();
   std::set<std::string> codes;
   long long adults_min = 0, adults_max = 0;  // bounds where age groups are unknown
   for (const auto* g : selected) {
+    Pooled gem_pool;
+    if (ind)
+      for (const auto& w : g->wijken)
+        for (const auto* b : w.buurten)
+          if (const auto* bi = indicators_of(*ind, b->code)) gem_pool.add(*bi, *ind);
     for (const auto& w : g->wijken) {
       if (!wanted.empty() && !wanted.count(upper(w.wijk->code))) continue;
+      Pooled wijk_pool;
+      if (ind)
+        for (const auto* b : w.buurten)
+          if (const auto* bi = indicators_of(*ind, b->code)) wijk_pool.add(*bi, *ind);
       // The wijk's code first: a wijk dropped after its buurten were counted left residents
       // without wijken (a scenario that does not load; found by fuzz/fuzz_cbs_import).
       if (!codes.insert(w.wijk->code).second) continue;  // CBS codes are unique; never emit a duplicate
@@ -618,13 +667,45 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
           adults_min += 1;  // ... and gives any remainder to 25-45: at least one adult
           adults_max += b->residents;
         }
+        bool deprivation_set = false;
         if (income) {
           if (auto share = income->find(b->code, g->name, b->name)) {
             bj["deprivation"] = std::round(deprivation_from_low_income(*share) * 1000) / 1000;
             ++res.deprivation_matched;
+            deprivation_set = true;
+          } else if (!ind) {
+            ++res.deprivation_default;
+          }
+        }
+        if (ind) {
+          const BuurtIndicators* bi = indicators_of(*ind, b->code);
+          std::optional<double> score;
+          if (bi && bi->woz && bi->owner_occupied) {
+            score = housing_score(*ind, *bi->woz, *bi->owner_occupied);
+            ++res.housing_from_buurt;
+          } else if ((score = wijk_pool.score())) {
+            ++res.housing_from_wijk;
+          } else if ((score = gem_pool.score())) {
+            ++res.housing_from_gemeente;
           } else {
             ++res.deprivation_default;
           }
+          if (score && !deprivation_set) bj["deprivation"] = round_to(deprivation_from_score(*ind, *score), 3);
+          if (bi && bi->owner_occupied) bj["owner_occupied"] = round_to(*bi->owner_occupied / 100.0, 3);
+          // Crime: the buurt's recorded crimes shrunk toward its wijk's rate (else gemeente,
+          // else national) with a pseudo-population of kCrimePseudoResidents.
+          const double prior = wijk_pool.crime_per_resident().value_or(
+              gem_pool.crime_per_resident().value_or(ind->national_crime_per_1000 / 1000.0));
+          double crimes = 0, population = 0;
+          if (bi && bi->crimes_per_year && bi->residents.value_or(0) > 0) {
+            crimes = *bi->crimes_per_year;
+            population = *bi->residents;
+            ++res.crime_from_buurt;
+          } else {
+            ++res.crime_pooled;
+          }
+          const double rate = (crimes + kCrimePseudoResidents * prior) / (population + kCrimePseudoResidents);
+          bj["recorded_crime_per_1000"] = round_to(rate * 1000.0, 1);
         }
         res.residents += b->residents;
         ++res.buurten;
@@ -678,8 +759,24 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
           << res.deprivation_matched << " buurten, matched by code or by name within the gemeente";
     if (res.deprivation_default) notes << "; " << res.deprivation_default << " buurten without a match keep the default 0.4";
     notes << ".";
-  } else {
-    notes << " No income data: deprivation is the engine's default (0.4) in every buurt; edit it or import with --income.";
+  }
+  if (ind) {
+    notes << " Deprivation per buurt from housing (" << kIndicatorCredit << "; "
+          << std::filesystem::path(ind->file).filename().string()
+          << "): the mean of the buurt's national percentile of low mean WOZ value and of the share of rented "
+             "dwellings, ranked again nationally (P) and set to P^1.5, so the resident-weighted national mean is 0.4 "
+             "(docs/MODEL.md, real places): "
+          << res.housing_from_buurt << " buurten from their own figures";
+    if (res.housing_from_wijk) notes << ", " << res.housing_from_wijk << " suppressed by CBS and given their wijk's value";
+    if (res.housing_from_gemeente) notes << ", " << res.housing_from_gemeente << " given their gemeente's value";
+    notes << ". Recorded crime per 1,000 residents per year: police-recorded crimes per buurt, mean of "
+          << ind->years.front() << "-" << ind->years.back() << ", pooled with the wijk's rate over "
+          << static_cast<int>(kCrimePseudoResidents) << " pseudo-residents (national rate "
+          << round_to(ind->national_crime_per_1000, 1) << " per 1,000)";
+    if (res.crime_pooled) notes << "; " << res.crime_pooled << " buurten without published crime take the wijk's rate";
+    notes << "; it scales the buurt's incident base rate relative to the national rate.";
+  } else if (!income) {
+    notes << " No housing or income data: deprivation is the engine's default (0.4) in every buurt.";
   }
 
   ojson doc;
@@ -691,7 +788,7 @@ ImportResult build_scenario(const KwbData& kwb, const ImportOptions& options) {
        << "building blocks at the engine's defaults.";
   doc["description"] = desc.str();
   doc["notes"] = notes.str();
-  doc["city"] = ojson{{"code", city_code}, {"name", city_name}, {"credit", kCredit}, {"wijken", wijken}};
+  doc["city"] = ojson{{"code", city_code}, {"name", city_name}, {"credit", ind ? kIndicatorCredit : kCredit}, {"wijken", wijken}};
   res.scenario = std::move(doc);
   return res;
 }

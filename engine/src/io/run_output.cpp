@@ -40,28 +40,40 @@ void append_number(std::string& out, double v) {
   out.append(buf, p);
 }
 
+// The units a run reports on and the weeks it reports, in one place for timeseries.csv and the
+// in-memory table: every `interval` weeks and the final week; city, then wijken, then buurten
+// as far as `detail` goes. emit(unit index into output_units, metric values). Returns false in
+// weeks that are not reported.
+template <class Emit>
+bool for_each_reported(const Simulation& sim, int detail, int interval, Emit&& emit) {
+  const World& w = sim.world();
+  const std::int32_t week = w.week - 1;  // the week just simulated
+  if (week % std::max(1, interval) != 0 && week != sim.last_week()) return false;
+  std::size_t unit = 0;
+  emit(unit++, derive_metrics(sim.city_tally(), w));
+  if (detail >= static_cast<int>(Detail::wijk))
+    for (std::size_t i = 0; i < w.wijken.size(); ++i) emit(unit++, derive_metrics(sim.wijk_tallies()[i], w));
+  else unit += w.wijken.size();
+  if (detail >= static_cast<int>(Detail::buurt))
+    for (std::size_t i = 0; i < w.buurten.size(); ++i) emit(unit++, derive_metrics(sim.buurt_tallies()[i], w));
+  return true;
+}
+
 // Writes one replicate's rows to its own part file; parts are joined in replicate order.
 class TimeseriesParts {
  public:
-  TimeseriesParts(const fs::path& dir, std::uint32_t replicates, int detail, int interval)
-      : dir_(dir), detail_(detail), interval_(std::max(1, interval)) {
+  TimeseriesParts(const fs::path& dir, std::uint32_t replicates, int detail, int interval, const std::vector<OutputUnit>& units)
+      : dir_(dir), detail_(detail), interval_(std::max(1, interval)), units_(units) {
     files_.resize(replicates);
     buffers_.resize(replicates);
   }
 
   void write_week(std::uint32_t rep, const Simulation& sim) {
-    const World& w = sim.world();
-    const std::int32_t week = w.week - 1;  // the week just simulated
-    if (week % interval_ != 0 && week != sim.last_week()) return;
-    auto& f = files_[rep];
-    if (!f) {
-      f = std::make_unique<std::ofstream>(part(rep), std::ios::binary);
-      if (!*f) throw RuntimeFailure("cannot write " + part(rep).string());
-    }
     std::string& buf = buffer_for(rep);
     buf.clear();
-    auto rows = [&](const char* level, const std::string& unit, const Tally& t) {
-      const auto m = derive_metrics(t, w);
+    const std::int32_t week = sim.world().week - 1;  // the week just simulated
+    const bool observed = for_each_reported(sim, detail_, interval_, [&](std::size_t unit, const std::array<double, metric_count>& m) {
+      const auto& [level, code] = units_[unit];
       for (std::size_t k = 0; k < metric_count; ++k) {
         append_number(buf, rep);
         buf += ',';
@@ -69,19 +81,20 @@ class TimeseriesParts {
         buf += ',';
         buf += level;
         buf += ',';
-        buf += unit;
+        buf += code;
         buf += ',';
         buf += metric_name(static_cast<Metric>(k));
         buf += ',';
         append_number(buf, m[k]);
         buf += '\n';
       }
-    };
-    rows("city", w.spec->city.code, sim.city_tally());
-    if (detail_ >= static_cast<int>(Detail::wijk))
-      for (std::size_t i = 0; i < w.wijken.size(); ++i) rows("wijk", w.wijken[i].code, sim.wijk_tallies()[i]);
-    if (detail_ >= static_cast<int>(Detail::buurt))
-      for (std::size_t i = 0; i < w.buurten.size(); ++i) rows("buurt", w.buurten[i].code, sim.buurt_tallies()[i]);
+    });
+    if (!observed) return;
+    auto& f = files_[rep];
+    if (!f) {
+      f = std::make_unique<std::ofstream>(part(rep), std::ios::binary);
+      if (!*f) throw RuntimeFailure("cannot write " + part(rep).string());
+    }
     f->write(buf.data(), static_cast<std::streamsize>(buf.size()));
     if (!*f) throw RuntimeFailure("write failed for " + part(rep).string() + " (disk full?)");
   }
@@ -107,6 +120,7 @@ class TimeseriesParts {
   std::string& buffer_for(std::uint32_t rep) { return buffers_[rep]; }
   fs::path dir_;
   int detail_, interval_;
+  const std::vector<OutputUnit>& units_;
   std::vector<std::unique_ptr<std::ofstream>> files_;
   std::vector<std::string> buffers_;  // one per replicate: replicates never share one
 };
@@ -158,7 +172,7 @@ class ProgressLine {
 
 ojson summary_json(const ScenarioSpec& spec, std::uint32_t replicates, std::int32_t week,
                    const std::vector<std::vector<std::array<double, metric_count>>>& finals,
-                   const std::vector<std::pair<std::string, std::string>>& units) {
+                   const std::vector<OutputUnit>& units) {
   ojson s;
   s["week"] = week;
   s["replicates"] = replicates;
@@ -177,7 +191,7 @@ ojson summary_json(const ScenarioSpec& spec, std::uint32_t replicates, std::int3
             {"p5", sm.p5},     {"p50", sm.p50}, {"p95", sm.p95}};
       }
     }
-    levels[units[u].first][units[u].second] = metrics;
+    levels[units[u].level][units[u].code] = metrics;
   }
   (void)spec;
   s["levels"] = levels;
@@ -222,6 +236,92 @@ void check_output_location(const std::string& out_dir, bool force) {
     throw InputError(std::vector<Problem>{{out_dir, "", "cannot write into " + parent.string() + ", expected a writable location"}});
 }
 
+std::vector<OutputUnit> output_units(const ScenarioSpec& spec) {
+  std::vector<OutputUnit> units = {{"city", spec.city.code}};
+  for (const auto& wk : spec.city.wijken) units.push_back({"wijk", wk.code});
+  for (const auto& wk : spec.city.wijken)
+    for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
+  return units;
+}
+
+ojson run_manifest(const ScenarioSpec& spec, const RunRequest& req, const RunnerStats& stats,
+                   const std::vector<std::string>& files) {
+  const Params& p = spec.params;
+  const auto replicates = static_cast<std::uint32_t>(p.simulation.replicates);
+  const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
+  const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
+  ojson m;
+  m["wijksim_run"] = 1;
+  m["scenario_name"] = spec.name;
+  m["scenario_file"] = spec.source_file;
+  m["scenario_hash"] = spec.hash;
+  ojson ov = ojson::array();
+  for (const auto& o : req.overrides) ov.push_back(o.text());
+  m["overrides"] = ov;
+  m["seed"] = seed;
+  m["replicates"] = replicates;
+  m["start_date"] = spec.start_date;
+  m["weeks"] = final_week;
+  m["burn_in_weeks"] = std::lround(p.simulation.burn_in);
+  m["detail"] = std::array<const char*, 3>{"city", "wijk", "buurt"}[static_cast<std::size_t>(p.output.detail)];
+  m["interval_weeks"] = std::lround(p.output.interval);
+  m["threads"] = req.threads;
+  m["command_line"] = req.command_line;
+  ojson phases = ojson::array({"none"});
+  for (const auto& ph : spec.phases) phases.push_back(ph.name);
+  m["phase_names"] = phases;
+  ojson elections = ojson::array();
+  for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
+    elections.push_back(std::lround(t));
+  m["elections_weeks"] = elections;
+  ojson unit_names;
+  unit_names[spec.city.code] = spec.city.name;
+  for (const auto& wk : spec.city.wijken) {
+    unit_names[wk.code] = wk.name;
+    for (const auto& b : wk.buurten) unit_names[b.code] = b.name;
+  }
+  m["units"] = unit_names;
+  m["engine"] = engine_info();
+  ojson timing;
+  timing["wall_seconds"] = stats.wall_seconds;
+  ojson per_phase;
+  for (std::size_t i = 0; i < phase_count; ++i) per_phase[std::string(phase_name(static_cast<Phase>(i)))] = stats.seconds[i];
+  timing["phase_cpu_seconds"] = per_phase;
+  timing["resident_state_bytes"] = stats.peak_resident_bytes;
+  m["timing"] = timing;
+  if (!files.empty()) m["files"] = files;
+  m["scenario"] = spec.resolved;
+  return m;
+}
+
+RunTable run_to_table(const ScenarioSpec& spec, unsigned threads, const std::atomic<bool>* cancel) {
+  const Params& p = spec.params;
+  const auto replicates = static_cast<std::uint32_t>(p.simulation.replicates);
+  const int detail = p.output.detail;
+  const int interval = static_cast<int>(std::lround(p.output.interval));
+  RunTable table;
+  table.units = output_units(spec);
+  table.replicates.resize(replicates);
+  // Keep only the levels the detail reports (they lead the list: city, wijken, buurten).
+  std::size_t reported = 1;
+  if (detail >= static_cast<int>(Detail::wijk)) reported += spec.city.wijken.size();
+  if (detail >= static_cast<int>(Detail::buurt)) reported = table.units.size();
+  table.units.resize(reported);
+  const auto weeks = static_cast<std::size_t>(std::lround(p.simulation.years) / std::max(1, interval) + 2);
+  for (auto& blocks : table.replicates) blocks.reserve(weeks * reported);
+  RunnerHooks hooks;
+  hooks.cancel = cancel;
+  hooks.on_week = [&](std::uint32_t rep, const Simulation& sim) {
+    const std::int32_t week = sim.world().week - 1;
+    auto& blocks = table.replicates[rep];
+    for_each_reported(sim, detail, interval, [&](std::size_t unit, const std::array<double, metric_count>& m) {
+      blocks.push_back({week, static_cast<std::uint32_t>(unit), m});
+    });
+  };
+  table.stats = run_replicates(spec, static_cast<std::uint64_t>(p.simulation.seed), replicates, threads, hooks);
+  return table;
+}
+
 RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
   const Params& p = spec.params;
   const fs::path out = fs::absolute(req.out_dir);
@@ -232,12 +332,8 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
   try {
     const auto replicates = static_cast<std::uint32_t>(p.simulation.replicates);
     const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
-    TimeseriesParts parts(tmp, replicates, p.output.detail, static_cast<int>(std::lround(p.output.interval)));
-    // Units in output order: city, wijken, buurten.
-    std::vector<std::pair<std::string, std::string>> units = {{"city", spec.city.code}};
-    for (const auto& wk : spec.city.wijken) units.push_back({"wijk", wk.code});
-    for (const auto& wk : spec.city.wijken)
-      for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
+    const std::vector<OutputUnit> units = output_units(spec);
+    TimeseriesParts parts(tmp, replicates, p.output.detail, static_cast<int>(std::lround(p.output.interval)), units);
     std::vector<std::vector<std::array<double, metric_count>>> finals(replicates);
     const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
     RunnerHooks hooks;
@@ -261,47 +357,7 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
     write_text(tmp / "summary.json", summary_json(spec, replicates, final_week, finals, units).dump(2) + "\n");
 
     // The manifest makes the folder self-describing.
-    ojson m;
-    m["wijksim_run"] = 1;
-    m["scenario_name"] = spec.name;
-    m["scenario_file"] = spec.source_file;
-    m["scenario_hash"] = spec.hash;
-    ojson ov = ojson::array();
-    for (const auto& o : req.overrides) ov.push_back(o.text());
-    m["overrides"] = ov;
-    m["seed"] = seed;
-    m["replicates"] = replicates;
-    m["start_date"] = spec.start_date;
-    m["weeks"] = final_week;
-    m["burn_in_weeks"] = std::lround(p.simulation.burn_in);
-    m["detail"] = std::array<const char*, 3>{"city", "wijk", "buurt"}[static_cast<std::size_t>(p.output.detail)];
-    m["interval_weeks"] = std::lround(p.output.interval);
-    m["threads"] = req.threads;
-    m["command_line"] = req.command_line;
-    ojson phases = ojson::array({"none"});
-    for (const auto& ph : spec.phases) phases.push_back(ph.name);
-    m["phase_names"] = phases;
-    ojson elections = ojson::array();
-    for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
-      elections.push_back(std::lround(t));
-    m["elections_weeks"] = elections;
-    ojson unit_names;
-    unit_names[spec.city.code] = spec.city.name;
-    for (const auto& wk : spec.city.wijken) {
-      unit_names[wk.code] = wk.name;
-      for (const auto& b : wk.buurten) unit_names[b.code] = b.name;
-    }
-    m["units"] = unit_names;
-    m["engine"] = engine_info();
-    ojson timing;
-    timing["wall_seconds"] = stats.wall_seconds;
-    ojson per_phase;
-    for (std::size_t i = 0; i < phase_count; ++i) per_phase[std::string(phase_name(static_cast<Phase>(i)))] = stats.seconds[i];
-    timing["phase_cpu_seconds"] = per_phase;
-    timing["resident_state_bytes"] = stats.peak_resident_bytes;
-    m["timing"] = timing;
-    m["files"] = {"manifest.json", "timeseries.csv", "summary.json"};
-    m["scenario"] = spec.resolved;
+    const ojson m = run_manifest(spec, req, stats, {"manifest.json", "timeseries.csv", "summary.json"});
     write_text(tmp / "manifest.json", m.dump(2) + "\n");
 
     // Complete: swap into place.

@@ -13,6 +13,16 @@
 
 namespace wijksim::model {
 
+double recorded_crime_factor(const Params& p, const BuurtSpec& spec) {
+  if (spec.recorded_crime_per_1000 < 0 || p.incidents.recorded_reference <= 0) return 1.0;
+  // Data set the buurt's level relative to the country; the disorder term already raises the
+  // rate of a deprived buurt, so that part of the data is divided out rather than counted twice.
+  const double relative = spec.recorded_crime_per_1000 / 1000.0 / weeks_per_year / p.incidents.recorded_reference;
+  const double own_disorder = 1.0 + p.incidents.disorder_effect * equilibrium_disorder(p, spec.deprivation);
+  const double centre_disorder = 1.0 + p.incidents.disorder_effect * equilibrium_disorder(p, 0.4);
+  return std::clamp(relative * centre_disorder / own_disorder, 0.1, 10.0);
+}
+
 void incidents_and_disorder(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& ip = p.incidents;
@@ -20,7 +30,7 @@ void incidents_and_disorder(World& w, Buurt& b) {
   CounterRng rng = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFFu});
   const double rate = b.residents_total * ip.base_rate * (1.0 + ip.disorder_effect * b.disorder) *
                       (1.0 - ip.efficacy_effect * b.collective_efficacy) * (1.0 - ip.presence_effect * b.presence) *
-                      b.incident_multiplier;
+                      b.incident_multiplier * b.crime_factor;
   int incidents = 0;
   if (rate > 0) incidents = boost::random::poisson_distribution<int, double>(rate)(rng);
   b.incidents_week = incidents;

@@ -264,7 +264,8 @@ std::array<int, cbs_age_group_count> split_by_national_shares(int residents) {
 
 void read_buurt(Checker& c, const json& b, const std::string& path, BuurtSpec& out) {
   if (!c.expect_object(b, path)) return;
-  c.only_keys(b, path, {"code", "name", "residents", "age", "deprivation", "meeting_places", "owner_occupied"});
+  c.only_keys(b, path, {"code", "name", "residents", "age", "deprivation", "meeting_places", "owner_occupied",
+                        "recorded_crime_per_1000"});
   if (auto s = c.get_string(b, "code", path, true)) out.code = *s;
   out.name = c.get_string(b, "name", path, false).value_or(out.code);
   auto total = c.get_number(b, "residents", path, 0, 5e7, false, true);
@@ -306,6 +307,7 @@ void read_buurt(Checker& c, const json& b, const std::string& path, BuurtSpec& o
   if (auto d = c.get_number(b, "deprivation", path, 0, 1, false)) out.deprivation = *d;
   if (auto m = c.get_number(b, "meeting_places", path, 0, 1000, false, true)) out.meeting_places = static_cast<int>(*m);
   if (auto o = c.get_number(b, "owner_occupied", path, 0, 1, false)) out.owner_occupied = *o;
+  if (auto r = c.get_number(b, "recorded_crime_per_1000", path, 0, 1e5, false)) out.recorded_crime_per_1000 = *r;
 }
 
 int class_index(const std::string& s) {
@@ -701,9 +703,11 @@ ojson resolve(const ScenarioSpec& s) {
     for (const auto& b : w.buurten) {
       ojson age;
       for (int g = 0; g < cbs_age_group_count; ++g) age[cbs_age_groups[static_cast<std::size_t>(g)]] = b.age[static_cast<std::size_t>(g)];
-      bs.push_back({{"code", b.code}, {"name", b.name}, {"residents", b.residents}, {"age", age},
-                    {"deprivation", b.deprivation}, {"meeting_places", b.meeting_places}});
-      if (b.owner_occupied >= 0) bs.back()["owner_occupied"] = b.owner_occupied;
+      ojson bj = {{"code", b.code}, {"name", b.name}, {"residents", b.residents}, {"age", age},
+                  {"deprivation", b.deprivation}, {"meeting_places", b.meeting_places}};
+      if (b.owner_occupied >= 0) bj["owner_occupied"] = b.owner_occupied;
+      if (b.recorded_crime_per_1000 >= 0) bj["recorded_crime_per_1000"] = b.recorded_crime_per_1000;
+      bs.push_back(bj);
     }
     wj["buurten"] = bs;
     wijken.push_back(wj);

@@ -52,6 +52,7 @@ constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
 constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch dwellings, most of the rental stock in deprived buurten";
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
 constexpr const char* kStructural = "assumption (structural constant, formerly in the code; MODEL.md §7.13)";
+constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
@@ -640,6 +641,9 @@ std::vector<ParamDef> build_table() {
               burn_in, around(0.5, kWide)),
       WJ_REAL("self_organisation.own_funding", self_organisation.own_funding, share, 0.4, 0, 1, "share of a group initiative's cost the bewonersgroep raises itself (funds, members) on top of co_funding", "assumption: Oranje Fonds and local funds co-finance bewonersinitiatieven",
               burn_in, around(0.5, kWide)),
+      WJ_REAL("incidents.recorded_reference", incidents.recorded_reference, per_1000_residents_per_year, 43.2, 1, 1000,
+              "national police-recorded crime rate against which a buurt's recorded rate (recorded_crime_per_1000) scales its base rate", kPolitie,
+              build, fixed("fixed: the national mean of the data the buurt rates are read against (Politie 47022NED via CBS)")),
 
       WJ_REAL("budget.wijk_budget", budget.wijk_budget, euros_per_resident_per_year, 4, 0, 1000, "programme wijk budget for resident initiatives", kBudgets,
               programme, fixed(kPolicy)),

@@ -5,6 +5,8 @@
 #include <memory>
 #include <mutex>
 
+#include "wijksim/core/error.hpp"
+
 namespace wijksim {
 
 RunnerStats run_replicates(const ScenarioSpec& spec, std::uint64_t seed, std::uint32_t replicates, unsigned threads,
@@ -19,11 +21,16 @@ RunnerStats run_replicates(const ScenarioSpec& spec, std::uint64_t seed, std::ui
   auto run_one = [&](std::size_t rep, unsigned) {
     ThreadPool inner(over_replicates ? 1 : threads);
     Simulation sim(spec, seed, static_cast<std::uint32_t>(rep), inner);
+    auto check_cancel = [&] {
+      if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
+    };
     while (sim.week() < 0) {
+      check_cancel();
       sim.step();
       if (progress) ++progress->steps_done;
     }
     while (!sim.done()) {
+      check_cancel();
       sim.step();
       if (progress) ++progress->steps_done;
       if (hooks.on_week) hooks.on_week(static_cast<std::uint32_t>(rep), sim);

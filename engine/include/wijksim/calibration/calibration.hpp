@@ -31,14 +31,23 @@ struct FreeParameter {
   double default_value = 0;  // the engine's current default, for the report
 };
 
+// What a target measures over the scenarios: the pooled value (adult-weighted over the
+// scenarios it covers), or the standard deviation between the scenarios' own values (the
+// spread between gemeenten, not only their mean).
+enum class Statistic { pooled, between_sd };
+
 struct Target {
   std::string name;
   Metric metric = Metric::active_share;
   Group group = Group::all;
+  Statistic statistic = Statistic::pooled;
+  int scenario = -1;  // index into scenario_files: measured in that scenario only; -1: all
   double value = 0, tolerance = 0, weight = 1;
   std::string source;
 };
 
+// nelder-mead: the engine's own simplex search (kept for the published calibration);
+// sbplx and bobyqa: NLopt's Subplex and BOBYQA (derivative-free, bounded).
 struct OptimiserSettings {
   std::string method = "nelder-mead";
   int max_evaluations = 150;
@@ -54,6 +63,7 @@ struct Calibration {
   nlohmann::json document;
   std::string hash;  // of the canonical JSON of the document
   std::vector<std::string> scenario_files;  // resolved against the calibration file's folder
+  std::vector<std::string> scenario_labels; // city code and name of each, for reports
   std::vector<nlohmann::json> scenarios;    // their contents, read once
   double years = 0;                         // after burn-in; 0: the scenario's own
   std::uint32_t replicates = 0;

@@ -53,6 +53,10 @@ struct AdaptiveCheck {
 };
 AdaptiveCheck adaptive_check(const Experiment& e, const std::map<RunKey, std::vector<double>>& finals, std::uint32_t n);
 
+// Refuses, before anything is built, an experiment whose concurrent runs (min(threads, runs))
+// would need more than 90% of this machine's memory (InputError naming the scenario file).
+void refuse_if_too_large(const Experiment& e, unsigned threads);
+
 // Validates the store location, then runs every run not yet ok in the store.
 BatchSummary run_experiment(const Experiment& e, const BatchOptions& options);
 

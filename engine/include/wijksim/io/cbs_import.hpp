@@ -19,6 +19,8 @@
 
 namespace wijksim::cbs {
 
+struct IndicatorTable;
+
 inline constexpr const char* kCredit = "Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED)";
 
 // Low-income share (% of households, KWB "Huishoudens met een laag inkomen") to deprivation.
@@ -80,7 +82,8 @@ struct ImportOptions {
   std::string gemeente;               // name or code (GM0164, 0164); empty with all
   bool all = false;                   // every gemeente of the country
   std::vector<std::string> wijken;    // WK codes to keep (empty: all)
-  const KwbData* income = nullptr;    // richer export for deprivation (optional)
+  const KwbData* income = nullptr;    // richer export for deprivation (optional; wins where matched)
+  const IndicatorTable* indicators = nullptr;  // real buurt indicators (deprivation, crime)
 };
 
 struct ImportResult {
@@ -89,6 +92,8 @@ struct ImportResult {
   long long residents = 0;
   int empty_buurten = 0, empty_wijken = 0, rescaled = 0, no_age = 0;
   int deprivation_matched = 0, deprivation_default = 0;
+  int housing_from_buurt = 0, housing_from_wijk = 0, housing_from_gemeente = 0;
+  int crime_from_buurt = 0, crime_pooled = 0;
 };
 
 // Builds a scenario from the KWB data. Throws InputError for an unknown gemeente (with the

@@ -2,6 +2,8 @@
 // The self-describing run folder: manifest.json, timeseries.csv, summary.json. Everything is
 // written under a temporary name next to the target and renamed when complete, so a crash
 // never leaves a folder that looks finished.
+#include <array>
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,34 @@ struct RunOutcome {
 
 // Validates (InputError), runs and writes. Throws RuntimeFailure on I/O problems.
 RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& request);
+
+// The units a run reports on, in output order: the city, its wijken, then their buurten.
+struct OutputUnit {
+  std::string level;  // "city", "wijk" or "buurt"
+  std::string code;
+};
+std::vector<OutputUnit> output_units(const ScenarioSpec& spec);
+
+// A run kept in memory instead of written (the Python module's wijksim.run): the rows
+// timeseries.csv would hold, in the same order and with the same values, as one block of every
+// metric per (replicate, week, unit).
+struct RunTable {
+  struct Block {
+    std::int32_t week;
+    std::uint32_t unit;  // index into units
+    std::array<double, metric_count> values;
+  };
+  std::vector<OutputUnit> units;                // the levels output.detail reports
+  std::vector<std::vector<Block>> replicates;   // per replicate, in output order
+  RunnerStats stats;
+};
+// Runs without writing anything. `cancel`, set from another thread, stops the run between
+// weeks with RuntimeFailure("cancelled").
+RunTable run_to_table(const ScenarioSpec& spec, unsigned threads, const std::atomic<bool>* cancel = nullptr);
+
+// manifest.json of a run: scenario, overrides, seed, engine, timing; `files` listed when given.
+nlohmann::ordered_json run_manifest(const ScenarioSpec& spec, const RunRequest& request, const RunnerStats& stats,
+                                    const std::vector<std::string>& files = {});
 
 // Checks the output location before any work is done (InputError if unusable).
 void check_output_location(const std::string& out_dir, bool force);

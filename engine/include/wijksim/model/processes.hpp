@@ -46,6 +46,9 @@ void physical_capital(World& w, Buurt& b);  // called by incidents_and_disorder
 double physical_effect(const Params& p, const Buurt& b);  // saturating effect 0..1 of the capital
 double corporatie_share(const Params& p, double deprivation);
 double group_support_hours(const Params& p, const Buurt& b);
+// A buurt's police-recorded crime relative to what the model expects for its deprivation
+// (1 without data): a fixed multiplier on its incident base rate.
+double recorded_crime_factor(const Params& p, const BuurtSpec& spec);
 
 // Shared helpers.
 // As max then min, so the per-resident loops stay branch-free and vectorise (minss/maxss); the

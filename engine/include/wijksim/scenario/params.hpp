@@ -259,6 +259,7 @@ struct BudgetParams {
 
 struct IncidentParams {
   double base_rate = 0;          // per resident per week
+  double recorded_reference = 0; // national police-recorded rate, per resident per week
   double disorder_effect = 0, efficacy_effect = 0, presence_effect = 0;
   double victims_per_incident = 0;
   double disorder_per_incident = 0;  // disorder added per weekly incident per 1,000 residents

@@ -22,7 +22,9 @@ struct BuurtSpec {
   std::array<int, cbs_age_group_count> age{}; // residents per CBS age group
   double deprivation = 0.4;
   int meeting_places = 1;
-  double owner_occupied = -1;                 // share of owner-occupied dwellings; < 0: derived from deprivation
+  // Real-place data (import-cbs); negative: not given.
+  double owner_occupied = -1;           // share of owner-occupied dwellings
+  double recorded_crime_per_1000 = -1;  // police-recorded crimes per 1,000 residents per year
   int adults() const { return age[1] + age[2] + age[3] + age[4]; }
 };
 

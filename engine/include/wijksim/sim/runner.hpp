@@ -16,6 +16,9 @@ struct RunnerHooks {
   std::function<void(std::uint32_t replicate, const Simulation& sim)> on_week;
   // Called once per replicate when it finishes.
   std::function<void(std::uint32_t replicate, const Simulation& sim)> on_done;
+  // Set from another thread (an interrupt): every replicate stops before its next week and
+  // run_replicates throws RuntimeFailure("cancelled").
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct RunnerStats {

@@ -106,6 +106,7 @@ struct Buurt {
   std::uint32_t wijk = 0;
   int residents_total = 0;
   double deprivation = 0;
+  double crime_factor = 1;  // the buurt's recorded crime relative to the model's expectation (incidents.cpp)
   // programme
   bool in_programme = false;
   double allocation_weight = 1;  // within-wijk weight for programme hours (monitoring)

@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""Make the real places of the cross-gemeente calibration (scenarios/calibration/gemeenten.json).
+
+For every gemeente the CBS Veiligheidsmonitor reports separately (data/cbs/
+veiligheidsmonitor-2021-2023-calibration.csv, 2023), the gemeente is imported with
+`wijksim import-cbs` (real buurt deprivation and recorded crime) and reduced to a buurt sample
+that keeps it fast: its buurten are sorted by deprivation and the buurt at each of K
+resident-weighted quantiles is kept, each with the same number of residents (its own age
+profile scaled), so every kept buurt stands for 1/K of the gemeente's residents and the sample's
+adult-weighted shares estimate the gemeente's. Then the calibration file is written with one
+target per gemeente (perceived safety, 2023), the spread between gemeenten, and the national
+targets of docs/CALIBRATION.md.
+
+    /usr/bin/python3 tools/scenarios/make_calibration_places.py build/release/engine/wijksim
+"""
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "scenarios" / "calibration"
+VM = ROOT / "data" / "cbs" / "veiligheidsmonitor-2021-2023-calibration.csv"
+BUURTEN_PER_GEMEENTE = 10
+RESIDENTS_PER_BUURT = 600
+YEAR = "2023"
+
+
+def gemeenten():
+    rows = []
+    with VM.open(newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            value = r["VoeltZichWeleensOnveiligInBuurt_50"].strip()
+            if r["code"].startswith("GM") and r["year"] == YEAR and value:
+                rows.append((r["code"], r["name"], float(value) / 100))
+    return rows
+
+
+def sample(doc, k):
+    buurten = [(b, w) for w in doc["city"]["wijken"] for b in w["buurten"]]
+    buurten.sort(key=lambda bw: (bw[0]["deprivation"], bw[0]["code"]))
+    total = sum(b["residents"] for b, _ in buurten)
+    kept, cum, i = [], 0.0, 0
+    for q in range(k):
+        target = (q + 0.5) / k * total
+        while i < len(buurten) - 1 and cum + buurten[i][0]["residents"] < target:
+            cum += buurten[i][0]["residents"]
+            i += 1
+        kept.append(buurten[i])
+    wijken = {}
+    for n, (b, w) in enumerate(kept):
+        scale = RESIDENTS_PER_BUURT / b["residents"]
+        age = {g: round(v * scale) for g, v in b["age"].items()} if "age" in b else None
+        nb = {"code": b["code"] if n == 0 or kept[n - 1][0]["code"] != b["code"] else f"{b['code']}S{n}",
+              "name": b["name"], "residents": sum(age.values()) if age else RESIDENTS_PER_BUURT}
+        if age:
+            nb["age"] = age
+        for key in ("deprivation", "owner_occupied", "recorded_crime_per_1000"):
+            if key in b:
+                nb[key] = b[key]
+        wijken.setdefault(w["code"], {"code": w["code"], "name": w["name"], "buurten": []})["buurten"].append(nb)
+    return list(wijken.values())
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    wijksim = sys.argv[1]
+    places, targets = [], []
+    observed = []
+    for code, name, unsafe in gemeenten():
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "g.json"
+            subprocess.run([wijksim, "import-cbs", "--gemeente", code, "--out", str(out)], check=True, stdout=subprocess.DEVNULL)
+            doc = json.loads(out.read_text())
+        scenario = {
+            "name": f"calibration-{code.lower()}",
+            "description": f"{name}: a resident-weighted sample of {BUURTEN_PER_GEMEENTE} buurten by deprivation, "
+                           f"{RESIDENTS_PER_BUURT} residents each, for the cross-gemeente calibration; no programme.",
+            "notes": doc["notes"] + f" Sampled by tools/scenarios/make_calibration_places.py: the buurt at each of "
+                                    f"{BUURTEN_PER_GEMEENTE} resident-weighted deprivation quantiles, scaled to "
+                                    f"{RESIDENTS_PER_BUURT} residents (its own age profile).",
+            "city": {"code": code, "name": name, "credit": doc["city"]["credit"], "wijken": sample(doc, BUURTEN_PER_GEMEENTE)},
+            "programme": {"enabled": False},
+        }
+        path = OUT / "gemeenten" / f"{code}.json"
+        path.write_text(json.dumps(scenario, ensure_ascii=False, indent=1) + "\n")
+        places.append(f"gemeenten/{code}.json")
+        observed.append(unsafe)
+        targets.append({"name": f"unsafe {name}", "metric": "unsafe_share", "scenario": code, "value": unsafe,
+                        "tolerance": 0.03, "source": f"CBS Veiligheidsmonitor {YEAR} (85146NED): {name}"})
+    spread = statistics.stdev(observed)
+    targets += [
+        {"name": "unsafe spread", "metric": "unsafe_share", "statistic": "between_sd", "value": round(spread, 4),
+         "tolerance": 0.015, "source": f"CBS Veiligheidsmonitor {YEAR}: standard deviation over the {len(observed)} gemeenten"},
+        {"name": "active", "metric": "active_share", "value": 0.071, "tolerance": 0.01,
+         "source": "CBS StatLine 85541NED (2022): 7.1% of 15+ volunteer for their buurt"},
+        {"name": "trust", "metric": "trust_share", "value": 0.5, "tolerance": 0.02,
+         "source": "CBS (2022): about 50% trust the gemeenteraad"},
+    ]
+    calibration = {
+        "description": f"The no-programme baseline across {len(places)} real gemeenten at once (docs/CALIBRATION.md): "
+                       f"perceived safety per gemeente ({YEAR}), its spread between gemeenten, and the national "
+                       "participation and trust targets.",
+        "notes": "Places made by tools/scenarios/make_calibration_places.py from data/cbs. Re-run: wijksim calibrate "
+                 "scenarios/calibration/gemeenten.json --out out/calibration-gemeenten --threads 2.",
+        "scenarios": places,
+        "years": 2,
+        "replicates": 4,
+        "seed": 1,
+        "average_weeks": 52,
+        "parameters": {
+            "safety.base": {"range": [0.6, 0.95]},
+            "safety.deprivation_bias": {"range": [0.0, 0.6]},
+            "participation.dropout": {"range": [0.1, 0.6]},
+            "building_blocks.trust": {"range": [0.4, 0.6]},
+        },
+        "targets": targets,
+        "optimiser": {"method": "sbplx", "max_evaluations": 80, "initial_step": 0.15, "xtol": 0.01, "ftol": 0.05,
+                      "fd_step": 0.05},
+    }
+    (OUT / "gemeenten.json").write_text(json.dumps(calibration, ensure_ascii=False, indent=2) + "\n")
+    print(f"{len(places)} gemeenten; observed unsafe share {min(observed):.3f}-{max(observed):.3f}, sd {spread:.4f}")
+
+
+if __name__ == "__main__":
+    main()
