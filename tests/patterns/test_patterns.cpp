@@ -33,7 +33,7 @@ TEST_CASE("pattern 2: with as many broken as kept promises, trust falls", "[patt
                                                set("governance.decision_promised", "104"),
                                                set("governance.promise_keep_base", std::to_string(keep_base))});
     std::vector<double> change;
-    for (std::uint32_t rep = 0; rep < 6; ++rep) {
+    for (std::uint32_t rep = 0; rep < 8; ++rep) {
       ThreadPool pool(1);
       Simulation sim(spec, 5, rep, pool);
       sim.run_burn_in();
@@ -70,14 +70,16 @@ TEST_CASE("pattern 2: with as many broken as kept promises, trust falls", "[patt
       REQUIRE(n > 20);  // enough promises to speak of
       change.push_back(sum / n);
     }
-    return summarise(change);
+    return change;
   };
-  const Summary half = episode_change(0.5);
-  INFO("half the promises kept: crew trust change over an episode " << half.mean << " CI [" << half.ci_low << ", " << half.ci_high << "]");
-  CHECK(half.ci_high < 0.0);
-  const Summary all = episode_change(1.0);
-  INFO("every promise kept: crew trust change over an episode " << all.mean << " CI [" << all.ci_low << ", " << all.ci_high << "]");
-  CHECK(all.ci_low > 0.0);
+  const auto half = episode_change(0.5), all = episode_change(1.0);
+  const Summary h = summarise(half), a = summarise(all), d = summarise(paired_difference(all, half));
+  INFO("crew trust change over an episode: half the promises kept " << h.mean << " CI [" << h.ci_low << ", " << h.ci_high
+                                                                     << "]; all kept " << a.mean << "; all - half " << d.mean << " CI ["
+                                                                     << d.ci_low << ", " << d.ci_high << "]");
+  CHECK(h.ci_high < 0.0);  // as many broken as kept: trust falls
+  CHECK(a.mean > 0.0);     // all kept: it rises
+  CHECK(d.ci_low > 0.0);
 }
 
 TEST_CASE("pattern 3: long breath beats stop-and-go with the same budget", "[pattern]") {

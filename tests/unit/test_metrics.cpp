@@ -33,7 +33,7 @@ constexpr Metric kCounts[] = {Metric::residents,
                               Metric::resisting};
 constexpr Metric kCumulative[] = {Metric::initiatives_proposed, Metric::initiatives_approved,
                                   Metric::initiatives_completed, Metric::initiatives_failed,
-                                  Metric::initiatives_refused, Metric::euros_spent, Metric::reached_share};
+                                  Metric::initiatives_refused, Metric::euros_spent};  // reached_share falls when reached residents move out (7.14)
 
 double get(const std::array<double, metric_count>& m, Metric k) { return m[static_cast<std::size_t>(k)]; }
 

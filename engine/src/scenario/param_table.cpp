@@ -252,7 +252,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("styles.stimuleren.presence", styles[0].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
               programme, around(0.5, kWide)),
       WJ_REAL("styles.stimuleren.approval", styles[0].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
-              burn_in, around(0.5, kWide)),
+              burn_in, uniform(-0.1, 0.1, "assumption: a style shifts approval by at most a tenth either way")),
       WJ_REAL("styles.regisseren.proactive", styles[1].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad,
               programme, around(0.3, kZaanstadRange)),
       WJ_REAL("styles.regisseren.outreach", styles[1].outreach, share, 0.2, 0, 1, "weight of outreach", kZaanstad,
@@ -294,7 +294,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("styles.loslaten.presence", styles[3].presence, share, 0.2, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
               burn_in, around(0.5, kWide)),
       WJ_REAL("styles.loslaten.approval", styles[3].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
-              burn_in, around(0.5, kWide)),
+              burn_in, uniform(-0.1, 0.1, "assumption: a style shifts approval by at most a tenth either way")),
 
       // Wijk classes.
       WJ_REAL("classes.green.capacity", classes[0].capacity, none, 0.6, 0, 10, "programme staff multiplier for green wijken", kZaanstad,
@@ -603,7 +603,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("physical.corporatie_share_deprivation", physical.corporatie_share_deprivation, share, 0.6, 0, 1, "corporatie share added per unit of deprivation (0.29 near the national mean)", kAedes,
               programme, around(0.5, kWide)),
       WJ_REAL("physical.herstructurering", physical.herstructurering, euros_per_resident_per_year, 0, 0, 100000, "corporatie investment in its own dwellings under the programme, per corporatie-tenant resident (Vogelaar-like: hundreds)", kScp,
-              programme, around(0.5, kWide)),
+              programme, fixed(kPolicy)),
       WJ_REAL("physical.renewal_min_deprivation", physical.renewal_min_deprivation, share, 0.6, 0, 1, "herstructurering only in buurten at least this deprived", kScp,
               programme, around(0.5, kWide)),
       WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and streets (10-30 years)", "MODEL.md §11 (10-30 years); assumption",
