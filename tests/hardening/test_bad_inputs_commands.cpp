@@ -359,7 +359,7 @@ TEST_CASE("bad inputs, export, compare and sensitivity: folders without a store 
 
 TEST_CASE("bad inputs: a population too large for memory is refused before it is built", "[hardening]") {
   TempDir dir("bad-huge-city");
-  // Four buurten at the loader's limit of 5e7 residents: 170 million adults with 63 ties each
+  // Four buurten at the loader's limit of 5e7 residents: 170 million adults with 59 ties each
   // need about 55 GiB per simulation, more than any machine this runs on.
   // On a machine with that much memory the city is not too large: nothing to test there.
   const double memory = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGE_SIZE));
@@ -369,7 +369,7 @@ TEST_CASE("bad inputs: a population too large for memory is refused before it is
   }
   std::vector<test::BuurtSize> buurten(4, test::BuurtSize{50'000'000, 0.4});
   auto s = test::explicit_scenario({buurten}, 0.1, 0.0);
-  s["network"] = {{"ties_min", 63}, {"ties_max", 63}};
+  s["network"] = {{"ties_min", 59}, {"ties_max", 59}};
   test::write_file(dir / "s.json", s.dump());
   const std::string out = (dir / "out").string();
   const CliResult run = test::run_cli({"run", (dir / "s.json").string(), "--out", out, "--quiet", "--threads", "1"});

@@ -18,7 +18,7 @@ namespace {
 constexpr Metric kShares[] = {Metric::active_share,     Metric::unsafe_share,        Metric::trust_share,
                               Metric::mean_trust,       Metric::mean_social_trust,   Metric::collective_efficacy,
                               Metric::disorder,         Metric::vision,              Metric::reached_share,
-                              Metric::programme_alive};
+                              Metric::programme_alive,  Metric::legitimacy};
 constexpr Metric kCounts[] = {Metric::residents,
                               Metric::adults,
                               Metric::active_residents,
@@ -29,10 +29,12 @@ constexpr Metric kCounts[] = {Metric::residents,
                               Metric::initiatives_running,
                               Metric::initiatives_completed,
                               Metric::initiatives_failed,
-                              Metric::initiatives_refused};
+                              Metric::initiatives_refused,
+                              Metric::disappointed,
+                              Metric::resisting};
 constexpr Metric kCumulative[] = {Metric::initiatives_proposed, Metric::initiatives_approved,
                                   Metric::initiatives_completed, Metric::initiatives_failed,
-                                  Metric::initiatives_refused, Metric::euros_spent, Metric::reached_share};
+                                  Metric::initiatives_refused, Metric::euros_spent};  // reached_share falls when reached residents move out (7.14)
 
 double get(const std::array<double, metric_count>& m, Metric k) { return m[static_cast<std::size_t>(k)]; }
 

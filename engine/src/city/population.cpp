@@ -12,8 +12,10 @@ void build_network(World& w, ThreadPool& pool);  // network.cpp
 
 void Residents::resize(std::size_t n) {
   for (auto* v : {&ses, &free_hours, &theta, &epsilon, &trust0, &social0, &efficacy0, &safety_offset, &trust,
-                  &social, &efficacy, &safety, &frustration})
+                  &social, &efficacy, &safety, &frustration, &fatigue})
     v->assign(n, 0.f);
+  arrived.assign(n, long_ago);
+  work_ties.assign(n, WorkTies{});
   age_band.assign(n, 0);
   engagement.assign(n, Engagement::passive);
   flags.assign(n, 0);
@@ -32,11 +34,11 @@ std::size_t Residents::bytes() const {
   return b(age_band) + b(ses) + b(free_hours) + b(theta) + b(epsilon) + b(trust0) + b(social0) + b(efficacy0) +
          b(safety_offset) + b(trust) + b(social) + b(efficacy) + b(safety) + b(frustration) + b(engagement) +
          b(flags) + b(good_experiences) + b(bad_experiences) + b(victim_now) + b(duty_weeks) + b(invited_until) +
-         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view);
+         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view) + b(fatigue) + b(arrived) + b(work_ties);
 }
 
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten) {
-  const double per_resident = 4 * 13 + 1 * 6 + 2 + 4 * 3 + sizeof(NeighbourView) + 4 + 4 * mean_ties;
+  const double per_resident = 4 * 14 + 1 * 6 + 2 + 4 * 4 + sizeof(NeighbourView) + sizeof(WorkTies) + 4 + 4 * mean_ties;
   return static_cast<std::size_t>(per_resident * static_cast<double>(adults)) + buurten * 4096;
 }
 
@@ -52,36 +54,57 @@ int derive_class(const Params& p, double deprivation) {
   return 2;
 }
 
+}  // namespace
+
+double baseline_trust(const Params& p, double ses, int band, double deprivation, double z) {
+  // Logit-normal around the lever: building_blocks.trust is the baseline trust of a resident of
+  // average resources (0.6) and age in an average buurt (0.4), so about that share trusts.
+  const double lever = std::clamp(p.building_blocks.trust, 1e-3, 1 - 1e-3);
+  const double logit = std::log(lever / (1 - lever)) + p.residents.trust_ses * (ses - p.residents.trust_ses_centre) +
+                       p.residents.trust_age[static_cast<std::size_t>(band)] -
+                       p.residents.trust_deprivation_shift * (deprivation - 0.4) + p.residents.trust_sd * z;
+  return 1.0 / (1.0 + std::exp(-logit));
+}
+
+void draw_resident(const World& w, Residents& r, std::uint32_t row, int band, double ses_deprivation,
+                   double buurt_deprivation, CounterRng& rng) {
+  const Params& p = *w.p;
+  const double kappa = p.residents.ses_concentration;
+  const double ds = std::clamp(ses_deprivation, 0.02, 0.98), d = std::clamp(buurt_deprivation, 0.02, 0.98);
+  boost::random::normal_distribution<double> normal;
+  boost::random::beta_distribution<double> beta(kappa * (1 - ds), kappa * ds);
+  r.age_band[row] = static_cast<std::uint8_t>(band);
+  const double ses = beta(rng);
+  r.ses[row] = static_cast<float>(ses);
+  r.free_hours[row] = static_cast<float>(p.residents.free_hours[static_cast<std::size_t>(band)] * std::exp(0.4 * normal(rng)));
+  r.theta[row] = static_cast<float>(p.residents.threshold_mean + p.residents.threshold_sd * normal(rng));
+  r.epsilon[row] = static_cast<float>(std::clamp(p.residents.epsilon_mean + p.residents.epsilon_sd * normal(rng), 0.02, 1.0));
+  const double dev = d - 0.4;
+  r.trust0[row] = static_cast<float>(baseline_trust(p, ses, band, d, normal(rng)));
+  r.social0[row] = static_cast<float>(model::clamp01(p.residents.social_trust_mean - p.residents.social_trust_deprivation_shift * dev +
+                                                     p.residents.social_trust_sd * normal(rng)));
+  r.efficacy0[row] = static_cast<float>(model::clamp01(p.residents.efficacy_mean + 0.1 * (ses - 0.5) +
+                                                       p.residents.efficacy_sd * normal(rng)));
+  r.safety_offset[row] = static_cast<float>(p.safety.initial_sd * normal(rng));
+  r.trust[row] = r.trust0[row];
+  r.social[row] = r.social0[row];
+  r.efficacy[row] = r.efficacy0[row];
+}
+
+namespace {
+
 void synthesise_buurt(World& w, Buurt& b, const BuurtSpec& spec) {
   const Params& p = *w.p;
   auto& r = w.residents;
-  const double d = std::clamp(spec.deprivation, 0.02, 0.98);
-  const double kappa = p.residents.ses_concentration;
+  b.owner_occupied = spec.owner_occupied;
   std::uint32_t local = 0;
   for (int band = 0; band < age_band_count; ++band) {
     const int n = spec.age[static_cast<std::size_t>(band + 1)];
     for (int k = 0; k < n; ++k, ++local) {
       const std::uint32_t row = b.first + local;
       CounterRng rng = CounterRng(w.keys[Stream::population], w.resident_id(b, local), 0);
-      boost::random::normal_distribution<double> normal;
-      boost::random::beta_distribution<double> beta(kappa * (1 - d), kappa * d);
-      r.age_band[row] = static_cast<std::uint8_t>(band);
-      const double ses = beta(rng);
-      r.ses[row] = static_cast<float>(ses);
-      r.free_hours[row] = static_cast<float>(p.residents.free_hours[static_cast<std::size_t>(band)] * std::exp(0.4 * normal(rng)));
-      r.theta[row] = static_cast<float>(p.residents.threshold_mean + p.residents.threshold_sd * normal(rng));
-      r.epsilon[row] = static_cast<float>(std::clamp(p.residents.epsilon_mean + p.residents.epsilon_sd * normal(rng), 0.02, 1.0));
-      const double dev = d - 0.4;
-      r.trust0[row] = static_cast<float>(model::clamp01(p.building_blocks.trust - p.residents.trust_deprivation_shift * dev +
-                                                        0.1 * (ses - 0.5) + p.residents.trust_sd * normal(rng)));
-      r.social0[row] = static_cast<float>(model::clamp01(p.residents.social_trust_mean - p.residents.social_trust_deprivation_shift * dev +
-                                                         p.residents.social_trust_sd * normal(rng)));
-      r.efficacy0[row] = static_cast<float>(model::clamp01(p.residents.efficacy_mean + 0.1 * (ses - 0.5) +
-                                                           p.residents.efficacy_sd * normal(rng)));
-      r.safety_offset[row] = static_cast<float>(p.safety.initial_sd * normal(rng));
-      r.trust[row] = r.trust0[row];
-      r.social[row] = r.social0[row];
-      r.efficacy[row] = r.efficacy0[row];
+      draw_resident(w, r, row, band, spec.deprivation, spec.deprivation, rng);
+      const double ses = r.ses[row];
       // Start near the participation equilibrium of the threshold rule (join vs drop-out rates
       // at the resident's own utility, ties assumed at a typical 7% active), so burn-in only
       // has to settle the network's share, not build participation from nothing.
@@ -202,6 +225,9 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
       b.deprivation = bs.deprivation;
       b.crime_factor = model::recorded_crime_factor(p, bs);
       b.disorder = equilibrium_disorder(p, bs.deprivation);
+      // Meeting places per 1,000 residents, capped so a tiny buurt with one place is not a village hall.
+      b.meeting_places_per_1000 = std::min(2.0, bs.residents > 0 ? bs.meeting_places * 1000.0 / bs.residents : 0.0);
+      b.participation_cost_factor = std::clamp(1.0 - p.initiatives.meeting_cost_relief * (b.meeting_places_per_1000 - p.initiatives.meeting_places_ref), 0.5, 1.5);
       b.vision = p.building_blocks.vision;
       b.initiatives.reserve(32);
       rows += b.count;

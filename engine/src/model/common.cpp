@@ -19,13 +19,16 @@ void publish_views(World& w, const Buurt& b) {
   const float* __restrict trust = r.trust.data() + first;
   const float* __restrict safety = r.safety.data() + first;
   const Engagement* __restrict engagement = r.engagement.data() + first;
+  const float* __restrict fatigue = r.fatigue.data() + first;
+  const float tired = static_cast<float>(w.p->participation.fatigue_tired);
   std::uint8_t* __restrict good = r.good_experiences.data() + first;
   std::uint8_t* __restrict bad = r.bad_experiences.data() + first;
   std::uint8_t* __restrict victim = r.victim_now.data() + first;
   NeighbourView* __restrict view = r.view.data() + first;
   for (std::uint32_t i = 0; i < n; ++i) {
     const int net = static_cast<int>(good[i]) - static_cast<int>(bad[i]);
-    view[i] = NeighbourView{pack_view(trust[i], 1.f - safety[i], engagement[i] != Engagement::passive, net > 0, net < 0, victim[i] != 0)};
+    view[i] = NeighbourView{pack_view(trust[i], 1.f - safety[i], engagement[i] != Engagement::passive, net > 0, net < 0, victim[i] != 0,
+                                       fatigue[i] > tired)};
   }
   std::fill_n(good, n, std::uint8_t{0});
   std::fill_n(bad, n, std::uint8_t{0});

@@ -1,6 +1,8 @@
-// Calendar and governance (MODEL.md §4.1): the programme's start, phases and end; elections
-// with survival draws; yearly budget rounds; scheduled shocks; rollout; quarterly monitoring
-// and re-allocation; urgency from live indicators.
+// Calendar and governance (MODEL.md §7.1): the programme's start, phases and end; elections
+// with survival draws; yearly budget rounds; scheduled shocks; rollout; what the phases build
+// (a shared problem definition among partners, the team, budget and convenant); quarterly
+// monitoring, re-allocation and the wendbaar review that can send the plan back to its vision
+// phase; a restart after a stop; urgency from live indicators.
 #include <algorithm>
 #include <cmath>
 
@@ -20,7 +22,7 @@ void stop_programme(World& w) {
   w.programme.ended = w.week;
   auto& r = w.residents;
   const auto& p = *w.p;
-  const std::int32_t recent = 26;  // invitations still running or ended within half a year
+  const auto recent = static_cast<std::int32_t>(std::lround(p.governance.recent_invitation_weeks));
   for (auto& b : w.buurten) {
     if (!b.in_programme) continue;
     for (auto& in : b.initiatives) {
@@ -46,6 +48,8 @@ void stop_programme(World& w) {
     b.programme_budget = 0;
     b.invest_week = 0;
   }
+  // The team disperses and the budget and agreements lapse; a restart organises them anew.
+  w.programme.team = w.programme.budget = w.programme.convenant = 0;
 }
 
 // A planned end: staff leave as announced, promises already made are honoured.
@@ -63,13 +67,30 @@ void start_observation(World& w) {
     b.euros_spent = 0;
     b.staff_euros = 0;
     b.reached = 0;
+    b.reached_groups = {};
+    b.legitimacy = w.p->legitimacy.base;
+    b.expectation = 0;
   }
   for (auto& f : w.residents.flags) f &= static_cast<std::uint8_t>(~flag_reached);
 }
 
+// The share of a programme pot paid out, given how far the budget is committed.
+double budget_share(const World& w) {
+  const double nb = w.p->organise.no_budget_share;
+  return nb + (1.0 - nb) * w.programme.budget;
+}
+
+double yearly_pot(const World& w, const Buurt& b) {
+  return w.p->budget.wijk_budget * weeks_per_year * b.residents_total * w.p->building_blocks.resources * w.wijken[b.wijk].budget_factor;
+}
+
 void start_programme(World& w) {
   const auto& spec = *w.spec;
+  const int starts = w.programme.starts;
+  const int elections = w.programme.elections_held;
   w.programme = ProgrammeState{};
+  w.programme.starts = starts + 1;
+  w.programme.elections_held = elections;
   w.programme.alive = true;
   w.programme.phase = 0;
   w.programme.started = w.week;
@@ -80,6 +101,103 @@ void start_programme(World& w) {
                                  std::find(spec.programme_start_buurten.begin(), spec.programme_start_buurten.end(),
                                            b.code) != spec.programme_start_buurten.end());
     b.completed_term = 0;
+  }
+}
+
+// Stop-and-go: a stopped programme starts again from its first phase and runs to its original
+// planned end. Nothing is reset for residents: expectations still owed and trust lost meet it.
+void restart_programme(World& w) {
+  auto& pr = w.programme;
+  const std::int32_t planned_end = pr.planned_end, started = pr.started;
+  const int starts = pr.starts, elections = pr.elections_held, returns = pr.returns;
+  pr = ProgrammeState{};
+  pr.alive = true;
+  pr.phase = 0;
+  pr.started = started;  // rollout and budget rounds keep the original calendar
+  pr.planned_end = planned_end;
+  pr.starts = starts + 1;
+  pr.elections_held = elections;
+  pr.returns = returns;
+  const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
+  for (auto& b : w.buurten)
+    if (b.in_programme) b.programme_budget = yearly_pot(w, b) * budget_share(w) * rest_of_year;
+}
+
+// What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
+// that grows with a weekly hazard toward 1 while its own phase runs. Outside it, in phases with
+// an open budget, it grows late_factor times slower and, if the plan never had such a phase,
+// only up to organise.late_ceiling: partners and the council commit only partly to a plan that
+// skipped them.
+void build_conditions(World& w, const PhaseSpec& ph) {
+  const auto& p = *w.p;
+  auto& pr = w.programme;
+  const auto& op = p.organise;
+  const double pl = w.process_leadership();
+  pr.had_aligning |= ph.aligning;
+  pr.had_organising |= ph.organising;
+  auto grow = [&](double& x, double hazard, bool own_phase, bool had_phase) {
+    const double pace = own_phase ? 1.0 : (ph.budget_open ? op.late_factor : 0.0);
+    const double ceiling = had_phase ? 1.0 : op.late_ceiling;
+    if (x < ceiling) x += std::min(1.0, pace * hazard) * (ceiling - x);
+  };
+  double aligned = 0, wres = 0;
+  for (auto& wk : w.wijken) {
+    if (!wk.in_programme) continue;
+    grow(wk.alignment, p.alignment.rate * (p.alignment.base + p.alignment.urgency_weight * wk.urgency + p.alignment.leadership_weight * pl),
+         ph.aligning, pr.had_aligning);
+    aligned += wk.alignment * wk.residents_total;
+    wres += wk.residents_total;
+  }
+  aligned = wres > 0 ? aligned / wres : 0;
+  const double before = pr.budget;
+  grow(pr.team, op.team_rate, ph.organising, pr.had_organising);
+  grow(pr.budget, op.budget_rate * (0.25 + 0.75 * p.building_blocks.anchoring), ph.organising, pr.had_organising);
+  grow(pr.convenant, op.convenant_rate * (op.convenant_unaligned + (1.0 - op.convenant_unaligned) * aligned), ph.organising,
+       pr.had_organising);
+  // Money committed during the year tops up this year's pot pro rata.
+  if (pr.budget > before && ph.budget_open) {
+    const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
+    const double more = (1.0 - op.no_budget_share) * (pr.budget - before) * rest_of_year;
+    for (auto& b : w.buurten)
+      if (b.in_programme) b.programme_budget += yearly_pot(w, b) * more;
+  }
+}
+
+// Wendbaar (MODEL.md 7.1.13): support is the adult-weighted legitimacy of the plan among
+// programme residents. Below the threshold the plan goes back to its latest earlier phase with
+// vision sessions (else to uitnodigen): a new round of sessions with new participants, which
+// costs time and can restore legitimacy. Top-down plans have no such phase to return to.
+void review_support(World& w) {
+  const auto& p = *w.p;
+  auto& pr = w.programme;
+  double sum = 0, adults = 0;
+  for (const auto& b : w.buurten)
+    if (b.in_programme) {
+      sum += b.legitimacy * b.count;
+      adults += b.count;
+    }
+  pr.support = adults > 0 ? sum / adults : 0;
+  if (pr.support >= p.governance.support_threshold || pr.returns >= p.governance.max_returns ||
+      w.week - pr.last_return < static_cast<std::int32_t>(std::lround(p.governance.return_cooldown)))
+    return;
+  const auto& phases = w.spec->phases;
+  int target = -1;
+  for (int j = pr.phase - 1; j >= 0 && target < 0; --j)
+    if (phases[static_cast<std::size_t>(j)].activities.vision > 0) target = j;
+  for (int j = pr.phase - 1; j >= 0 && target < 0; --j)
+    if (phases[static_cast<std::size_t>(j)].kind == PhaseKind::uitnodigen) target = j;
+  if (target < 0) return;
+  pr.phase = target;
+  pr.weeks_in_phase = 0;
+  pr.weeks_since_monitoring = 0;
+  ++pr.returns;
+  pr.last_return = w.week;
+  auto& r = w.residents;
+  for (auto& b : w.buurten) {
+    if (!b.in_programme) continue;
+    b.vision_participants = 0;
+    b.vision_groups = {};
+    for (std::uint32_t row = b.first; row < b.first + b.count; ++row) r.flags[row] &= static_cast<std::uint8_t>(~flag_vision);
   }
 }
 
@@ -140,7 +258,7 @@ void hold_election(World& w) {
   const double breadth = adults > 0 ? participants / adults : 0;
   const auto& gv = p.governance;
   const double survive = logistic(gv.survival_base + gv.survival_anchoring * (p.building_blocks.anchoring - 0.5) +
-                                  gv.survival_urgency * (urgency - 0.5) + gv.survival_results * std::min(results, 3.0) +
+                                  gv.survival_urgency * (urgency - 0.5) + gv.survival_results * std::min(results, gv.survival_results_cap) +
                                   gv.survival_vision * breadth);
   CounterRng rng = w.rng(Stream::governance, EntityId{0, 1});
   if (rng.uniform() >= survive) stop_programme(w);
@@ -157,7 +275,8 @@ void budget_round(World& w) {
     const Wijk& wk = w.wijken[b.wijk];
     b.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.residents_total;
     if (programme_reaches(w, b))
-      b.programme_budget = p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources * wk.budget_factor;
+      b.programme_budget = p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources * wk.budget_factor *
+                           budget_share(w);
     else
       b.programme_budget = 0;
   }
@@ -205,19 +324,20 @@ void apply_shocks(World& w) {
 // Leren en bijsturen: move programme hours toward buurten where unsafety is high or few are active.
 void monitor_and_reallocate(World& w) {
   const auto& p = *w.p;
+  const double aspiration = p.governance.monitoring_aspiration;
   for (auto& wk : w.wijken) {
     double need_sum = 0, n_sum = 0;
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Buurt& b = w.buurten[wk.first_buurt + k];
       if (!b.in_programme) continue;
-      need_sum += (b.unsafe_share + std::max(0.0, 0.12 - b.active_share)) * b.count;
+      need_sum += (b.unsafe_share + std::max(0.0, aspiration - b.active_share)) * b.count;
       n_sum += b.count;
     }
     if (need_sum <= 0 || n_sum <= 0) continue;
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       Buurt& b = w.buurten[wk.first_buurt + k];
       if (!b.in_programme) continue;
-      const double need = (b.unsafe_share + std::max(0.0, 0.12 - b.active_share)) / (need_sum / n_sum);
+      const double need = (b.unsafe_share + std::max(0.0, aspiration - b.active_share)) / (need_sum / n_sum);
       b.allocation_weight += p.governance.reallocation_rate * (need - b.allocation_weight);
     }
   }
@@ -227,13 +347,26 @@ void update_urgency(World& w) {
   const auto& p = *w.p;
   const double expected_rate = p.incidents.base_rate;  // per resident per week
   for (auto& wk : w.wijken) {
-    const double indicator = clamp01(0.4 * wk.unsafe_share / 0.25 + 0.4 * wk.disorder / 0.5 +
-                                     0.2 * (expected_rate > 0 ? wk.incidents_rate / expected_rate / 2 : 0));
+    const auto& u = p.urgency;
+    const double indicator = clamp01(u.weight_unsafe * wk.unsafe_share / u.unsafe_ref + u.weight_disorder * wk.disorder / u.disorder_ref +
+                                     u.weight_incidents * (expected_rate > 0 ? wk.incidents_rate / expected_rate / u.incidents_ref : 0));
     wk.urgency = (1 - p.urgency.indicator_weight) * p.building_blocks.urgency + p.urgency.indicator_weight * indicator;
   }
 }
 
 }  // namespace
+
+double programme_hours_factor(const World& w, const Wijk& wk, const RoleSpec& role) {
+  if (!role.programme || role.leader) return 1.0;
+  const auto& p = *w.p;
+  const auto& pr = w.programme;
+  double f = p.organise.no_team_hours + (1.0 - p.organise.no_team_hours) * pr.team;
+  if (role.employer != "municipality") {
+    const double ua = p.alignment.unaligned_partner_share, nc = p.organise.no_convenant_partner_share;
+    f *= (ua + (1.0 - ua) * wk.alignment) * (nc + (1.0 - nc) * pr.convenant);
+  }
+  return f;
+}
 
 void governance(World& w) {
   const auto& p = *w.p;
@@ -250,26 +383,33 @@ void governance(World& w) {
     if (std::find(w.election_weeks.begin(), w.election_weeks.end(), w.week) != w.election_weeks.end()) hold_election(w);
     apply_shocks(w);
   }
+  if (!pr.alive && pr.stopped && p.programme.restart_after > 0 && w.week < pr.planned_end &&
+      w.week == pr.ended + static_cast<std::int32_t>(std::lround(p.programme.restart_after)))
+    restart_programme(w);
   if (!pr.alive) return;
   if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
     for (auto& b : w.buurten)
       if (w.wijken[b.wijk].in_programme && !b.in_programme) {
         b.in_programme = true;
         b.programme_budget = p.budget.wijk_budget * b.residents_total * p.building_blocks.resources *
-                             w.wijken[b.wijk].budget_factor * (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
+                             w.wijken[b.wijk].budget_factor * budget_share(w) *
+                             (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
       }
   }
   if (w.week > pr.started) advance_phase(w);
+  if (const PhaseSpec* current = w.phase()) build_conditions(w, *current);
   const PhaseSpec* ph = w.phase();
-  if (ph && ph->monitoring && p.governance.reallocate &&
-      pr.weeks_since_monitoring >= static_cast<int>(std::lround(p.governance.monitoring_interval))) {
-    monitor_and_reallocate(w);
+  if (ph && ph->monitoring && pr.weeks_since_monitoring >= static_cast<int>(std::lround(p.governance.monitoring_interval))) {
+    if (p.governance.reallocate) monitor_and_reallocate(w);
     pr.weeks_since_monitoring = 0;
+    review_support(w);
+    ph = w.phase();
   }
-  // Physical investments flow while the plan's budget is open.
+  // Physical investments flow while the plan's budget is open, in full once it is committed.
+  const double invest_share = budget_share(w);
   for (auto& b : w.buurten)
     b.invest_week = (ph && ph->budget_open && b.in_programme)
-                        ? p.budget.investment_budget * b.residents_total * p.building_blocks.resources * w.wijken[b.wijk].budget_factor
+                        ? p.budget.investment_budget * b.residents_total * p.building_blocks.resources * w.wijken[b.wijk].budget_factor * invest_share
                         : 0.0;
 }
 

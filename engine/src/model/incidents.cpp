@@ -2,7 +2,8 @@
 // base rate x (1 + a D) x (1 - b CE) x (1 - c presence)); victimisation (including unrecorded
 // incidents) falls on residents aged 15+, and their ties hear of it next week. Disorder rises
 // with incidents, is pulled toward the buurt's equilibrium (maintenance against neglect), and
-// falls with physical investment (saturating) and completed initiatives (initiatives.cpp).
+// whose level falls with physical capital (physical_capital.cpp), and falls with completed
+// initiatives (initiatives.cpp).
 #include <algorithm>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -46,13 +47,11 @@ void incidents_and_disorder(World& w, Buurt& b) {
   // Disorder.
   const double per_1000 = b.residents_total > 0 ? incidents * 1000.0 / b.residents_total : 0.0;
   const double expected_per_1000 = ip.base_rate * 1000.0;
-  double d = b.disorder + ip.disorder_relaxation * (equilibrium_disorder(p, b.deprivation) - b.disorder) +
-             ip.disorder_per_incident * (per_1000 - expected_per_1000);
-  if (b.invest_week > 0 && b.residents_total > 0) {
-    const double per_resident_year = b.invest_week / b.residents_total * weeks_per_year;
-    d -= p.budget.investment_effect * per_resident_year / (1.0 + per_resident_year / 20.0) * d;
-    b.euros_spent += b.invest_week;
-  }
+  // Renewed dwellings and streets lower the level disorder returns to, for as long as they last.
+  physical_capital(w, b);
+  const double equilibrium = equilibrium_disorder(p, b.deprivation) - p.physical.disorder_effect * physical_effect(p, b);
+  const double d = b.disorder + ip.disorder_relaxation * (equilibrium - b.disorder) +
+                   ip.disorder_per_incident * (per_1000 - expected_per_1000);
   b.disorder = clamp01(d);
 }
 

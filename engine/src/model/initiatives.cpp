@@ -22,7 +22,7 @@ void crew_experience(World& w, Buurt& b, const Initiative& in, bool good) {
     } else {
       add_bad_experience(r, row);
       r.frustration[row] += static_cast<float>(p.initiatives.frustration_failure);
-      r.efficacy[row] *= 0.9f;
+      r.efficacy[row] *= static_cast<float>(1.0 - p.initiatives.failure_efficacy_loss);
     }
   }
 }
@@ -55,7 +55,9 @@ void recruit(World& w, Buurt& b, Initiative& in, std::uint32_t initiator, Counte
     if (j < b.first || j >= b.first + b.count) continue;
     if (r.engagement[j] == Engagement::active && !(r.flags[j] & flag_in_crew)) add(j - b.first);
   }
-  for (int attempt = 0; attempt < 3 * target && in.crew_size < target && b.count > 1; ++attempt) {
+  // Meeting places make it easier to find and ask people beyond one's own ties.
+  const int attempts = static_cast<int>(std::lround(3 * target * (1.0 + p.initiatives.meeting_recruit * b.meeting_places_per_1000)));
+  for (int attempt = 0; attempt < attempts && in.crew_size < target && b.count > 1; ++attempt) {
     const auto local = static_cast<std::uint32_t>(rng.uniform() * b.count);
     const std::uint32_t j = b.first + local;
     if (r.engagement[j] == Engagement::active && !(r.flags[j] & flag_in_crew)) add(local);
@@ -123,6 +125,7 @@ void initiatives(World& w, Buurt& b) {
     in.hours_needed = static_cast<float>(hours(rng));
     in.created = w.week;
     in.initiator = i;
+    in.by_group = b.group_active && (r.flags[row] & flag_organiser);
     recruit(w, b, in, i, rng);
     in.supporters = static_cast<float>(in.crew_size);
     b.initiatives.push_back(in);
@@ -131,7 +134,11 @@ void initiatives(World& w, Buurt& b) {
   double support_need = 0;
   for (const auto& in : b.initiatives)
     if (in.state == InitiativeState::running) support_need += ip.support_share * crew_hours(w, b, in);
-  const double support_ratio = support_need > 0 ? std::min(1.0, b.h_support / support_need) : 1.0;
+  // A bewonersgroep gives the support professionals would otherwise give (last week's group).
+  const double support_ratio = support_need > 0 ? std::min(1.0, (b.h_support + group_support_hours(p, b)) / support_need) : 1.0;
+  // Disorder an initiative or project removes: an absolute amount (a cleaned-up square, a fixed
+  // path), scaled to the buurt's size; it does not depend on how much disorder there is.
+  const double disorder_step = ip.disorder_reduction * std::min(ip.disorder_scale_cap, 1000.0 / std::max(1, b.residents_total));
 
   const double anchoring = p.building_blocks.anchoring;
   const double mean_delay = p.governance.decision_weeks_anchored +
@@ -156,14 +163,14 @@ void initiatives(World& w, Buurt& b) {
         double s_mean = 0;
         for (int k = 0; k < in.crew_size; ++k) s_mean += r.social[b.first + in.crew[static_cast<std::size_t>(k)]];
         s_mean /= in.crew_size;
-        in.supporters += static_cast<float>(in.crew_size * (0.3 + 0.7 * s_mean));
+        in.supporters += static_cast<float>(in.crew_size * (ip.signatures_base + (1.0 - ip.signatures_base) * s_mean));
         const bool big = in.cost > ip.supporters_threshold_euros;
         const bool enough = !big || in.supporters >= ip.supporters_needed;
-        if (w.week - in.created >= 2 && enough) {
+        if (w.week - in.created >= ip.idea_min_weeks && enough) {
           in.state = InitiativeState::proposed;
           count(b.proposed, in);
           in.proposed_week = w.week;
-          const double mean = in.cost < ip.fast_track_euros ? mean_delay / 4 : mean_delay;
+          const double mean = in.cost < ip.fast_track_euros ? mean_delay * ip.fast_track_delay : mean_delay;
           in.decision_week = w.week + 1 + static_cast<std::int32_t>(std::floor(-mean * std::log(1.0 - rng.uniform())));
         } else if (w.week - in.created > ip.idea_max_weeks) {
           in.state = InitiativeState::failed;  // fizzled before reaching the municipality
@@ -176,12 +183,12 @@ void initiatives(World& w, Buurt& b) {
         if (w.week < in.decision_week) break;
         if (in.decision_week - in.proposed_week > p.governance.decision_promised)
           crew_experience(w, b, in, false);  // decided later than promised
-        const double ask = in.cost * (1.0 - ip.co_funding);
+        // A bewonersgroep raises part of the money itself (fondsen, its members), so it asks less.
+        const double ask = in.cost * std::max(0.0, 1.0 - ip.co_funding - (in.by_group ? p.self_organisation.own_funding : 0.0));
         double& pot = programme_money ? b.programme_budget : b.baseline_budget;
-        double approve = ip.approval_base + p.vision.approval_fit * (b.vision - 0.2) +
+        double approve = ip.approval_base + p.vision.approval_fit * (b.vision - ip.approval_vision_centre) +
                          ip.approval_support * (std::min(1.0, in.supporters / std::max(1.0, ip.supporters_needed)) - 0.5);
-        if (style == static_cast<int>(Style::regisseren)) approve -= 0.1;  // professionals prefer their own plans
-        if (style == static_cast<int>(Style::faciliteren)) approve += 0.05;
+        approve += p.styles[static_cast<std::size_t>(style)].approval;  // regisseren: professionals prefer their own plans
         if (ask > pot) approve = 0;  // no money left this year
         if (rng.uniform() < clamp01(approve)) {
           in.state = InitiativeState::running;
@@ -189,7 +196,8 @@ void initiatives(World& w, Buurt& b) {
           in.reserved = static_cast<float>(ask);
           pot -= ask;
           in.promise_kept = rng.uniform() < keep_promise;
-          in.money_week = w.week + (in.promise_kept ? 0 : 8);  // a broken promise: money comes late
+          // A broken promise: the money comes late.
+          in.money_week = w.week + (in.promise_kept ? 0 : static_cast<std::int32_t>(std::lround(ip.late_money_weeks)));
           count(b.approved, in);
           if (!in.promise_kept) crew_experience(w, b, in, false);
         } else {
@@ -205,14 +213,14 @@ void initiatives(World& w, Buurt& b) {
         const double gamma = ip.critical_mass_exponent;
         const double hg = std::pow(h, gamma);
         double production = h * hg / (std::pow(ip.critical_mass_hours, gamma) + hg);
-        production *= 0.5 + 0.5 * support_ratio;  // professional support speeds things up
-        if (w.week < in.money_week) production *= 0.2;  // waiting for promised money
+        production *= ip.support_floor + (1.0 - ip.support_floor) * support_ratio;  // support speeds things up
+        if (w.week < in.money_week) production *= ip.late_money_production;  // waiting for promised money
         const double before = in.progress;
         in.progress = static_cast<float>(std::min<double>(in.hours_needed, in.progress + production));
         const double spent = in.reserved * (in.progress - before) / std::max(1e-6, in.hours_needed - before);
         in.reserved -= static_cast<float>(spent);
         b.euros_spent += spent;
-        in.stalled_weeks = production < 0.25 * w.p->residents.volunteer_hours ? in.stalled_weeks + 1 : 0;
+        in.stalled_weeks = production < ip.stall_share * w.p->residents.volunteer_hours ? in.stalled_weeks + 1 : 0;
         if (in.progress >= in.hours_needed - 1e-3f) {
           in.state = InitiativeState::completed;
           count(b.completed, in);
@@ -223,12 +231,10 @@ void initiatives(World& w, Buurt& b) {
             const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
             r.social[row] += static_cast<float>(ip.crew_social_gain * ownership * (1.0 - r.social[row]));
             r.efficacy[row] += static_cast<float>(ip.crew_efficacy_gain * ownership * (1.0 - r.efficacy[row]));
+            r.flags[row] |= flag_organiser;  // knows how now (self_organisation.cpp)
           }
           if (in.promise_kept) crew_experience(w, b, in, true);
-          // A share of what is there: an initiative can only repair what is broken, so it does
-          // little where disorder is already low (MODEL.md pattern 9).
-          if (in.theme != Theme::social)
-            b.disorder = std::max(0.0, b.disorder * (1.0 - ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
+          if (in.theme != Theme::social) b.disorder = std::max(0.0, b.disorder - disorder_step);
           release_crew(w, b, in);
         } else if (in.stalled_weeks > ip.stall_weeks) {
           in.state = InitiativeState::failed;
@@ -251,12 +257,18 @@ void initiatives(World& w, Buurt& b) {
                       b.initiatives.end());
 
   // Professional-led projects (regisseren, top-down): quick visible results, little ownership.
+  // Where a wijkregisseur brings the domains together, the same hours find combined projects
+  // (koppelkansen: a street renewal that is also a meeting place), so a result costs fewer hours.
+  const double hours_per_result = ip.project_hours / (1.0 + p.staff.koppelkans_gain * b.regisseur);
   b.project_hours_acc += b.h_projects;
-  while (b.project_hours_acc >= 200.0) {
-    b.project_hours_acc -= 200.0;
+  while (hours_per_result > 0 && b.project_hours_acc >= hours_per_result) {
+    b.project_hours_acc -= hours_per_result;
     ++b.visible_results_week;
-    b.disorder = std::max(0.0, b.disorder * (1.0 - 0.5 * ip.disorder_reduction * std::min(3.0, 1000.0 / std::max(1, b.residents_total))));
+    // Residents use and keep a project as far as the plan is theirs (legitimacy); some oppose it.
+    b.disorder = std::max(0.0, b.disorder - ip.project_disorder_share * disorder_step * project_uptake(w, b));
+    project_resistance(w, b);
   }
+  self_organisation(w, b);
 }
 
 }  // namespace wijksim::model

@@ -1,7 +1,10 @@
-// Outreach (MODEL.md §4.3): proactive hours become contacts with passive residents who are not
-// already invited. Hours turn into contacts with diminishing returns. Contacts are spread by a targeting weight; the chance of being reached
-// saturates (1 - exp(-m w / W)), which gives outreach its diminishing returns. A contact marks
-// the resident invited and moves trust toward what the professionals have earned here.
+// Outreach (MODEL.md §7.4): proactive hours become contacts with passive residents who are not
+// already invited, with diminishing returns. Contacts are spread by a targeting weight; the
+// chance of being reached saturates (1 - exp(-m w / W)). Distrustful residents are harder to
+// reach (a share of their contacts fails) unless a neutral process leader works here. A
+// contact marks the resident invited (a programme invitation is a promise: expectations.cpp),
+// records who was reached (breadth and diversity of uitnodigen), and moves trust toward what
+// the professionals have earned here.
 #include <cmath>
 
 #include "wijksim/model/processes.hpp"
@@ -15,7 +18,12 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   // find fewer new people (contacts saturate at saturation hours x contacts per hour).
   const double saturation = p.staff.outreach_saturation * std::max(1, b.residents_total) / 1000.0;
   const double contacts = p.staff.contacts_per_hour * saturation * (1.0 - std::exp(-b.h_outreach / saturation));
+  b.contacts_week = 0;
+  b.resisting_week = 0;  // counted when projects go ahead (initiatives.cpp), read by observation
   if (contacts <= 0 || b.count == 0) return;
+  const bool promising = programme_reaches(w, b);
+  const auto& op = p.outreach;
+  const float floor_w = static_cast<float>(op.targeting_floor), gain_w = static_cast<float>(op.targeting_gain);
   const auto targeting = static_cast<Targeting>(p.outreach.targeting);
   double total = 0;
   for (std::uint32_t i = 0; i < b.count; ++i) {
@@ -24,8 +32,8 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     if (r.engagement[row] == Engagement::passive && r.invited_until[row] <= w.week) {
       switch (targeting) {
         case Targeting::random: weight = 1.f; break;
-        case Targeting::low_trust_first: weight = 0.2f + 4.f * (1.f - r.trust[row]) * (1.f - r.trust[row]); break;
-        case Targeting::via_active: weight = 0.2f + 4.f * s.tie_active[i]; break;
+        case Targeting::low_trust_first: weight = floor_w + gain_w * (1.f - r.trust[row]) * (1.f - r.trust[row]); break;
+        case Targeting::via_active: weight = floor_w + gain_w * s.tie_active[i]; break;
       }
     }
     s.weight[i] = weight;
@@ -37,22 +45,28 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   const double earned = p.outreach.stranger_trust + (p.outreach.relationship_trust - p.outreach.stranger_trust) * b.relationship;
   const double scale = contacts / total;
   const auto invite = static_cast<std::int32_t>(std::lround(p.participation.invite_weeks));
+  const auto neutral = static_cast<float>(1.0 - pl);
   for (std::uint32_t i = 0; i < b.count; ++i) {
     if (s.weight[i] <= 0) continue;
     const std::uint32_t row = b.first + i;
     // reach = 1 - exp(-x) <= x: most draws are decided without computing the exponential.
     const float u = s.draws[i][draw_outreach];
-    const float x = static_cast<float>(scale) * s.weight[i];
+    // A contact with a distrustful resident fails more often (the door stays shut), less so
+    // where a neutral process leader works.
+    const float response = 1.f - (1.f - outreach_response(p, r.trust[row])) * neutral;
+    const float x = static_cast<float>(scale) * s.weight[i] * response;
     if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
     if (!(r.flags[row] & flag_reached)) {
       r.flags[row] |= flag_reached;
       ++b.reached;
+      b.contacts_week += promising ? 1 : 0;  // a first invitation is a promise (expectations.cpp)
+      ++b.reached_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
     }
     const float t = r.trust[row];
     const double rate = p.outreach.contact_trust_rate * (1.0 + pl * p.outreach.leadership_low_trust_gain * (1.0 - t));
     // Meeting a professional who has earned less trust than one has pulls gently down.
-    const double step = earned >= t ? std::min(1.0, rate) * (earned - t) : 0.25 * p.outreach.contact_trust_rate * (earned - t);
+    const double step = earned >= t ? std::min(1.0, rate) * (earned - t) : op.downward_step * op.contact_trust_rate * (earned - t);
     r.trust[row] = clamp01(static_cast<float>(t + step));
   }
 }

@@ -5,6 +5,12 @@
 // frustration. Active residents drop out with a hazard that rises with frustration, long crew
 // duty and a utility that fell below the threshold, and falls with a shared vision. Active
 // residents with efficacy and free hours become initiators.
+// Overload (participatiemoeheid): fatigue F rises with load (a week of crew duty counts 1,
+// being invited again while already active counts fatigue_invited_load) and fades; it lowers
+// the utility and raises the drop-out hazard, and ties who are burnt out (F above
+// fatigue_tired) lower their ties' utility too. Read from last week: F is updated after the
+// decisions.
+#include <array>
 #include <cmath>
 
 #include "wijksim/model/processes.hpp"
@@ -20,7 +26,10 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const double urgency = mobilising ? w.wijken[b.wijk].urgency : 0.0;
   const double vision_keep = 1.0 - pp.dropout_vision * b.vision;
   const float inv_noise = static_cast<float>(1.0 / pp.noise);
+  // The plan's legitimacy among residents (vision.cpp) raises or lowers willingness to join.
+  const double legitimacy = programme_reaches(w, b) ? p.legitimacy.join_weight * (b.legitimacy - p.legitimacy.neutral) : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
+  const double organiser_stay = 1.0 - p.self_organisation.organiser_commitment;
   for (std::uint32_t i = 0; i < b.count; ++i) {
     const std::uint32_t row = b.first + i;
     const float draw = s.draws[i][draw_participation];
@@ -32,7 +41,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const bool invited = r.invited_until[row] > w.week;
     const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
                      pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
-                     pp.beta_cost * cost - r.frustration[row] +
+                     pp.beta_cost * cost * b.participation_cost_factor - r.frustration[row] + legitimacy -
+                     pp.beta_fatigue * r.fatigue[row] - pp.beta_tired_ties * s.tie_tired[i] +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
     const float willing = 1.f / (1.f + std::exp(-z));
@@ -48,8 +58,10 @@ void participation(World& w, Buurt& b, Scratch& s) {
         const bool crew = r.flags[row] & flag_in_crew;
         if (crew && r.duty_weeks[row] < 65535) ++r.duty_weeks[row];
         const double hazard = pp.dropout * (1.0 + pp.dropout_frustration * r.frustration[row]) *
+                              (1.0 + pp.dropout_fatigue * r.fatigue[row]) *
                               (1.0 + pp.dropout_duty * r.duty_weeks[row] / weeks_per_year) * vision_keep *
-                              (1.0 + 2.0 * (1.0 - willing));
+                              (1.0 + 2.0 * (1.0 - willing)) *
+                              ((r.flags[row] & flag_organiser) ? organiser_stay : 1.0);  // organisers are committed (self_organisation.cpp)
         if (draw < hazard) {
           r.engagement[row] = Engagement::passive;
           r.flags[row] &= static_cast<std::uint8_t>(~(flag_in_crew | flag_wants_initiative));
@@ -65,6 +77,55 @@ void participation(World& w, Buurt& b, Scratch& s) {
       }
     }
   }
+  // Fatigue: F += rise x load x (1 - F) - recovery x F, branch-free over restrict pointers.
+  {
+    const std::uint32_t n = b.count, first = b.first;
+    float* __restrict fatigue = r.fatigue.data() + first;
+    const std::uint8_t* __restrict flags = r.flags.data() + first;
+    const Engagement* __restrict engagement = r.engagement.data() + first;
+    const std::int32_t* __restrict invited_until = r.invited_until.data() + first;
+    const float rise = static_cast<float>(pp.fatigue_rise), keep = static_cast<float>(1.0 - pp.fatigue_recovery),
+                invited_load = static_cast<float>(pp.fatigue_invited_load);
+    const std::int32_t week = w.week;
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const float crew = static_cast<float>((flags[i] & flag_in_crew) != 0);
+      const float asked = static_cast<float>(engagement[i] != Engagement::passive && invited_until[i] > week);
+      const float F = fatigue[i];
+      fatigue[i] = clamp01(F * keep + rise * (crew + invited_load * asked) * (1.f - F));
+    }
+  }
+  active_core(w, b);
+}
+
+void active_core(World& w, Buurt& b) {
+  // Who the active core is, as state other processes read (vision, legitimacy): counts by age
+  // band x resources (below/above 0.5), the same groups as vision formation's.
+  const auto& r = w.residents;
+  std::array<int, 2 * age_band_count> all{}, core{};
+  double ses = 0;
+  for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
+    const std::size_t g = static_cast<std::size_t>(r.age_band[row]) * 2 + (r.ses[row] >= 0.5f ? 1 : 0);
+    const bool active = r.engagement[row] != Engagement::passive;
+    ++all[g];
+    core[g] += active;
+    ses += active ? r.ses[row] : 0.f;
+  }
+  int n_core = 0;
+  for (int c : core) n_core += c;
+  if (n_core == 0 || b.count == 0) {
+    b.core_breadth = 0;
+    b.core_ses = 0;
+    b.core_old_share = 0;
+    return;
+  }
+  // 1 - Duncan's dissimilarity index between the core and all adults.
+  double dissimilarity = 0;
+  for (std::size_t g = 0; g < all.size(); ++g)
+    dissimilarity += std::abs(static_cast<double>(core[g]) / n_core - static_cast<double>(all[g]) / b.count);
+  b.core_breadth = 1.0 - 0.5 * dissimilarity;
+  b.core_ses = ses / n_core;
+  const std::size_t old = 2 * (age_band_count - 1);
+  b.core_old_share = static_cast<double>(core[old] + core[old + 1]) / n_core;
 }
 
 }  // namespace wijksim::model

@@ -63,23 +63,53 @@ void professional_time(World& w) {
   for (auto& b : w.buurten) {
     b.h_outreach = b.h_vision = b.h_support = b.h_projects = b.h_casework = b.h_coordination = b.h_visible = b.h_leader = 0;
     b.relationship = 0;
+    b.regisseur = 0;
   }
   // Everything here is computed per buurt (demand, coordination, casework share), so without a
   // programme a buurt's professional time depends on that buurt alone.
   auto leadership_in = [&](const Buurt& b) { return w.wijken[b.wijk].in_programme ? w.process_leadership() : 0.0; };
+  // Domains (sociaal, fysiek, veiligheid) have their own budgets and cultures: working across
+  // them costs time. A wijkregisseur who knows the partners removes part of that cost.
   auto coordination_share = [&](const Buurt& b) {
-    return std::min(0.9, p.staff.coordination_base + p.staff.coordination_no_vision * (1.0 - b.vision) *
-                                                         (1.0 - p.staff.coordination_leadership_cut * leadership_in(b)));
+    return std::min(p.staff.coordination_max,
+                    (p.staff.coordination_base + p.staff.coordination_no_vision * (1.0 - b.vision) *
+                                                     (1.0 - p.staff.coordination_leadership_cut * leadership_in(b))) *
+                        (1.0 - p.staff.regisseur_coordination_cut * b.regisseur));
   };
-  auto active_hours = [&](const Post& post, const RoleSpec& role) {
+  auto base_hours = [&](const Post& post, const RoleSpec& role) {
     if (w.week < post.vacant_until) return 0.0;
     if (role.programme && !w.programme.alive) return 0.0;
-    const Wijk& wk = w.wijken[post.wijk];
     double h = post.hours;
-    if (role.programme) h *= wk.budget_factor;
-    // Partners mobilise more hours when urgency is high.
-    if (role.programme && role.employer != "municipality")
-      h *= std::max(0.0, 1.0 + p.urgency.partner_mobilisation * (wk.urgency - 0.5));
+    if (role.programme) h *= w.wijken[post.wijk].budget_factor * programme_hours_factor(w, w.wijken[post.wijk], role);
+    return h;
+  };
+  // The wijkregisseur's coverage of each buurt of its wijk (programme buurten for a programme
+  // role): their hours against the hours a wijk of this size needs, at most 1.
+  for (const auto& post : w.posts) {
+    const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
+    if (!role.coordinator) continue;
+    const Wijk& wk = w.wijken[post.wijk];
+    const double need = p.staff.regisseur_hours_ref * wk.residents_total / 10000.0;
+    const double coverage = need > 0 ? base_hours(post, role) / need : 0.0;
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      Buurt& b = w.buurten[wk.first_buurt + k];
+      if (role.programme && !b.in_programme) continue;
+      if (post.buurt >= 0 && static_cast<std::uint32_t>(post.buurt) != k) continue;
+      b.regisseur = std::min(1.0, b.regisseur + coverage);
+    }
+  }
+  auto active_hours = [&](const Post& post, const RoleSpec& role) {
+    double h = base_hours(post, role);
+    if (h <= 0) return 0.0;
+    // Partners mobilise more hours when urgency is high, and when a wijkregisseur brings them
+    // to the table (the wijk's best-covered buurt stands for the wijk).
+    if (role.programme && role.employer != "municipality") {
+      const Wijk& wk = w.wijken[post.wijk];
+      double regisseur = 0;
+      for (std::uint32_t k = 0; k < wk.buurt_count; ++k) regisseur = std::max(regisseur, w.buurten[wk.first_buurt + k].regisseur);
+      h *= std::max(0.0, 1.0 + p.urgency.partner_mobilisation * (wk.urgency - 0.5)) *
+           (1.0 + p.staff.regisseur_partner_gain * regisseur);
+    }
     return h;
   };
   // The share of a post's hours that goes to the k-th buurt of its wijk.
@@ -108,12 +138,13 @@ void professional_time(World& w) {
   for (std::size_t bi = 0; bi < w.buurten.size(); ++bi) {
     const Buurt& b = w.buurten[bi];
     const double rate = b.residents_total > 0 ? b.incidents_week / static_cast<double>(b.residents_total) : 0.0;
-    const double incidents_factor = std::max(0.5, 0.5 + 0.5 * rate / std::max(1e-12, p.incidents.base_rate));
+    const double f = p.staff.casework_incident_floor;
+    const double incidents_factor = std::max(f, f + (1.0 - f) * rate / std::max(1e-12, p.incidents.base_rate));
     demand[bi] = p.staff.caseload_hours_per_1000 * b.residents_total / 1000.0 * (0.5 + b.deprivation) * incidents_factor;
   }
   for (const auto& post : w.posts) {
     const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
-    if (role.leader) continue;
+    if (role.leader || role.coordinator) continue;
     const double hours = active_hours(post, role);
     const Wijk& wk = w.wijken[post.wijk];
     const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
@@ -136,10 +167,14 @@ void professional_time(World& w) {
       const double h = hours * buurt_share(post, role, k, weight_sum);
       b.staff_euros += h * rate;
       double contact_hours;
-      if (role.leader) {
+      if (role.coordinator) {
+        // The wijkregisseur's own hours are coordination: with partners, not with residents.
+        b.h_coordination += h;
+        contact_hours = 0;
+      } else if (role.leader) {
         // The independent process leader convenes and mediates: vision sessions when the phase
         // has them, kitchen-table outreach otherwise.
-        const double vision_share = ph ? std::min(1.0, 2.0 * ph->activities.vision) : 0.0;
+        const double vision_share = ph ? std::min(1.0, p.staff.leader_vision_factor * ph->activities.vision) : 0.0;
         b.h_vision += h * vision_share;
         b.h_outreach += h * (1 - vision_share);
         b.h_leader += h;
@@ -147,7 +182,7 @@ void professional_time(World& w) {
       } else {
         const double coord = h * coordination_share(b);
         const double free = h - coord;
-        const double case_share = available[bi] > 0 ? std::min(0.85, demand[bi] / available[bi]) : 0.0;
+        const double case_share = available[bi] > 0 ? std::min(p.staff.casework_max, demand[bi] / available[bi]) : 0.0;
         const double casework = free * case_share;
         const int style = role.programme ? wk.style : static_cast<int>(Style::loslaten);
         const double proactive = (free - casework) * p.styles[static_cast<std::size_t>(style)].proactive;
@@ -159,7 +194,9 @@ void professional_time(World& w) {
         b.h_vision += proactive * s.vision;
         b.h_projects += proactive * s.projects;
         b.h_support += proactive * s.support + on_request;
-        if (role.visible) b.h_visible += free;
+        // Visible roles are in the street with their free hours; in a programme role the wijk's
+        // working style sets how much (loslaten: little presence). Regular services keep theirs.
+        if (role.visible) b.h_visible += free * (role.programme ? p.styles[static_cast<std::size_t>(style)].presence : 1.0);
         else b.h_visible += proactive * (s.outreach + s.projects);
         contact_hours = proactive * (s.outreach + s.vision + s.support) + on_request;
       }

@@ -3,7 +3,9 @@
 // on horseback"); experiences heard from ties count at news_weight, with distrust spill-over
 // damped by independent process leadership; bounded-confidence influence toward ties within
 // epsilon (Hegselmann-Krause, synchronous on last week's values); slow drift to a personal
-// baseline. Social trust S grows with joint activity and shrinks with fear; efficacy E grows
+// baseline T0. The baseline itself moves a little with experiences (trust.baseline_learning:
+// lasting change), and the distrusting weigh a bad experience more (trust.low_trust_sensitivity).
+// Social trust S grows with joint activity and shrinks with fear; efficacy E grows
 // with visible results in the buurt. Frustration fades.
 #include "wijksim/model/processes.hpp"
 
@@ -26,22 +28,27 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
   const std::uint32_t n = b.count, first = b.first;
   {
     float* __restrict T_ = r.trust.data() + first;
-    const float* __restrict T0 = r.trust0.data() + first;
+    float* __restrict T0 = r.trust0.data() + first;
     const std::uint8_t* __restrict good_own = r.good_experiences.data() + first;
     const std::uint8_t* __restrict bad_own = r.bad_experiences.data() + first;
     const float* __restrict news_good = s.news_good.data();
     const float* __restrict news_bad = s.news_bad.data();
     const float* __restrict hk = s.hk_target.data();
     const float bad_news = news * static_cast<float>(damping);
+    const float learn = static_cast<float>(tp.baseline_learning), sensitivity = static_cast<float>(tp.low_trust_sensitivity);
     for (std::uint32_t i = 0; i < n; ++i) {
       float T = T_[i];
       const float good = static_cast<float>(good_own[i]) + news * news_good[i];
       const float bad = static_cast<float>(bad_own[i]) + bad_news * news_bad[i];
-      T += gain * good * (1.f - T) - gain * lambda * bad * T;
+      const float bad_weight = lambda * (1.f + sensitivity * (0.5f - T));
+      const float experienced = gain * good * (1.f - T) - gain * bad_weight * bad * T;
+      T += experienced;
+      const float base = clamp01(T0[i] + learn * experienced);
+      T0[i] = base;
       // Computed unconditionally, then selected: no tie within the confidence bound, no pull.
       const float pulled = T + mu * (hk[i] - T);
       T = hk[i] >= 0.f ? pulled : T;
-      T += drift * (T0[i] - T);
+      T += drift * (base - T);
       T_[i] = clamp01(T);
     }
   }

@@ -505,7 +505,7 @@ void read_phases(Checker& c, const json& arr, std::vector<PhaseSpec>& phases) {
     const auto& pj = arr[i];
     if (!c.expect_object(pj, p)) continue;
     c.only_keys(pj, p, {"name", "kind", "min_weeks", "max_weeks", "exit_reached_share", "activities",
-                        "monitoring", "budget_open", "mobilising", "styled"});
+                        "monitoring", "budget_open", "mobilising", "styled", "aligning", "organising"});
     bool ok = true;
     PhaseSpec ph;
     const auto kind = c.get_string(pj, "kind", p, true);
@@ -538,6 +538,8 @@ void read_phases(Checker& c, const json& arr, std::vector<PhaseSpec>& phases) {
     ph.budget_open = read_bool(c, pj, "budget_open", p, ph.budget_open);
     ph.mobilising = read_bool(c, pj, "mobilising", p, ph.mobilising);
     ph.styled = read_bool(c, pj, "styled", p, ph.styled);
+    ph.aligning = read_bool(c, pj, "aligning", p, ph.aligning);
+    ph.organising = read_bool(c, pj, "organising", p, ph.organising);
     phases.push_back(ph);
   }
 }
@@ -550,7 +552,7 @@ void read_roles(Checker& c, const json& arr, std::vector<RoleSpec>& roles) {
     const std::string p = Checker::index(path, i);
     const auto& rj = arr[i];
     if (!c.expect_object(rj, p)) continue;
-    c.only_keys(rj, p, {"role", "employer", "domain", "fte_per_10k", "programme", "visible", "leader"});
+    c.only_keys(rj, p, {"role", "employer", "domain", "fte_per_10k", "programme", "visible", "leader", "coordinator"});
     RoleSpec r;
     r.role = c.get_string(rj, "role", p, true).value_or("");
     r.employer = c.get_string(rj, "employer", p, false).value_or(role_defaults.employer);
@@ -559,6 +561,8 @@ void read_roles(Checker& c, const json& arr, std::vector<RoleSpec>& roles) {
     r.programme = read_bool(c, rj, "programme", p, role_defaults.programme);
     r.visible = read_bool(c, rj, "visible", p, role_defaults.visible);
     r.leader = read_bool(c, rj, "leader", p, role_defaults.leader);
+    r.coordinator = read_bool(c, rj, "coordinator", p, role_defaults.coordinator);
+    if (r.leader && r.coordinator) c.problem(Checker::join(p, "coordinator"), "a role is either the process leader or a coordinator, not both");
     if (r.leader && !r.programme) c.problem(Checker::join(p, "leader"), "a process leader must be a programme role (programme: true)");
     roles.push_back(r);
   }
@@ -661,12 +665,14 @@ ojson phase_json(const PhaseSpec& p) {
   j["budget_open"] = p.budget_open;
   j["mobilising"] = p.mobilising;
   j["styled"] = p.styled;
+  j["aligning"] = p.aligning;
+  j["organising"] = p.organising;
   return j;
 }
 
 ojson role_json(const RoleSpec& ro) {
   return {{"role", ro.role}, {"employer", ro.employer}, {"domain", ro.domain}, {"fte_per_10k", ro.fte_per_10k},
-          {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}};
+          {"programme", ro.programme}, {"visible", ro.visible}, {"leader", ro.leader}, {"coordinator", ro.coordinator}};
 }
 
 // A real parameter in the user's unit as recorded and hashed: the shortest decimal that, assigned

@@ -18,6 +18,8 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
     p.styled = row.styled;
     p.budget_open = row.budget_open;
     p.monitoring = row.monitoring;
+    p.aligning = row.aligning;
+    p.organising = row.organising;
     phases.push_back(p);
   }
   return phases;
@@ -26,7 +28,7 @@ std::vector<PhaseSpec> preset_phases(PlanPreset plan) {
 std::vector<RoleSpec> default_roles() {
   std::vector<RoleSpec> roles;
   for (const auto& r : role_presets)
-    roles.push_back(RoleSpec{r.role, r.employer, r.domain, r.fte_per_10k, r.programme, r.visible, r.leader});
+    roles.push_back(RoleSpec{r.role, r.employer, r.domain, r.fte_per_10k, r.programme, r.visible, r.leader, r.coordinator});
   return roles;
 }
 

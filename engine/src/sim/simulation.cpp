@@ -14,7 +14,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 constexpr std::array<std::string_view, phase_count> kPhaseNames = {
     "build", "governance", "professional_time", "sense_ties", "outreach", "participation", "vision",
-    "initiatives", "incidents", "safety", "trust", "observe", "turnover", "publish"};
+    "initiatives", "incidents", "safety", "trust", "observe", "turnover", "publish", "mobility", "work_ties"};
 
 double since(Clock::time_point& t) {
   const auto now = Clock::now();
@@ -73,6 +73,8 @@ void Simulation::step() {
     auto& ws = worker_seconds_[worker];
     auto tb = Clock::now();
     auto mark = [&](Phase ph) { ws[static_cast<std::size_t>(ph)] += since(tb); };
+    model::residential_mobility(w_, b);
+    mark(Phase::mobility);
     model::sense_ties(w_, b, s);
     mark(Phase::sense_ties);
     model::outreach(w_, b, s);
@@ -82,7 +84,11 @@ void Simulation::step() {
     model::vision_formation(w_, b, s);
     mark(Phase::vision);
     model::initiatives(w_, b);
+    model::casework(w_, b);
+    model::expectations(w_, b);  // after this week's invitations and results
     mark(Phase::initiatives);
+    model::work_ties(w_, b);
+    mark(Phase::work_ties);
     model::incidents_and_disorder(w_, b);
     mark(Phase::incidents);
     model::perceived_safety(w_, b, s);

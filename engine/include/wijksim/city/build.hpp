@@ -11,6 +11,15 @@ namespace wijksim {
 void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::uint32_t replicate,
                  ThreadPool& pool);
 
+// A resident's baseline institutional trust (MODEL.md §4.10): logit-normal around the lever,
+// shifted by resources, age band and deprivation; z is a standard normal draw.
+double baseline_trust(const Params& p, double ses, int band, double deprivation, double z);
+// Draws a fresh profile into `row` (age band given): resources as for `ses_deprivation`, the
+// trust and social-trust baselines for the buurt's `buurt_deprivation`. Used at build and for
+// newcomers (mobility.cpp); the caller owns the stream.
+void draw_resident(const World& w, Residents& r, std::uint32_t row, int band, double ses_deprivation,
+                   double buurt_deprivation, CounterRng& rng);
+
 // Equilibrium disorder of a buurt without a programme.
 double equilibrium_disorder(const Params& p, double deprivation);
 

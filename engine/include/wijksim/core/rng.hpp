@@ -29,6 +29,7 @@ enum class Stream : std::uint32_t {
   shocks = 13,
   city = 14,
   resident_week = 15,  // one block per resident per week, a slot per process
+  mobility = 16,       // residential moves: per buurt-week (who moves), per newcomer (profile)
 };
 
 inline constexpr std::uint64_t splitmix64(std::uint64_t x) noexcept {

@@ -33,6 +33,48 @@ struct ProgrammeParams {
   int plan = 0;                   // PlanPreset, used when no explicit phases are given
   int stop_at_election = 0;       // 0: never forced; n: stops at the n-th election
   double rollout_after = 0;       // weeks after start when the programme spreads wijk-wide; 0 never
+  double restart_after = 0;       // weeks after an early stop when the programme starts again; 0 never
+};
+
+// Urgentie: partners come to a shared problem definition (MODEL.md 7.1.11).
+struct AlignmentParams {
+  double rate = 0;               // weekly hazard scale
+  double base = 0, urgency_weight = 0, leadership_weight = 0;
+  double unaligned_partner_share = 0;  // share of partner programme hours that still serve the programme without it
+};
+
+// Randvoorwaarden organiseren: team, budget, convenant (7.1.12).
+struct OrganiseParams {
+  double team_rate = 0, budget_rate = 0, convenant_rate = 0;  // weekly hazards in an organising phase
+  double late_factor = 0;          // hazard multiplier when organised on the go (outside such a phase)
+  double late_ceiling = 0;         // how far conditions get when the plan never had their phase
+  double convenant_unaligned = 0;  // convenant hazard multiplier without a shared problem definition
+  double no_team_hours = 0;        // programme hours factor while the team is incomplete
+  double no_budget_share = 0;      // share of programme pots and investment paid without committed budget
+  double no_convenant_partner_share = 0;  // partner programme hours factor without a convenant
+};
+
+// Legitimacy of the plan among residents (7.6.1).
+struct LegitimacyParams {
+  double base = 0;              // legitimacy of a plan made without residents
+  double formation_rate = 0;    // weekly approach to the target during vision sessions
+  double leadership_weight = 0; // share of the target that depends on independent process leadership
+  double decay = 0;             // weekly relaxation toward base without sessions
+  double neutral = 0;           // legitimacy at which willingness to join is unaffected
+  double join_weight = 0;       // participation utility per unit of legitimacy above neutral
+  double uptake_loss = 0;       // share of a project's effect lost at legitimacy 0
+  double resistance = 0;        // per project: probability an adult opposes it at legitimacy 0
+  double resistance_frustration = 0;
+  double erosion = 0;           // legitimacy lost per disappointed share of adults
+};
+
+// Expectations raised by invitations, paid off by delivered results (7.4.1).
+struct ExpectationParams {
+  double per_contact = 0;       // results owed per invitation
+  double fade = 0;              // weekly share of unmet expectation forgotten
+  double tolerance = 0;         // results owed per 1,000 residents before anyone is disappointed
+  double disappointment = 0;    // weekly hazard per result owed per 1,000 above tolerance
+  double frustration = 0;       // frustration added to a disappointed resident
 };
 
 struct GovernanceParams {
@@ -48,6 +90,13 @@ struct GovernanceParams {
   double reallocation_rate = 0;
   double monitoring_interval = 0;   // weeks
   int allocation = 0;               // Allocation
+  double monitoring_aspiration = 0; // active share below which a buurt counts as in need
+  double survival_results_cap = 0;  // completed initiatives per 1,000 that count at most
+  double recent_invitation_weeks = 0;  // a stop disappoints invitations ended within this window
+  // Wendbaar review: go back to an earlier phase when support falls short.
+  double support_threshold = 0;
+  int max_returns = 0;
+  double return_cooldown = 0;       // weeks
 };
 
 struct StyleParams {
@@ -56,6 +105,8 @@ struct StyleParams {
   double support = 0;
   double projects = 0;
   double ownership = 0;   // how much residents feel the result is theirs (crew effects)
+  double presence = 0;    // share of a visible programme role's free hours spent in the street
+  double approval = 0;    // shift of the approval probability of residents' proposals
 };
 
 struct ClassParams {
@@ -81,10 +132,24 @@ struct StaffParams {
   double presence_hours_ref = 0;       // visible hours per 1,000 residents per week for presence 0.63
   double leader_hours = 0;             // process leader hours per week per programme wijk at PL = 1
   std::array<double, staff_cost_roles.size()> euros_per_fte_year{};  // employer cost of 1 FTE, by role
+  double coordination_max = 0;         // cap on the coordination share
+  double casework_max = 0;             // cap on the casework share of free hours
+  double casework_incident_floor = 0;  // lower bound of the incident factor of casework demand
+  double leader_vision_factor = 0;     // leader's vision share = factor x phase vision weight
+  // Actors (MODEL.md §7.2.1): the wijkregisseur and the sociaal wijkteam.
+  double regisseur_hours_ref = 0;      // regisseur hours per 10,000 residents per week for full coverage
+  double regisseur_coordination_cut = 0;  // share of coordination overhead removed at full coverage
+  double regisseur_partner_gain = 0;   // extra partner hours mobilised at full coverage
+  double koppelkans_gain = 0;          // extra project results from combined projects at full coverage
+  double casework_hours_per_case = 0;  // casework hours that resolve one resident's problem
+  double casework_efficacy_gain = 0, casework_frustration_relief = 0, casework_free_hours_gain = 0;
 };
 
 struct ResidentParams {
-  double trust_sd = 0, trust_deprivation_shift = 0;
+  // Baseline institutional trust, in logit units (population.cpp): logit(building_blocks.trust)
+  // + ses and age effects - deprivation shift + noise.
+  double trust_sd = 0, trust_deprivation_shift = 0, trust_ses = 0, trust_ses_centre = 0;
+  std::array<double, age_band_count> trust_age{};
   double social_trust_mean = 0, social_trust_sd = 0, social_trust_deprivation_shift = 0;
   double efficacy_mean = 0, efficacy_sd = 0;
   double threshold_mean = 0, threshold_sd = 0;
@@ -106,6 +171,12 @@ struct ParticipationParams {
   double initiator_efficacy_min = 0;
   double invite_weeks = 0;
   double frustration_decay = 0;  // weekly share of frustration that fades
+  // Overload (participatiemoeheid): fatigue rises with load (crew duty, being asked again while
+  // active) and fades; it lowers one's own and one's ties' willingness.
+  double fatigue_rise = 0, fatigue_recovery = 0;  // weekly
+  double fatigue_invited_load = 0;                // load of an invitation while already active
+  double beta_fatigue = 0, dropout_fatigue = 0, beta_tired_ties = 0;
+  double fatigue_tired = 0;                       // fatigue above which a resident counts as burnt out
 };
 
 struct OutreachParams {
@@ -113,6 +184,8 @@ struct OutreachParams {
   double contact_trust_rate = 0;
   double stranger_trust = 0, relationship_trust = 0;
   double leadership_low_trust_gain = 0;
+  double targeting_floor = 0, targeting_gain = 0;  // targeting weight = floor + gain * (1 - T)^2 or tie share
+  double downward_step = 0;     // contact step toward a lower earned trust, relative to contact_trust_rate
 };
 
 struct VisionParams {
@@ -121,6 +194,9 @@ struct VisionParams {
   double diversity_weight = 0;
   double leadership_breadth = 0;
   double approval_fit = 0;
+  double full_breadth_share = 0; // share of adults taking part that counts as fully broad
+  double noncore_weight = 0;     // seat weight of non-core residents at full leadership breadth
+  double post_programme_decay = 0;  // weekly loss of vision above V0 after the programme
 };
 
 struct InitiativeParams {
@@ -138,13 +214,53 @@ struct InitiativeParams {
   double disorder_reduction = 0;
   double crew_social_gain = 0, crew_efficacy_gain = 0, visible_efficacy_gain = 0;
   double frustration_failure = 0;
+  double failure_efficacy_loss = 0;  // share of a crew member's efficacy lost when it fails
+  double signatures_base = 0;        // supporters a crew member gathers a week at S = 0 (1 at S = 1)
+  double idea_min_weeks = 0;
+  double fast_track_delay = 0;       // decision delay of a small request relative to a large one
+  double approval_vision_centre = 0;
+  double late_money_weeks = 0, late_money_production = 0;
+  double support_floor = 0;          // production share without professional support
+  double stall_share = 0;            // weekly production below this share of volunteer hours stalls
+  double disorder_scale_cap = 0;     // cap on the buurt-size scaling 1000 / residents
+  double project_hours = 0;          // professional project hours per visible result
+  double project_disorder_share = 0; // a project's disorder effect relative to an initiative's
+  double meeting_recruit = 0;        // extra crew recruitment attempts per meeting place per 1,000
+  double meeting_cost_relief = 0;    // share of the cost of taking part removed per meeting place per 1,000 above the reference
+  double meeting_places_ref = 0;     // meeting places per 1,000 residents at which the cost is as calibrated
+};
+
+struct PhysicalParams {
+  // The woningcorporatie and physical capital (MODEL.md §7.8.1). Capital is euros per
+  // resident invested and not yet worn out; its effect saturates at half_capital.
+  double corporatie_share_base = 0, corporatie_share_deprivation = 0;
+  double herstructurering = 0;         // corporatie programme investment, euros per owned-dwelling resident per week
+  double renewal_min_deprivation = 0;  // herstructurering only where deprivation is at least this
+  double lifetime = 0;                 // weeks: mean lifetime of an investment
+  double half_capital = 0;             // euros per resident at which the effect is half its maximum
+  double disorder_effect = 0;          // shift of equilibrium disorder at full effect
+  double safety_effect = 0;            // shift of the safety target at full effect
+};
+
+struct SelfOrganisationParams {
+  // Bewonersgroepen (MODEL.md §7.7.1).
+  double critical_mass = 0;        // core organisers who know each other for a group to form
+  double formation_rate = 0;       // weekly chance it forms once critical mass is there
+  double min_core = 0;             // below this core the group is fragile
+  double collapse_hazard = 0;      // weekly collapse chance of a fragile group
+  double base_hazard = 0;          // weekly collapse chance of any group
+  double initiative_rate = 0;      // group ideas per core member per week
+  double support_hours = 0;        // support hours a core member gives running initiatives a week
+  double invite_rate = 0;          // ties a core member invites a week
+  double organiser_fade = 0;       // weekly chance an inactive organiser stops counting as one
+  double organiser_commitment = 0; // share of the drop-out hazard an organiser does not have
+  double own_funding = 0;          // share of a group initiative's cost the group raises itself (funds, members)
 };
 
 struct BudgetParams {
   double wijk_budget = 0;        // programme, euros per resident per week
   double baseline_budget = 0;    // always, euros per resident per week
   double investment_budget = 0;  // programme physical measures, euros per resident per week
-  double investment_effect = 0;  // disorder reduction per euro per resident (before saturation)
 };
 
 struct IncidentParams {
@@ -175,15 +291,32 @@ struct TrustParams {
   double leadership_damping = 0;
   double social_activity_gain = 0, social_fear_loss = 0, social_drift = 0;
   double efficacy_drift = 0;
+  double baseline_learning = 0;     // share of an experience's change that moves the baseline too
+  double low_trust_sensitivity = 0; // extra weight of bad experiences per unit of (0.5 - T)
+  double low_trust_reach = 0;       // outreach response lost at T = 0
 };
 
 struct NetworkParams {
   double ties_min = 0, ties_max = 0, rewire = 0, cross_buurt = 0;
+  double work_tie_lifetime = 0;  // weeks: e-folding time of a tie formed in a crew
+  double acquaint_weeks = 0;     // weeks a newcomer needs to hear from their ties fully
+};
+
+// Residential mobility (mobility.cpp): moves per buurt from tenure and disorder, selective by
+// resources; movers are replaced in place by newcomers.
+struct MobilityParams {
+  double owner_rate = 0, rental_rate = 0;        // weekly move probability by tenure
+  double owner_share_at_0 = 0, owner_share_slope = 0;  // owner-occupied share from deprivation
+  double disorder_effect = 0;                    // relative rise per unit of disorder above 0.35
+  double selectivity = 0;                        // who leaves: resources x deprivation
+  double newcomer_selectivity = 0;               // who arrives: deprivation seen by newcomers
 };
 
 struct UrgencyParams {
   double indicator_weight = 0;
   double partner_mobilisation = 0;
+  double unsafe_ref = 0, disorder_ref = 0, incidents_ref = 0;        // levels giving full weight
+  double weight_unsafe = 0, weight_disorder = 0, weight_incidents = 0;
 };
 
 struct SimulationParams {
@@ -210,12 +343,19 @@ struct Params {
   OutreachParams outreach;
   VisionParams vision;
   InitiativeParams initiatives;
+  PhysicalParams physical;
+  SelfOrganisationParams self_organisation;
   BudgetParams budget;
   IncidentParams incidents;
   SafetyParams safety;
   TrustParams trust;
   NetworkParams network;
+  MobilityParams mobility;
   UrgencyParams urgency;
+  AlignmentParams alignment;
+  OrganiseParams organise;
+  LegitimacyParams legitimacy;
+  ExpectationParams expectations;
   SimulationParams simulation;
   OutputParams output;
 };

@@ -19,19 +19,23 @@ struct PhasePreset {
   Activities activities;        // outreach, vision, support, projects
   double exit_reached_share;    // -1: none
   bool mobilising, styled, budget_open, monitoring;
+  bool aligning = false;    // partners work toward a shared problem definition (urgentie)
+  bool organising = false;  // team, budget and convenant are organised (randvoorwaarden)
 };
 inline constexpr PhasePreset phase_presets[] = {
     // Platform31's five phases (wendbaar); durations are typical, not prescribed.
-    {PlanPreset::wendbaar, "urgentie", PhaseKind::urgentie, 8, 16, {0.4, 0.0, 0.4, 0.2}, -1, true, false, false, false},
+    {PlanPreset::wendbaar, "urgentie", PhaseKind::urgentie, 8, 16, {0.4, 0.0, 0.4, 0.2}, -1, true, false, false, false, true, false},
     {PlanPreset::wendbaar, "uitnodigen", PhaseKind::uitnodigen, 8, 26, {0.85, 0.0, 0.15, 0.0}, 0.3, true, false, false, false},
     {PlanPreset::wendbaar, "visievorming", PhaseKind::visievorming, 12, 26, {0.25, 0.6, 0.15, 0.0}, -1, false, false, false, false},
-    {PlanPreset::wendbaar, "randvoorwaarden", PhaseKind::randvoorwaarden, 8, 16, {0.3, 0.0, 0.4, 0.3}, -1, false, true, true, false},
+    {PlanPreset::wendbaar, "randvoorwaarden", PhaseKind::randvoorwaarden, 8, 16, {0.3, 0.0, 0.4, 0.3}, -1, false, true, true, false, false, true},
     {PlanPreset::wendbaar, "uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15}, -1, false, true, true, true},
-    // Hengelo's three phases: initiëren, ontwerpen, uitvoeren / sturen op verandering.
-    {PlanPreset::hengelo, "initieren", PhaseKind::uitnodigen, 13, 26, {0.7, 0.1, 0.2, 0.0}, -1, true, false, false, false},
-    {PlanPreset::hengelo, "ontwerpen", PhaseKind::visievorming, 13, 39, {0.25, 0.45, 0.3, 0.0}, -1, false, false, true, false},
+    // Hengelo's three phases: initiëren (includes Platform31's urgentie: aligning), ontwerpen
+    // (includes organising the conditions), uitvoeren / sturen op verandering.
+    {PlanPreset::hengelo, "initieren", PhaseKind::uitnodigen, 13, 26, {0.7, 0.1, 0.2, 0.0}, -1, true, false, false, false, true, false},
+    {PlanPreset::hengelo, "ontwerpen", PhaseKind::visievorming, 13, 39, {0.25, 0.45, 0.3, 0.0}, -1, false, false, true, false, false, true},
     {PlanPreset::hengelo, "uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.4, 0.0, 0.45, 0.15}, -1, false, true, true, true},
-    // Top-down: straight to execution with professional-led projects; no invitation, no vision.
+    // Top-down: straight to execution with professional-led projects; no invitation, no vision,
+    // no shared problem definition: team, budget and convenant are organised on the go.
     {PlanPreset::top_down, "uitvoeren", PhaseKind::uitvoeren, 0, 0, {0.1, 0.0, 0.2, 0.7}, -1, false, false, true, true},
 };
 
@@ -42,6 +46,7 @@ struct RolePreset {
   const char* domain;
   double fte_per_10k;
   bool programme, visible, leader;
+  bool coordinator = false;  // a wijkregisseur: coordinates partners across domains in the wijk
 };
 inline constexpr RolePreset role_presets[] = {
     // Regular services, present with or without a programme.
@@ -53,6 +58,9 @@ inline constexpr RolePreset role_presets[] = {
     {"opbouwwerker", "partner", "social", 2.0, true, true, false},
     {"projectleider", "municipality", "physical", 0.5, true, false, false},
     {"procesleider", "independent", "social", 0.0, true, false, true},
+    // Coordinates the partners of the three domains in the wijk (about half an FTE per 10,000
+    // residents): less coordination overhead, more partner hours, koppelkansen.
+    {"wijkregisseur", "municipality", "integral", 0.5, true, false, false, true},
 };
 // What a role written in a scenario gets for the keys it leaves out.
 inline constexpr RolePreset role_defaults = {"", "municipality", "social", 0.0, true, false, false};

@@ -60,6 +60,8 @@ struct PhaseSpec {
   bool budget_open = false;       // the programme's initiative and investment budgets pay out
   bool mobilising = false;        // urgency adds to participation (initial mobilisation)
   bool styled = true;             // the wijk's working style shapes the proactive split
+  bool aligning = false;          // partners work toward a shared problem definition (urgentie)
+  bool organising = false;        // team, budget and convenant are organised (randvoorwaarden)
 };
 
 struct RoleSpec {
@@ -68,6 +70,7 @@ struct RoleSpec {
   bool programme = false;   // exists only while the programme is alive (else: regular service)
   bool visible = false;     // counts as visible presence in the street
   bool leader = false;      // the independent process leader (hours from building_blocks)
+  bool coordinator = false; // a wijkregisseur: coordinates partners across domains in the wijk
 };
 
 enum class ShockKind : int { budget_cut = 0, incident_wave, staff_change, stop };

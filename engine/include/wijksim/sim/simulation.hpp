@@ -13,7 +13,7 @@ namespace wijksim {
 
 enum class Phase : int {
   build, governance, professional_time, sense_ties, outreach, participation, vision, initiatives, incidents,
-  safety, trust, observe, turnover, publish, count
+  safety, trust, observe, turnover, publish, mobility, work_ties, count
 };
 inline constexpr std::size_t phase_count = static_cast<std::size_t>(Phase::count);
 std::string_view phase_name(Phase p);

@@ -19,6 +19,7 @@ enum : std::uint8_t {
   flag_vision = 2,            // took part in vision formation
   flag_in_crew = 4,           // member of a running initiative's crew
   flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
+  flag_organiser = 0x80,      // helped carry an initiative to completion (self_organisation.cpp)
 };
 
 // What a resident's ties can see of them: last week's values packed in one 64-bit word, so
@@ -28,19 +29,34 @@ enum : std::uint8_t {
 struct NeighbourView {
   std::uint64_t word;
 };
-inline constexpr int lane_fear = 0, lane_active = 14, lane_good = 20, lane_bad = 26, lane_victim = 32, lane_trust = 56;
+inline constexpr int lane_fear = 0, lane_active = 14, lane_good = 20, lane_bad = 26, lane_victim = 32, lane_tired = 38,
+                     lane_trust = 56;
 inline constexpr std::uint64_t lane_mask_fear = 0x3FFF, lane_mask_count = 0x3F;
-inline constexpr int max_ties = 63;
+// The CSR ties plus the work ties (WorkTies) must fit a count lane.
+inline constexpr int max_ties = 59;
 inline std::uint8_t to_byte(float x) { return static_cast<std::uint8_t>(x * 255.f + 0.5f); }
-inline std::uint64_t pack_view(float trust, float fear, bool active, bool good_news, bool bad_news, bool victim) {
+inline std::uint64_t pack_view(float trust, float fear, bool active, bool good_news, bool bad_news, bool victim, bool tired) {
   return static_cast<std::uint64_t>(to_byte(fear)) << lane_fear | static_cast<std::uint64_t>(active) << lane_active |
          static_cast<std::uint64_t>(good_news) << lane_good | static_cast<std::uint64_t>(bad_news) << lane_bad |
-         static_cast<std::uint64_t>(victim) << lane_victim | static_cast<std::uint64_t>(to_byte(trust)) << lane_trust;
+         static_cast<std::uint64_t>(victim) << lane_victim | static_cast<std::uint64_t>(tired) << lane_tired |
+         static_cast<std::uint64_t>(to_byte(trust)) << lane_trust;
 }
+
+// Ties formed by working together in a crew (MODEL.md §4.13): a few fixed slots per resident,
+// so forming one never allocates. A slot holds the other's row and the step it was last
+// reinforced; its weight decays as exp(-(step - last) / network.work_tie_lifetime). A slot is
+// stale when its row has since been taken by a newcomer (arrived after `last`).
+struct WorkTies {
+  static constexpr int slots = 4;
+  static constexpr std::uint32_t none = 0xFFFFFFFFu;
+  std::array<std::uint32_t, slots> row{none, none, none, none};
+  std::array<std::int32_t, slots> last{};
+};
+inline constexpr std::int32_t long_ago = -1000000;
 inline int view_trust(NeighbourView v) { return static_cast<int>(v.word >> lane_trust); }
 
 struct Residents {
-  // fixed
+  // fixed while the resident lives here (a newcomer gets a fresh profile: mobility.cpp)
   std::vector<std::uint8_t> age_band;
   std::vector<float> ses, free_hours, theta, epsilon, trust0, social0, efficacy0, safety_offset;
   // changing
@@ -51,6 +67,10 @@ struct Residents {
   std::vector<std::uint8_t> victim_now;                         // victimised this week
   std::vector<std::uint16_t> duty_weeks;
   std::vector<std::int32_t> invited_until, heard_until, victim_until;
+  // Baseline trust trust0 (above) also changes a little with experiences (trust.cpp).
+  std::vector<float> fatigue;           // participatiemoeheid 0..1 (participation.cpp)
+  std::vector<std::int32_t> arrived;    // step the resident moved in (long_ago: from the start)
+  std::vector<WorkTies> work_ties;
   // ties (CSR over global rows): the people whose behaviour and stories reach this resident
   std::vector<std::uint32_t> tie_offsets, ties;
   std::vector<NeighbourView> view;
@@ -69,6 +89,7 @@ struct Initiative {
   InitiativeState state = InitiativeState::idea;
   bool programme_funded = false;
   bool promise_kept = true;  // drawn at approval: will the municipality deliver as promised?
+  bool by_group = false;     // proposed while its initiator's bewonersgroep existed
   std::uint32_t initiator = 0;  // local index: with `created`, the initiative's stable id
   std::int32_t created = 0, proposed_week = 0, decision_week = 0, money_week = 0;
   float cost = 0, hours_needed = 0, progress = 0, supporters = 0, reserved = 0;
@@ -93,6 +114,7 @@ struct Buurt {
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
   double relationship = 0;     // hours-weighted relationship capital of the professionals here
+  double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week
   double presence = 0;         // visible presence 0..1
   double project_hours_acc = 0;
   // money (euros)
@@ -103,11 +125,34 @@ struct Buurt {
   double disorder = 0;
   double incident_multiplier = 1;
   int incidents_week = 0;
+  // durable stocks (physical_capital.cpp, self_organisation.cpp)
+  double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (fixed)
+  double physical_capital = 0;  // euros per resident invested in dwellings and streets, not yet worn out
+  double meeting_places_per_1000 = 0;  // fixed
+  double participation_cost_factor = 1;  // fixed: meeting places make taking part cheaper
+  bool group_active = false;    // a bewonersgroep exists
+  int group_core = 0;           // organisers still active and tied to another organiser
+  std::int32_t group_since = 0;
+  int groups_formed = 0, groups_collapsed = 0;  // cumulative from the start of burn-in
+  double casework_acc = 0;      // fractional cases carried to next week
   int visible_results_week = 0;
   double vision = 0;
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
   int vision_participants = 0;
   int reached = 0;
+  std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
+  // Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
+  double legitimacy = 0;        // of the plan among residents, 0..1
+  double expectation = 0;       // results owed to residents, per 1,000 residents (>= 0)
+  int contacts_week = 0;        // residents invited by the programme for the first time this week
+  int disappointed_week = 0;    // residents disappointed this week
+  int resisting_week = 0;       // residents who opposed a project that went ahead this week
+  // residential mobility (mobility.cpp)
+  double owner_occupied = -1;  // share of owner-occupied dwellings from the spec; < 0: derived
+  int moved_in_week = 0;       // residents who moved in this week
+  // the active core (participation.cpp): how far it mirrors the adults by age band x resources
+  // (1 - dissimilarity index; 1: a perfect mirror), and its mean resources and 65+ share
+  double core_breadth = 1, core_ses = 0, core_old_share = 0;
   // last week's aggregates, read by this week's processes
   double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
   // initiatives
@@ -137,6 +182,9 @@ struct Wijk {
   double urgency = 0;
   double budget_factor = 1;  // programme hours and budgets after cuts
   double vision = 0;         // adult-weighted mean of its buurten
+  // Phase content: how far partners share a problem definition (urgentie), 0..1; without it
+  // their programme hours stay in their own domain.
+  double alignment = 0;
   // last week's aggregates
   double unsafe_share = 0, disorder = 0, incidents_rate = 0;
 };
@@ -150,6 +198,15 @@ struct ProgrammeState {
   int weeks_since_monitoring = 0;
   int elections_held = 0;
   std::int32_t started = 0, planned_end = 0, ended = -1;
+  // Randvoorwaarden (MODEL.md 7.1.12), each organised to a degree 0..1: each can be missing or
+  // late and then lowers what uitvoeren achieves.
+  double team = 0, budget = 0, convenant = 0;
+  bool had_aligning = false, had_organising = false;  // the plan has run such a phase
+  // Wendbaar review (7.1.13): how often and when the plan went back to an earlier phase.
+  int returns = 0;
+  std::int32_t last_return = -1000000;
+  double support = 0;  // last review's support: adult-weighted legitimacy of programme buurten
+  int starts = 0;      // times the programme started (a restart meets more distrust)
 };
 
 }  // namespace wijksim

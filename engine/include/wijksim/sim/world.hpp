@@ -12,19 +12,19 @@
 namespace wijksim {
 
 struct StreamKeys {
-  std::array<std::uint64_t, 16> key{};
+  std::array<std::uint64_t, 17> key{};
   std::uint64_t operator[](Stream s) const { return key[static_cast<std::size_t>(s)]; }
 };
 
 // Per-thread work space, sized once for the largest buurt: the weekly step never allocates.
 struct Scratch {
-  std::vector<float> tie_active, tie_fear, hk_target, news_good, news_bad, weight;
+  std::vector<float> tie_active, tie_fear, tie_tired, hk_target, news_good, news_bad, weight;
   std::vector<std::uint8_t> heard;
   // Four uniforms per resident per week from the keyed counter hash (counter_uniforms4),
   // shared by the per-resident processes (one slot each): one hash call per resident-week.
   std::vector<std::array<float, 4>> draws;
   void reserve(std::size_t n) {
-    for (auto* v : {&tie_active, &tie_fear, &hk_target, &news_good, &news_bad, &weight}) v->assign(n, 0.f);
+    for (auto* v : {&tie_active, &tie_fear, &tie_tired, &hk_target, &news_good, &news_bad, &weight}) v->assign(n, 0.f);
     heard.assign(n, 0);
     draws.assign(n, {});
   }

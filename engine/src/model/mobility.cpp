@@ -1,0 +1,117 @@
+// Residential mobility (MODEL.md §4.14). Each week a buurt loses a binomial number of movers
+// from an annual rate set by its tenure mix (owner-occupiers move less than tenants) and
+// raised by disorder (Steenbeek & Hipp 2011). Who leaves is selective: in a deprived buurt
+// residents with more resources leave more often, in a well-off one those with fewer. Every
+// mover is replaced in place by a newcomer (the buurt's rows stay contiguous and its size as in
+// the data): a fresh profile whose resources are drawn as if the buurt were a little more
+// extreme than it is (newcomers to deprived buurten have fewer resources), a baseline trust
+// drawn for that profile, passive, not invited, not reached, without frustration, fatigue,
+// crew or work ties, and ties that only count after an acquaintance period (sense.cpp).
+// Draws: one stream per buurt-week (how many, who), one per newcomer-week (the profile).
+#include <boost/random/binomial_distribution.hpp>
+#include <cmath>
+
+#include "wijksim/city/build.hpp"
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+namespace {
+
+// Reference disorder of the mobility rate: the same centre as the safety target's.
+constexpr double kDisorderCentre = 0.35;
+// Reference deprivation of the model (the centre every deprivation effect is measured from).
+constexpr double kDeprivationCentre = 0.4;
+
+// The mover leaves: what was theirs in the buurt goes with them.
+void leave(Buurt& b, Residents& r, std::uint32_t local) {
+  const std::uint32_t row = b.first + local;
+  if ((r.flags[row] & flag_reached) && b.reached > 0) --b.reached;
+  for (auto& in : b.initiatives) {
+    int kept = 0;
+    for (int k = 0; k < in.crew_size; ++k)
+      if (in.crew[static_cast<std::size_t>(k)] != local) in.crew[static_cast<std::size_t>(kept++)] = in.crew[static_cast<std::size_t>(k)];
+    in.crew_size = static_cast<std::uint8_t>(kept);
+  }
+}
+
+void arrive(World& w, Buurt& b, const BuurtSpec& spec, std::uint32_t local) {
+  const Params& p = *w.p;
+  auto& r = w.residents;
+  const std::uint32_t row = b.first + local;
+  CounterRng rng = w.rng(Stream::mobility, w.resident_id(b, local));
+  // Age band in proportion to the buurt's adults (movers are replaced by a draw from the same
+  // composition, so the age structure stays as in the data in expectation).
+  const int adults = spec.adults();
+  int band = 0;
+  if (adults > 0) {
+    const double u = rng.uniform() * adults;
+    double acc = 0;
+    for (band = 0; band < age_band_count - 1; ++band) {
+      acc += spec.age[static_cast<std::size_t>(band + 1)];
+      if (u < acc) break;
+    }
+  }
+  const double d = b.deprivation;
+  const double newcomer_d = d + p.mobility.newcomer_selectivity * (d - kDeprivationCentre);
+  draw_resident(w, r, row, band, newcomer_d, d, rng);
+  r.engagement[row] = Engagement::passive;
+  r.flags[row] = 0;
+  r.good_experiences[row] = r.bad_experiences[row] = r.victim_now[row] = 0;
+  r.duty_weeks[row] = 0;
+  r.invited_until[row] = r.heard_until[row] = r.victim_until[row] = long_ago;
+  r.frustration[row] = 0;
+  r.fatigue[row] = 0;
+  r.arrived[row] = w.step;
+  r.work_ties[row] = WorkTies{};
+  r.safety[row] = safety_target(p, safety_buurt_term(p, b), r.social[row], r.safety_offset[row], false, false);
+}
+
+}  // namespace
+
+double owner_share(const Params& p, const Buurt& b) {
+  if (b.owner_occupied >= 0) return b.owner_occupied;
+  return clamp01(p.mobility.owner_share_at_0 - p.mobility.owner_share_slope * b.deprivation);
+}
+
+double move_probability(const Params& p, const Buurt& b) {
+  const auto& mp = p.mobility;
+  const double o = owner_share(p, b);
+  const double base = o * mp.owner_rate + (1.0 - o) * mp.rental_rate;
+  return clamp01(base * std::max(0.0, 1.0 + mp.disorder_effect * (b.disorder - kDisorderCentre)));
+}
+
+void residential_mobility(World& w, Buurt& b) {
+  b.moved_in_week = 0;
+  if (b.count == 0) return;
+  const Params& p = *w.p;
+  const double q = move_probability(p, b);
+  if (q <= 0) return;
+  auto& r = w.residents;
+  CounterRng rng = w.rng(Stream::mobility, EntityId{b.key, 0xFFFFFFFFu});
+  boost::random::binomial_distribution<int, double> movers(static_cast<int>(b.count), q);
+  const auto m = static_cast<std::uint32_t>(movers(rng));
+  if (m == 0) return;
+  const auto& wk = w.wijken[b.wijk];
+  const BuurtSpec& spec = w.spec->city.wijken[b.wijk].buurten[static_cast<std::size_t>(&b - &w.buurten[wk.first_buurt])];
+  // Who leaves: odds exp(slope (ses - expected mean)), by rejection against the largest odds
+  // (|ses - mean| <= 1), so the number of movers stays binomial and only their mix is selective.
+  const double d = std::clamp(b.deprivation, 0.02, 0.98);
+  const double slope = p.mobility.selectivity * (d - kDeprivationCentre);
+  const double mean_ses = 1.0 - d;
+  const double odds_max = std::exp(std::abs(slope));
+  std::uint32_t moved = 0;
+  for (std::uint32_t attempt = 0; moved < m && attempt < 64 * m; ++attempt) {
+    const auto local = std::min(b.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.count));
+    const std::uint32_t row = b.first + local;
+    const double accept = rng.uniform() * odds_max;
+    if (r.arrived[row] == w.step) continue;  // already replaced this week
+    if (accept >= std::exp(slope * (r.ses[row] - mean_ses))) continue;
+    leave(b, r, local);
+    arrive(w, b, spec, local);
+    ++moved;
+  }
+  b.moved_in_week = static_cast<int>(moved);
+}
+
+}  // namespace wijksim::model

@@ -1,0 +1,36 @@
+// Physical capital (MODEL.md §7.8.1): what the woningcorporatie and the municipality invest in
+// dwellings and streets, as euros per resident not yet worn out. It is a stock: programme
+// investment and the corporatie's herstructurering add to it while the budget is open, and it
+// wears out with a mean lifetime of years, so it outlasts the programme that paid for it. Its
+// effect saturates (the first renewals fix the worst places) and acts on the buurt's
+// equilibrium disorder (incidents.cpp) and on residents' perceived safety (safety.cpp).
+#include "wijksim/model/processes.hpp"
+
+namespace wijksim::model {
+
+double corporatie_share(const Params& p, double deprivation) {
+  return clamp01(p.physical.corporatie_share_base + p.physical.corporatie_share_deprivation * deprivation);
+}
+
+double physical_effect(const Params& p, const Buurt& b) {
+  const double c = b.physical_capital;
+  return c > 0 ? c / (c + p.physical.half_capital) : 0.0;
+}
+
+void physical_capital(World& w, Buurt& b) {
+  const Params& p = *w.p;
+  const auto& pp = p.physical;
+  b.corporatie_share = corporatie_share(p, b.deprivation);
+  if (b.residents_total <= 0) return;
+  double euros = b.invest_week;  // the municipality's programme budget for public space (governance)
+  b.euros_spent += b.invest_week;
+  // Herstructurering: under the programme's performance agreements the corporatie renews its own
+  // dwellings, only in the buurten deprived enough to qualify (Vogelaar: where it owned most).
+  const PhaseSpec* ph = w.phase();
+  if (programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)
+    euros += pp.herstructurering * b.residents_total * b.corporatie_share * p.building_blocks.resources;
+  const double wear = pp.lifetime > 0 ? 1.0 / pp.lifetime : 1.0;
+  b.physical_capital = b.physical_capital * (1.0 - wear) + euros / b.residents_total;
+}
+
+}  // namespace wijksim::model
