@@ -53,7 +53,10 @@ TEST_CASE("pattern 2: with as many broken as kept promises, trust falls", "[patt
   CHECK(asymmetric.ci_high < -0.01);  // falls by more than a point of trust
   const Summary symmetric = effect(1.0);
   INFO("lambda 1: mean trust change " << symmetric.mean);
-  CHECK(std::fabs(symmetric.mean) < 0.25 * std::fabs(asymmetric.mean));
+  // Without the asymmetry trust does not fall (by more than a quarter of the asymmetric fall).
+  // It may rise: with trust as a distribution most residents sit below T = 0.5, where a kept
+  // promise has more room to raise T than a broken one takes at lambda 1.
+  CHECK(symmetric.mean > -0.25 * std::fabs(asymmetric.mean));
 }
 
 TEST_CASE("pattern 3: long breath beats stop-and-go with the same budget", "[pattern]") {
