@@ -364,6 +364,8 @@ const std::map<std::string, std::string> kNotShownHere = {
     {"governance.election_interval", "the second election falls after the observed weeks"},
     {"residents.free_hours.15-25", "set at the build; few young residents, no draw flips in the observed weeks"},
     {"styles.loslaten.ownership", "no wijk class uses loslaten, so no initiative completes under it"},
+    {"participation.fatigue_invited_load", "regular services rarely invite residents who are already active"},
+    {"participation.beta_tired_ties", "nobody burns out in the tiny city's burn-in (no crews long enough)"},
     {"participation.invite_weeks", "invitations by regular services are rare; none expires differently in burn-in"},
     {"staff.outreach_saturation", "regular outreach hours are far below saturation"},
     {"staff.relationship_decay", "regular posts keep hours in their buurt; decay needs a buurt without hours"},

@@ -34,7 +34,9 @@ constexpr Metric kCounts[] = {Metric::residents,
                               Metric::resisting};
 constexpr Metric kCumulative[] = {Metric::initiatives_proposed, Metric::initiatives_approved,
                                   Metric::initiatives_completed, Metric::initiatives_failed,
-                                  Metric::initiatives_refused, Metric::euros_spent};  // reached_share falls when reached residents move out (7.14)
+                                  Metric::initiatives_refused, Metric::euros_spent};
+// reached_share is the share of the adults living there now who were contacted since week 0:
+// it falls when a reached resident moves away (mobility), so it is not in kCumulative.
 
 double get(const std::array<double, metric_count>& m, Metric k) { return m[static_cast<std::size_t>(k)]; }
 

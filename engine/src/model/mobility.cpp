@@ -27,6 +27,13 @@ constexpr double kDeprivationCentre = 0.4;
 void leave(Buurt& b, Residents& r, std::uint32_t local) {
   const std::uint32_t row = b.first + local;
   if ((r.flags[row] & flag_reached) && b.reached > 0) --b.reached;
+  // Those who took part in vision formation are counted among the buurt's current residents
+  // (breadth and diversity of the vision's support): a participant who leaves takes their part.
+  if ((r.flags[row] & flag_vision) && b.vision_participants > 0) {
+    --b.vision_participants;
+    auto& group = b.vision_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
+    if (group > 0) --group;
+  }
   for (auto& in : b.initiatives) {
     int kept = 0;
     for (int k = 0; k < in.crew_size; ++k)

@@ -94,7 +94,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
       fatigue[i] = clamp01(F * keep + rise * (crew + invited_load * asked) * (1.f - F));
     }
   }
-  active_core(w, b);
+  // The core changes slowly: recomputed every four weeks (a pass over the buurt's rows).
+  if (w.step % 4 == 0) active_core(w, b);
 }
 
 void active_core(World& w, Buurt& b) {

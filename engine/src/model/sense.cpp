@@ -48,9 +48,9 @@ void sense_ties(World& w, const Buurt& b, Scratch& s) {
     float tired = static_cast<float>((lanes >> lane_tired) & lane_mask_count);
     bool victims = ((lanes >> lane_victim) & lane_mask_count) != 0;
     float total = static_cast<float>(n), trust_w = static_cast<float>(trust_sum), n_trust_w = static_cast<float>(n_trust);
-    // Work ties: most residents have none (all four slots empty), which one AND decides.
-    const WorkTies& wt = r.work_ties[row];
-    if ((wt.row[0] & wt.row[1] & wt.row[2] & wt.row[3]) != WorkTies::none) {
+    // Work ties: most residents have none, which their flag byte tells without loading the slots.
+    if (r.flags[row] & flag_work_ties) {
+      const WorkTies& wt = r.work_ties[row];
       for (int k = 0; k < WorkTies::slots; ++k) {
         const std::uint32_t t_row = wt.row[static_cast<std::size_t>(k)];
         if (t_row == WorkTies::none || r.arrived[t_row] > wt.last[static_cast<std::size_t>(k)]) continue;

@@ -44,6 +44,7 @@ void work_ties(World& w, const Buurt& b) {
     const int reach = std::min(n - 1, WorkTies::slots);
     for (int k = 0; k < n; ++k) {
       const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+      r.flags[row] |= flag_work_ties;
       for (int j = 1; j <= reach; ++j)
         reinforce(r, r.work_ties[row], b.first + in.crew[static_cast<std::size_t>((k + j) % n)], w.step);
     }
