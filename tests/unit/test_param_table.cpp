@@ -237,3 +237,56 @@ TEST_CASE("the JSON table has one entry per parameter with its default", "[param
     }
   }
 }
+
+TEST_CASE("every row declares a stage and a prior inside its range", "[param_table][prior]") {
+  for (const auto& d : param_table()) {
+    INFO(d.path << ": " << d.prior.describe());
+    CHECK_FALSE(d.prior.basis.empty());
+    CHECK(d.prior.relative == 0);  // resolved when the table is built
+    CHECK(d.prior.factor == 0);
+    if (d.kind == ParamKind::boolean || d.kind == ParamKind::choice) {
+      CHECK(d.prior.is_fixed());  // switches and choices are not drawn
+      continue;
+    }
+    if (d.prior.is_fixed()) {
+      CHECK(d.prior.basis.rfind("fixed", 0) == 0);
+      continue;
+    }
+    // A basis is a source or an assumption that says what it assumes, not a bare label.
+    CHECK(d.prior.basis.size() > 20);
+    CHECK(d.min <= d.prior.lo);
+    CHECK(d.prior.lo < d.prior.hi);
+    CHECK(d.prior.hi <= d.max);
+    CHECK(d.prior.lo <= d.default_value);  // the default is a plausible value
+    CHECK(d.default_value <= d.prior.hi);
+    if (d.prior.kind == PriorKind::log_uniform) CHECK(d.prior.lo > 0);
+    // The quantile function maps (0, 1) onto the bounds, monotonically.
+    double last = d.prior.lo;
+    for (double u : {0.001, 0.1, 0.5, 0.9, 0.999}) {
+      const double v = d.prior.quantile(u);
+      CHECK(v >= last);
+      CHECK(v <= d.prior.hi);
+      last = v;
+    }
+  }
+}
+
+TEST_CASE("prior quantiles follow their distribution", "[param_table][prior]") {
+  Prior u{PriorKind::uniform, 0, 0, 2, 4, "t"};
+  CHECK(u.quantile(0.25) == Approx(2.5));
+  Prior l{PriorKind::log_uniform, 0, 0, 1, 100, "t"};
+  CHECK(l.quantile(0.5) == Approx(10));
+  Prior n{PriorKind::normal, 0, 1, -10, 10, "t"};
+  CHECK(n.quantile(0.975) == Approx(1.959964).epsilon(1e-5));
+  Prior tn{PriorKind::normal, 0, 1, 0, 10, "t"};  // half-normal: median 0.674
+  CHECK(tn.quantile(0.5) == Approx(0.6744898).epsilon(1e-5));
+  Prior b{PriorKind::beta, 2, 2, 0, 10, "t"};
+  CHECK(b.quantile(0.5) == Approx(5));
+}
+
+TEST_CASE("stages: burn-in branching may vary exactly the programme rows", "[param_table][stage]") {
+  for (const auto& d : param_table()) CHECK(acts_only_after_start(d) == (d.stage == ParamStage::programme));
+  CHECK(find_param("building_blocks.long_breath")->stage == ParamStage::programme);
+  CHECK(find_param("building_blocks.trust")->stage == ParamStage::build);
+  CHECK(find_param("safety.fear_rise")->stage == ParamStage::burn_in);
+}

@@ -385,8 +385,8 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
       for (const auto& o : e.variants[i].set)
         if (!acts_only_after_start(o.path))
           c.problem("variants[" + std::to_string(i) + "].set" + quoted(o.path),
-                    "acts before week 0, which burn_in_branching does not allow; expected only programme.*, "
-                    "building_blocks.long_breath and the budget.* and governance.* parameters listed in docs/EXPERIMENTS.md");
+                    "acts before week 0, which burn_in_branching does not allow; expected a parameter whose stage is "
+                    "programme (`wijksim params`, column stage)");
     for (const auto& par : e.design.parameters)
       if (!acts_only_after_start(par.path))
         c.problem("design.parameters" + quoted(par.path), "acts before week 0, which burn_in_branching does not allow");
@@ -467,20 +467,10 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
 }
 
 bool acts_only_after_start(const std::string& path) {
-  auto starts = [&](const char* prefix) { return path.rfind(prefix, 0) == 0; };
-  // Found by running every building_blocks, programme, budget and governance parameter both
-  // ways (branched and from scratch): these act before week 0, through the state built from
-  // the spec (initial trust, vision, urgency; the professional posts from process_leadership,
-  // resources and allocation; the election calendar) or through processes that run during
-  // burn-in (initiative decisions: anchoring and the decision and promise parameters; the
-  // yearly budget round: baseline_budget).
-  for (const char* no : {"building_blocks.trust", "building_blocks.vision", "building_blocks.urgency",
-                         "building_blocks.anchoring", "building_blocks.process_leadership", "building_blocks.resources",
-                         "budget.baseline_budget", "governance.first_election_after", "governance.election_interval",
-                         "governance.decision_promised", "governance.decision_weeks_anchored",
-                         "governance.decision_weeks_unanchored", "governance.promise_keep_base", "governance.allocation"})
-    if (path == no) return false;
-  return starts("building_blocks.") || starts("programme.") || starts("budget.") || starts("governance.");
+  // The stage each row and scenario entry declares (checked by the property test "every row
+  // of the parameter table acts from its declared stage"); an unknown path is refused anyway.
+  const auto stage = stage_of(path);
+  return stage && *stage == ParamStage::programme;
 }
 
 ScenarioSpec load_cell(const Experiment& e, const Cell& c) { return load_scenario_json(e.scenario, e.scenario_file, c.overrides); }

@@ -1,10 +1,12 @@
 #include "wijksim/experiment/sensitivity.hpp"
 
 #include <algorithm>
+#include <boost/random/sobol.hpp>
 #include <cmath>
 #include <limits>
 #include <random>
 #include <stdexcept>
+#include <string>
 
 #include "wijksim/io/stats.hpp"
 
@@ -12,59 +14,8 @@ namespace wijksim::experiment::sensitivity {
 
 namespace {
 
-// Joe & Kuo (2008), new-joe-kuo-6.21201, dimensions 2-21: degree s of the primitive polynomial,
-// its coefficients a (middle terms as bits) and the initial direction numbers m_1 .. m_s
-// (odd, m_k < 2^k). Dimension 1 is the van der Corput sequence (all m_k = 1).
-struct JoeKuo {
-  unsigned s, a;
-  unsigned m[7];
-};
-constexpr JoeKuo kJoeKuo[] = {
-    {1, 0, {1}},                        // 2
-    {2, 1, {1, 3}},                     // 3
-    {3, 1, {1, 3, 1}},                  // 4
-    {3, 2, {1, 1, 1}},                  // 5
-    {4, 1, {1, 1, 3, 3}},               // 6
-    {4, 4, {1, 3, 5, 13}},              // 7
-    {5, 2, {1, 1, 5, 5, 17}},           // 8
-    {5, 4, {1, 1, 5, 5, 5}},            // 9
-    {5, 7, {1, 1, 7, 11, 19}},          // 10
-    {5, 11, {1, 1, 5, 1, 1}},           // 11
-    {5, 13, {1, 1, 1, 3, 11}},          // 12
-    {5, 14, {1, 3, 5, 5, 31}},          // 13
-    {6, 1, {1, 3, 3, 9, 7, 49}},        // 14
-    {6, 13, {1, 1, 1, 15, 21, 21}},     // 15
-    {6, 16, {1, 3, 1, 13, 27, 49}},     // 16
-    {6, 19, {1, 1, 1, 15, 7, 5}},       // 17
-    {6, 22, {1, 3, 1, 15, 13, 25}},     // 18
-    {6, 25, {1, 1, 5, 5, 19, 61}},      // 19
-    {7, 1, {1, 3, 7, 11, 23, 15, 103}}, // 20
-    {7, 4, {1, 3, 7, 13, 13, 15, 69}},  // 21
-};
-static_assert(std::size(kJoeKuo) + 1 == sobol_max_dims);
-
-constexpr int kBits = 32;
-
-// Direction numbers v_1 .. v_32 of one dimension (0-based d), scaled to 32 bits.
-std::vector<std::uint32_t> directions(std::size_t d) {
-  std::vector<std::uint32_t> v(kBits + 1, 0);  // v[1..32]
-  if (d == 0) {
-    for (int k = 1; k <= kBits; ++k) v[k] = 1u << (kBits - k);
-    return v;
-  }
-  const JoeKuo& jk = kJoeKuo[d - 1];
-  const int s = static_cast<int>(jk.s);
-  for (int k = 1; k <= std::min(s, kBits); ++k) v[k] = jk.m[k - 1] << (kBits - k);
-  for (int k = s + 1; k <= kBits; ++k) {
-    std::uint32_t x = v[k - s] ^ (v[k - s] >> s);
-    for (int l = 1; l < s; ++l)
-      if ((jk.a >> (s - 1 - l)) & 1u) x ^= v[k - l];
-    v[k] = x;
-  }
-  return v;
-}
-
-double unit(std::uint32_t x) { return static_cast<double>(x) * 0x1.0p-32; }
+// Coordinates of boost::random::sobol are 64-bit integers; the top 53 bits make a double in [0, 1).
+double unit(std::uint64_t x) { return static_cast<double>(x >> 11) * 0x1.0p-53; }
 
 // Percentile interval of bootstrap replicates (NaNs left out).
 void interval(std::vector<double>& reps, Estimate& e) {
@@ -135,30 +86,36 @@ const char* kind_name(PointRole::Kind k) {
 }
 
 std::vector<std::vector<double>> sobol_points(std::size_t n, std::size_t dims, std::size_t skip,
-                                              const std::vector<std::uint32_t>& shift) {
-  if (dims < 1 || dims > sobol_max_dims) throw std::invalid_argument("Sobol' sequence: dimensions must be 1..21");
-  std::vector<std::vector<std::uint32_t>> v(dims);
-  for (std::size_t d = 0; d < dims; ++d) v[d] = directions(d);
-  std::vector<std::vector<double>> out(n, std::vector<double>(dims));
-  for (std::size_t p = 0; p < n; ++p) {
-    const std::uint64_t index = p + skip;
-    for (std::size_t d = 0; d < dims; ++d) {
-      std::uint32_t x = shift.empty() ? 0u : shift[d];
-      std::uint64_t bits = index;
-      for (int k = 1; bits != 0 && k <= kBits; ++k, bits >>= 1)
-        if (bits & 1u) x ^= v[d][k];
-      out[p][d] = unit(x);
-    }
+                                              const std::vector<std::uint64_t>& shift) {
+  if (dims < 1 || dims > sobol_max_dims)
+    throw std::invalid_argument("Sobol' sequence: dimensions must be 1.." + std::to_string(sobol_max_dims));
+  if (!shift.empty() && shift.size() != dims) throw std::invalid_argument("Sobol' sequence: one shift per dimension");
+  std::vector<std::vector<double>> out;
+  out.reserve(n);
+  auto shifted = [&](std::size_t d, std::uint64_t x) { return unit(shift.empty() ? x : x ^ shift[d]); };
+  // Boost's engine starts after the origin (index 0 in Gray-code order); a skip of 0 asks for it.
+  if (skip == 0 && n > 0) {
+    std::vector<double> origin(dims);
+    for (std::size_t d = 0; d < dims; ++d) origin[d] = shifted(d, 0);
+    out.push_back(std::move(origin));
+  }
+  boost::random::sobol engine(dims);
+  if (skip > 1) engine.discard(static_cast<boost::uintmax_t>((skip - 1) * dims));
+  while (out.size() < n) {
+    std::vector<double> point(dims);
+    for (std::size_t d = 0; d < dims; ++d) point[d] = shifted(d, engine());
+    out.push_back(std::move(point));
   }
   return out;
 }
 
 UnitDesign saltelli_design(std::size_t n, std::size_t k, std::uint64_t seed) {
-  if (k < 1 || 2 * k > sobol_max_dims) throw std::invalid_argument("Saltelli design: 1..10 parameters");
-  std::vector<std::uint32_t> shift;
+  if (k < 1 || 2 * k > sobol_max_dims)
+    throw std::invalid_argument("Saltelli design: 1.." + std::to_string(saltelli_max_parameters) + " parameters");
+  std::vector<std::uint64_t> shift;
   if (seed != 0) {
     std::mt19937_64 rng(seed);
-    for (std::size_t d = 0; d < 2 * k; ++d) shift.push_back(static_cast<std::uint32_t>(rng() >> 32));
+    for (std::size_t d = 0; d < 2 * k; ++d) shift.push_back(rng());
   }
   const auto base = sobol_points(n, 2 * k, 1, shift);
   UnitDesign d;

@@ -165,7 +165,7 @@ json make_manifest(const Experiment& e, const std::string& command_line) {
         m["design"]["delta"] = sensitivity::morris_delta(e.design.levels);
       } else {
         m["design"]["base_rows"] = e.design.samples;
-        m["design"]["sequence"] = "Sobol' (Joe-Kuo 6.21201 direction numbers), index 0 skipped, digital shift from the design seed (none if 0)";
+        m["design"]["sequence"] = "Sobol' (boost::random::sobol: Joe-Kuo 6.21201 direction numbers, Gray-code order), origin skipped, 64-bit digital shift from the design seed (none if 0)";
       }
     }
   }

@@ -1,8 +1,31 @@
+// The parameter table: every parameter of the model, declared once.
+//
+// How to write a row. One macro per kind (WJ_REAL, WJ_INT, WJ_BOOL, WJ_CHOICE), arguments in
+// this order: dotted JSON path, field of Params, unit (real only), default, range [lo, hi]
+// (real and integer), choices (choice only), meaning, source, then the stage from which the
+// parameter acts (build, burn_in or programme; see ParamStage in param_table.hpp) and its prior:
+//
+//   WJ_REAL("safety.fear_rise", safety.fear_rise, per_week, 0.3, 0, 1,
+//           "weekly approach of P to a lower target (fear comes fast)", kPrieto,
+//           burn_in, uniform(0.15, 0.5, "Prieto Curiel & Bishop 2017: fear comes fast (weeks)")),
+//
+// Priors are written in the user's unit: uniform(lo, hi, basis), log_uniform(lo, hi, basis),
+// normal(mean, sd, basis) (truncated to the row's range) or normal(mean, sd, lo, hi, basis),
+// beta(a, b, lo, hi, basis); around(f, basis) is uniform on default x (1 -+ f) and
+// around_log(k, basis) log-uniform on default / k .. default x k, both clipped to the range;
+// fixed(basis) marks a value fixed by definition (calendar, unit, switch, policy choice, lever).
+// The basis names a source or says "assumption: ... because ...". An old-style row (without
+// the last two arguments) becomes a new one by appending them; the property test in
+// tests/hardening/test_properties.cpp checks the stage, tests/unit/test_param_table.cpp the prior.
 #include "wijksim/scenario/param_table.hpp"
 
+#include <algorithm>
+#include <boost/math/distributions/beta.hpp>
+#include <boost/math/distributions/normal.hpp>
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <stdexcept>
 
 namespace wijksim {
 namespace {
@@ -32,18 +55,74 @@ constexpr const char* kStructural = "assumption (structural constant, formerly i
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
-#define WJ_REAL(PATH, FIELD, UNIT, DEF, LO, HI, MEANING, SOURCE)                              \
+// Bases shared by many priors.
+constexpr const char* kLever = "fixed: a building block, set by the scenario and varied by variants or a design";
+constexpr const char* kSwitch = "fixed: a switch of the scenario";
+constexpr const char* kPolicy = "fixed: a policy choice the scenario makes";
+constexpr const char* kCalendar = "fixed: the election calendar (Kieswet)";
+constexpr const char* kClassDefinition = "fixed: definition of the wijk classes";
+constexpr const char* kStructure = "fixed: network structure (a fixed out-degree keeps the weekly pass fast), not a behaviour";
+constexpr const char* kRun = "fixed: a setting of the run, not of the model";
+constexpr const char* kOutput = "fixed: what is written, not what is simulated";
+constexpr const char* kWide = "assumption: default +-50%, because no source gives its size";
+constexpr const char* kFactor = "assumption: within a factor 2 of the default, because no source gives its size (a rate or scale)";
+constexpr const char* kZaanstadRange = "assumption: +-30% around a reading of Zaanstad's quadrant, which gives no numbers";
+constexpr const char* kDentersRange = "assumption: +-30% around Denters et al. 2012's qualitative finding";
+constexpr const char* kPlatform31Range = "assumption: +-50% around a reading of Platform31 2018, which gives no numbers";
+constexpr const char* kTimeUse = "CBS tijdsbesteding (rounded); +-30% for rounding and the gap between free time and time for volunteering";
+
+Prior fixed(const char* basis) { return Prior{PriorKind::fixed, 0, 0, 0, 0, basis}; }
+Prior uniform(double lo, double hi, const char* basis) { return Prior{PriorKind::uniform, 0, 0, lo, hi, basis}; }
+[[maybe_unused]] Prior log_uniform(double lo, double hi, const char* basis) { return Prior{PriorKind::log_uniform, 0, 0, lo, hi, basis}; }
+// Truncated to the row's range unless bounds are given (lo = hi = 0: resolved later).
+Prior normal(double mean, double sd, const char* basis) { return Prior{PriorKind::normal, mean, sd, 0, 0, basis}; }
+Prior normal(double mean, double sd, double lo, double hi, const char* basis) {
+  return Prior{PriorKind::normal, mean, sd, lo, hi, basis};
+}
+[[maybe_unused]] Prior beta(double a, double b, double lo, double hi, const char* basis) { return Prior{PriorKind::beta, a, b, lo, hi, basis}; }
+Prior around(double fraction, const char* basis) {
+  Prior p{PriorKind::uniform, 0, 0, 0, 0, basis};
+  p.relative = fraction;
+  return p;
+}
+Prior around_log(double factor, const char* basis) {
+  Prior p{PriorKind::log_uniform, 0, 0, 0, 0, basis};
+  p.factor = factor;
+  return p;
+}
+
+// Relative priors and normal priors without bounds get them from the row.
+void resolve_prior(ParamDef& d) {
+  Prior& p = d.prior;
+  if (p.is_fixed()) return;
+  const double v = d.default_value;
+  if (p.relative > 0) {
+    p.lo = std::max(d.min, v * (1 - p.relative));
+    p.hi = std::min(d.max, v * (1 + p.relative));
+    if (p.lo > p.hi) std::swap(p.lo, p.hi);  // a negative default
+    p.relative = 0;
+  } else if (p.factor > 0) {
+    p.lo = std::max(d.min, v / p.factor);
+    p.hi = std::min(d.max, v * p.factor);
+    p.factor = 0;
+  } else if (p.kind == PriorKind::normal && p.lo == 0 && p.hi == 0) {
+    p.lo = d.min;
+    p.hi = d.max;
+  }
+}
+
+#define WJ_REAL(PATH, FIELD, UNIT, DEF, LO, HI, MEANING, SOURCE, STAGE, PRIOR)                \
   ParamDef { PATH, ParamKind::real, Unit::UNIT, DEF, LO, HI, {}, MEANING, SOURCE,            \
-             [](Params& p) -> double* { return &p.FIELD; }, nullptr, nullptr }
-#define WJ_INT(PATH, FIELD, DEF, LO, HI, MEANING, SOURCE)                                     \
+             [](Params& p) -> double* { return &p.FIELD; }, nullptr, nullptr, ParamStage::STAGE, PRIOR }
+#define WJ_INT(PATH, FIELD, DEF, LO, HI, MEANING, SOURCE, STAGE, PRIOR)                       \
   ParamDef { PATH, ParamKind::integer, Unit::none, DEF, LO, HI, {}, MEANING, SOURCE, nullptr, \
-             [](Params& p) -> int* { return &p.FIELD; }, nullptr }
-#define WJ_BOOL(PATH, FIELD, DEF, MEANING, SOURCE)                                            \
+             [](Params& p) -> int* { return &p.FIELD; }, nullptr, ParamStage::STAGE, PRIOR }
+#define WJ_BOOL(PATH, FIELD, DEF, MEANING, SOURCE, STAGE, PRIOR)                              \
   ParamDef { PATH, ParamKind::boolean, Unit::none, DEF, 0, 1, {}, MEANING, SOURCE, nullptr,   \
-             nullptr, [](Params& p) -> bool* { return &p.FIELD; } }
-#define WJ_CHOICE(PATH, FIELD, DEF, CHOICES, MEANING, SOURCE)                                 \
+             nullptr, [](Params& p) -> bool* { return &p.FIELD; }, ParamStage::STAGE, PRIOR }
+#define WJ_CHOICE(PATH, FIELD, DEF, CHOICES, MEANING, SOURCE, STAGE, PRIOR)                   \
   ParamDef { PATH, ParamKind::choice, Unit::none, DEF, 0, 0, CHOICES, MEANING, SOURCE,        \
-             nullptr, [](Params& p) -> int* { return &p.FIELD; }, nullptr }
+             nullptr, [](Params& p) -> int* { return &p.FIELD; }, nullptr, ParamStage::STAGE, PRIOR }
 
 const std::vector<std::string> kStyles = {"stimuleren", "regisseren", "faciliteren", "loslaten"};
 
@@ -51,310 +130,559 @@ std::vector<ParamDef> build_table() {
   std::vector<ParamDef> t = {
       // The seven building blocks: the scenario's public levers.
       WJ_REAL("building_blocks.vision", building_blocks.vision, share, 0.2, 0, 1,
-              "prior shared, widely supported vision V0 (raised further during visievorming)", kPlatform31),
+              "prior shared, widely supported vision V0 (raised further during visievorming)", kPlatform31,
+              build, fixed(kLever)),
       WJ_REAL("building_blocks.anchoring", building_blocks.anchoring, share, 0.5, 0, 1,
-              "administrative anchoring A: survival at elections and budget rounds, decision speed, promises kept", kPlatform31),
+              "administrative anchoring A: survival at elections and budget rounds, decision speed, promises kept", kPlatform31,
+              burn_in, fixed(kLever)),
       WJ_REAL("building_blocks.urgency", building_blocks.urgency, share, 0.5, 0, 1,
-              "prior societal urgency U0 (mixed with live indicators): mobilisation and political attention", kPlatform31),
+              "prior societal urgency U0 (mixed with live indicators): mobilisation and political attention", kPlatform31,
+              programme, fixed(kLever)),
       WJ_REAL("building_blocks.process_leadership", building_blocks.process_leadership, share, 0.5, 0, 1,
-              "independent process leadership (quality x presence): neutrality, less friction, broader vision; costs hours", kPlatform31),
+              "independent process leadership (quality x presence): neutrality, less friction, broader vision; costs hours", kPlatform31,
+              build, fixed(kLever)),
       WJ_REAL("building_blocks.long_breath", building_blocks.long_breath, years, 8, 0, 30,
-              "planned length of the programme (lange adem)", kPlatform31),
+              "planned length of the programme (lange adem)", kPlatform31,
+              programme, fixed(kLever)),
       WJ_REAL("building_blocks.trust", building_blocks.trust, share, 0.49, 0, 1,
-              "initial mean institutional trust T (share trusting the gemeenteraad ~50%, 2022)", "CBS (2022); calibrated (docs/CALIBRATION.md)"),
+              "initial mean institutional trust T (share trusting the gemeenteraad ~50%, 2022)", "CBS (2022); calibrated (docs/CALIBRATION.md)",
+              build, normal(0.49, 0.05, 0.35, 0.65, "CBS (2022): about half trust the gemeenteraad; sd 0.05 an assumption for the spread between gemeenten")),
       WJ_REAL("building_blocks.resources", building_blocks.resources, none, 1.0, 0, 10,
-              "multiplier on the plan's programme staff hours and budgets", kPlatform31),
+              "multiplier on the plan's programme staff hours and budgets", kPlatform31,
+              build, fixed(kLever)),
 
-      WJ_BOOL("programme.enabled", programme.enabled, 1, "false gives the no-programme baseline", "-"),
+      WJ_BOOL("programme.enabled", programme.enabled, 1, "false gives the no-programme baseline", "-",
+              programme, fixed(kSwitch)),
       WJ_CHOICE("programme.plan", programme.plan, 0, (std::vector<std::string>{"wendbaar", "hengelo", "top-down"}),
-                "phase plan used when programme.phases is not given", kPlatform31),
+                "phase plan used when programme.phases is not given", kPlatform31,
+              programme, fixed(kSwitch)),
       WJ_INT("programme.stop_at_election", programme.stop_at_election, 0, 0, 10,
-             "0: the programme lives on survival draws; n: it is stopped at the n-th election", "-"),
+             "0: the programme lives on survival draws; n: it is stopped at the n-th election", "-",
+              programme, fixed(kSwitch)),
       WJ_REAL("programme.rollout_after", programme.rollout_after, years, 0, 0, 30,
-              "years after which a programme begun in start_buurten spreads to all buurten of their wijken; 0: never", "Hengelo (start in De Noork)"),
+              "years after which a programme begun in start_buurten spreads to all buurten of their wijken; 0: never", "Hengelo (start in De Noork)",
+              programme, fixed(kPolicy)),
 
       WJ_REAL("governance.first_election_after", governance.first_election_after, years, 4, 0, 4,
-              "years from the scenario's start date to the first council election", kKieswet),
+              "years from the scenario's start date to the first council election", kKieswet,
+              build, fixed(kCalendar)),
       WJ_REAL("governance.election_interval", governance.election_interval, years, 4, 1, 10,
-              "years between council elections", kKieswet),
+              "years between council elections", kKieswet,
+              build, fixed(kCalendar)),
       WJ_REAL("governance.survival_base", governance.survival_base, none, 0.6, -10, 10,
-              "logit of surviving an election at A = U = 0.5 and no results", kAssumed),
+              "logit of surviving an election at A = U = 0.5 and no results", kAssumed,
+              programme, normal(0.6, 1.0, -2, 3, "assumption: logit sd 1 lets survival at average conditions range ~35-85%, since no study gives it")),
       WJ_REAL("governance.survival_anchoring", governance.survival_anchoring, none, 4.0, 0, 20,
-              "logit per unit of anchoring above 0.5", kAssumed),
+              "logit per unit of anchoring above 0.5", kAssumed,
+              programme, uniform(1, 8, "assumption: anchoring must matter (Platform31) but its size is unknown; 1-8 logit per unit")),
       WJ_REAL("governance.survival_urgency", governance.survival_urgency, none, 1.5, 0, 20,
-              "logit per unit of urgency above 0.5 (political attention)", kAssumed),
+              "logit per unit of urgency above 0.5 (political attention)", kAssumed,
+              programme, uniform(0, 3, "assumption: from no effect to a strong one; political attention is documented (Platform31), its size not")),
       WJ_REAL("governance.survival_results", governance.survival_results, none, 1.0, 0, 20,
-              "logit per completed initiative per 1,000 programme residents in the term (visible results)", kAssumed),
+              "logit per completed initiative per 1,000 programme residents in the term (visible results)", kAssumed,
+              programme, uniform(0, 2, "assumption: visible results help survival; 0-2 logit per completed initiative per 1,000")),
       WJ_REAL("governance.survival_vision", governance.survival_vision, none, 2.0, 0, 20,
-              "logit per unit of vision breadth (share of residents who took part)", kAssumed),
+              "logit per unit of vision breadth (share of residents who took part)", kAssumed,
+              programme, uniform(0, 4, "assumption: broad support helps survival; 0-4 logit per unit of breadth")),
       WJ_REAL("governance.budget_cut_probability", governance.budget_cut_probability, none, 0.3, 0, 1,
-              "chance a yearly budget round cuts the programme at A = 0 (scaled by 1 - A)", kAssumed),
+              "chance a yearly budget round cuts the programme at A = 0 (scaled by 1 - A)", kAssumed,
+              programme, uniform(0.1, 0.5, "assumption: cuts happen in some but not most budget rounds")),
       WJ_REAL("governance.budget_cut_fraction", governance.budget_cut_fraction, share, 0.25, 0, 1,
-              "share of programme hours and budgets removed by a cut", kAssumed),
+              "share of programme hours and budgets removed by a cut", kAssumed,
+              programme, uniform(0.1, 0.4, "assumption: a cut removes a tenth to two fifths, as in reported wijkaanpak cuts")),
       WJ_REAL("governance.decision_weeks_anchored", governance.decision_weeks_anchored, weeks, 4, 0, 104,
-              "mean weeks to a decision on a request when fully anchored", kVeenendaal),
+              "mean weeks to a decision on a request when fully anchored", kVeenendaal,
+              burn_in, uniform(2, 8, "Veenendaal one-month rule; 2-8 weeks because not every request meets it")),
       WJ_REAL("governance.decision_weeks_unanchored", governance.decision_weeks_unanchored, weeks, 20, 0, 104,
-              "mean weeks to a decision when not anchored", "MODEL.md §10 ('months when not')"),
+              "mean weeks to a decision when not anchored", "MODEL.md §10 ('months when not')",
+              burn_in, uniform(10, 40, "MODEL.md §10 ('months when not'): two to nine months")),
       WJ_REAL("governance.decision_promised", governance.decision_promised, weeks, 6, 1, 104,
-              "promised decision time: later decisions are broken promises", kVeenendaal),
+              "promised decision time: later decisions are broken promises", kVeenendaal,
+              burn_in, fixed(kPolicy)),
       WJ_REAL("governance.promise_keep_base", governance.promise_keep_base, share, 0.6, 0, 1,
-              "share of promises kept at A = 0 (rises linearly to 1 at A = 1)", kAssumed),
+              "share of promises kept at A = 0 (rises linearly to 1 at A = 1)", kAssumed,
+              burn_in, uniform(0.4, 0.8, "assumption: most but not all promises are kept without anchoring")),
       WJ_BOOL("governance.reallocate", governance.reallocate, 1,
-              "quarterly monitoring during uitvoeren re-allocates hours toward buurten in need (leren en bijsturen)", kPlatform31),
+              "quarterly monitoring during uitvoeren re-allocates hours toward buurten in need (leren en bijsturen)", kPlatform31,
+              programme, fixed(kSwitch)),
       WJ_REAL("governance.reallocation_rate", governance.reallocation_rate, share, 0.3, 0, 1,
-              "how far each re-allocation moves toward the need-based split", kAssumed),
+              "how far each re-allocation moves toward the need-based split", kAssumed,
+              programme, uniform(0.1, 0.5, "assumption: monitoring moves hours part of the way, not all at once")),
       WJ_REAL("governance.monitoring_interval", governance.monitoring_interval, weeks, 13, 1, 104,
-              "weeks between monitoring rounds (quarterly)", kPlatform31),
+              "weeks between monitoring rounds (quarterly)", kPlatform31,
+              programme, fixed(kPolicy)),
       WJ_CHOICE("governance.allocation", governance.allocation, 0,
                 (std::vector<std::string>{"by_class", "by_population", "equal_per_wijk"}),
-                "how programme staff are spread over wijken: by class capacity, equal per resident, or equal per wijk", kZaanstad),
+                "how programme staff are spread over wijken: by class capacity, equal per resident, or equal per wijk", kZaanstad,
+              build, fixed(kPolicy)),
 
       // Working styles (Zaanstad's quadrant).
-      WJ_REAL("styles.stimuleren.proactive", styles[0].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad),
-      WJ_REAL("styles.stimuleren.outreach", styles[0].outreach, share, 0.5, 0, 1, "weight of outreach in proactive hours", kZaanstad),
-      WJ_REAL("styles.stimuleren.support", styles[0].support, share, 0.4, 0, 1, "weight of initiative support", kZaanstad),
-      WJ_REAL("styles.stimuleren.projects", styles[0].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
-      WJ_REAL("styles.stimuleren.ownership", styles[0].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
-      WJ_REAL("styles.stimuleren.presence", styles[0].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
-      WJ_REAL("styles.stimuleren.approval", styles[0].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
-      WJ_REAL("styles.regisseren.proactive", styles[1].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad),
-      WJ_REAL("styles.regisseren.outreach", styles[1].outreach, share, 0.2, 0, 1, "weight of outreach", kZaanstad),
-      WJ_REAL("styles.regisseren.support", styles[1].support, share, 0.2, 0, 1, "weight of initiative support", kZaanstad),
-      WJ_REAL("styles.regisseren.projects", styles[1].projects, share, 0.6, 0, 1, "weight of professional-led projects", kZaanstad),
-      WJ_REAL("styles.regisseren.ownership", styles[1].ownership, share, 0.5, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
-      WJ_REAL("styles.regisseren.presence", styles[1].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
-      WJ_REAL("styles.regisseren.approval", styles[1].approval, none, -0.1, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
-      WJ_REAL("styles.faciliteren.proactive", styles[2].proactive, share, 0.3, 0, 1, "proactive share of free hours", kZaanstad),
-      WJ_REAL("styles.faciliteren.outreach", styles[2].outreach, share, 0.15, 0, 1, "weight of outreach", kZaanstad),
-      WJ_REAL("styles.faciliteren.support", styles[2].support, share, 0.75, 0, 1, "weight of initiative support", kZaanstad),
-      WJ_REAL("styles.faciliteren.projects", styles[2].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
-      WJ_REAL("styles.faciliteren.ownership", styles[2].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
-      WJ_REAL("styles.faciliteren.presence", styles[2].presence, share, 0.6, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
-      WJ_REAL("styles.faciliteren.approval", styles[2].approval, none, 0.05, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
-      WJ_REAL("styles.loslaten.proactive", styles[3].proactive, share, 0.05, 0, 1, "proactive share of free hours", kZaanstad),
-      WJ_REAL("styles.loslaten.outreach", styles[3].outreach, share, 0.1, 0, 1, "weight of outreach", kZaanstad),
-      WJ_REAL("styles.loslaten.support", styles[3].support, share, 0.8, 0, 1, "weight of initiative support", kZaanstad),
-      WJ_REAL("styles.loslaten.projects", styles[3].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad),
-      WJ_REAL("styles.loslaten.ownership", styles[3].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012"),
-      WJ_REAL("styles.loslaten.presence", styles[3].presence, share, 0.2, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style"),
-      WJ_REAL("styles.loslaten.approval", styles[3].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural),
+      WJ_REAL("styles.stimuleren.proactive", styles[0].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.stimuleren.outreach", styles[0].outreach, share, 0.5, 0, 1, "weight of outreach in proactive hours", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.stimuleren.support", styles[0].support, share, 0.4, 0, 1, "weight of initiative support", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.stimuleren.projects", styles[0].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.stimuleren.ownership", styles[0].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012",
+              burn_in, around(0.3, kDentersRange)),
+      WJ_REAL("styles.stimuleren.presence", styles[0].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.stimuleren.approval", styles[0].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
+              burn_in, uniform(-0.15, 0.1, "assumption: a few points either way, because no source gives its size")),
+      WJ_REAL("styles.regisseren.proactive", styles[1].proactive, share, 0.75, 0, 1, "proactive share of free hours", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.regisseren.outreach", styles[1].outreach, share, 0.2, 0, 1, "weight of outreach", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.regisseren.support", styles[1].support, share, 0.2, 0, 1, "weight of initiative support", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.regisseren.projects", styles[1].projects, share, 0.6, 0, 1, "weight of professional-led projects", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.regisseren.ownership", styles[1].ownership, share, 0.5, 0, 1, "residents' ownership of results", "Denters et al. 2012",
+              burn_in, around(0.3, kDentersRange)),
+      WJ_REAL("styles.regisseren.presence", styles[1].presence, share, 1.0, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.regisseren.approval", styles[1].approval, none, -0.1, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
+              burn_in, uniform(-0.15, 0.1, "assumption: a few points either way, because no source gives its size")),
+      WJ_REAL("styles.faciliteren.proactive", styles[2].proactive, share, 0.3, 0, 1, "proactive share of free hours", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.faciliteren.outreach", styles[2].outreach, share, 0.15, 0, 1, "weight of outreach", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.faciliteren.support", styles[2].support, share, 0.75, 0, 1, "weight of initiative support", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.faciliteren.projects", styles[2].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad,
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.faciliteren.ownership", styles[2].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012",
+              burn_in, around(0.3, kDentersRange)),
+      WJ_REAL("styles.faciliteren.presence", styles[2].presence, share, 0.6, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.faciliteren.approval", styles[2].approval, none, 0.05, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
+              burn_in, uniform(-0.15, 0.1, "assumption: a few points either way, because no source gives its size")),
+      WJ_REAL("styles.loslaten.proactive", styles[3].proactive, share, 0.05, 0, 1, "proactive share of free hours", kZaanstad,
+              burn_in, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.loslaten.outreach", styles[3].outreach, share, 0.1, 0, 1, "weight of outreach", kZaanstad,
+              burn_in, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.loslaten.support", styles[3].support, share, 0.8, 0, 1, "weight of initiative support", kZaanstad,
+              burn_in, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.loslaten.projects", styles[3].projects, share, 0.1, 0, 1, "weight of professional-led projects", kZaanstad,
+              burn_in, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.loslaten.ownership", styles[3].ownership, share, 1.0, 0, 1, "residents' ownership of results", "Denters et al. 2012",
+              burn_in, around(0.3, kDentersRange)),
+      WJ_REAL("styles.loslaten.presence", styles[3].presence, share, 0.2, 0, 1, "share of a visible programme role's free hours spent in the street (loslaten: little presence)", "assumption: Zaanstad quadrant read as presence per style",
+              programme, around(0.3, kZaanstadRange)),
+      WJ_REAL("styles.loslaten.approval", styles[3].approval, none, 0.0, -1, 1, "shift of the approval probability of residents' proposals (regisseren: professionals prefer their own plans)", kStructural,
+              burn_in, uniform(-0.15, 0.1, "assumption: a few points either way, because no source gives its size")),
 
       // Wijk classes.
-      WJ_REAL("classes.green.capacity", classes[0].capacity, none, 0.6, 0, 10, "programme staff multiplier for green wijken", kZaanstad),
-      WJ_CHOICE("classes.green.style", classes[0].style, 2, kStyles, "working style in green wijken ('finger on the pulse')", kZaanstad),
-      WJ_REAL("classes.green.deprivation_max", classes[0].deprivation_max, share, 0.3, 0, 1, "mean deprivation below which a wijk is green", kAssumed),
-      WJ_REAL("classes.orange.capacity", classes[1].capacity, none, 1.0, 0, 10, "programme staff multiplier for orange wijken", kZaanstad),
-      WJ_CHOICE("classes.orange.style", classes[1].style, 0, kStyles, "working style in orange wijken", kZaanstad),
-      WJ_REAL("classes.orange.deprivation_max", classes[1].deprivation_max, share, 0.55, 0, 1, "mean deprivation below which a non-green wijk is orange", kAssumed),
-      WJ_REAL("classes.red.capacity", classes[2].capacity, none, 1.6, 0, 10, "programme staff multiplier for red wijken", kZaanstad),
-      WJ_CHOICE("classes.red.style", classes[2].style, 0, kStyles, "working style in red wijken (deeper, proactive work)", kZaanstad),
-      WJ_REAL("classes.red.deprivation_max", classes[2].deprivation_max, share, 1.0, 0, 1, "upper bound for red (always 1)", "-"),
+      WJ_REAL("classes.green.capacity", classes[0].capacity, none, 0.6, 0, 10, "programme staff multiplier for green wijken", kZaanstad,
+              build, around(0.3, kZaanstadRange)),
+      WJ_CHOICE("classes.green.style", classes[0].style, 2, kStyles, "working style in green wijken ('finger on the pulse')", kZaanstad,
+              build, fixed(kPolicy)),
+      WJ_REAL("classes.green.deprivation_max", classes[0].deprivation_max, share, 0.3, 0, 1, "mean deprivation below which a wijk is green", kAssumed,
+              build, fixed(kClassDefinition)),
+      WJ_REAL("classes.orange.capacity", classes[1].capacity, none, 1.0, 0, 10, "programme staff multiplier for orange wijken", kZaanstad,
+              build, around(0.3, kZaanstadRange)),
+      WJ_CHOICE("classes.orange.style", classes[1].style, 0, kStyles, "working style in orange wijken", kZaanstad,
+              build, fixed(kPolicy)),
+      WJ_REAL("classes.orange.deprivation_max", classes[1].deprivation_max, share, 0.55, 0, 1, "mean deprivation below which a non-green wijk is orange", kAssumed,
+              build, fixed(kClassDefinition)),
+      WJ_REAL("classes.red.capacity", classes[2].capacity, none, 1.6, 0, 10, "programme staff multiplier for red wijken", kZaanstad,
+              build, around(0.3, kZaanstadRange)),
+      WJ_CHOICE("classes.red.style", classes[2].style, 0, kStyles, "working style in red wijken (deeper, proactive work)", kZaanstad,
+              build, fixed(kPolicy)),
+      WJ_REAL("classes.red.deprivation_max", classes[2].deprivation_max, share, 1.0, 0, 1, "upper bound for red (always 1)", "-",
+              build, fixed(kClassDefinition)),
 
       // Professionals.
-      WJ_REAL("staff.hours_per_fte", staff.hours_per_fte, hours_per_week, 36, 1, 60, "contract hours per FTE", kDsp),
-      WJ_REAL("staff.turnover", staff.turnover, per_year, 0.15, 0, 0.9, "annual probability a professional leaves", "MODEL.md §10: 10-25%, no Dutch source"),
-      WJ_REAL("staff.vacancy_weeks", staff.vacancy_weeks, weeks, 12, 0, 104, "weeks a post stays vacant after someone leaves", kAssumed),
-      WJ_REAL("staff.contacts_per_hour", staff.contacts_per_hour, contacts_per_hour, 1.5, 0, 1000, "outreach contacts per proactive hour", kAssumed),
-      WJ_REAL("staff.outreach_saturation", staff.outreach_saturation, hours_per_week, 4, 0.01, 1000, "outreach hours per 1,000 residents per week beyond which extra hours find few new doors to knock on (diminishing returns)", kAssumed),
-      WJ_REAL("staff.coordination_base", staff.coordination_base, share, 0.12, 0, 0.9, "share of hours lost to coordination in any case", kAssumed),
-      WJ_REAL("staff.coordination_no_vision", staff.coordination_no_vision, share, 0.2, 0, 0.9, "extra coordination share without a shared vision (scaled by 1 - V)", kPlatform31),
-      WJ_REAL("staff.coordination_leadership_cut", staff.coordination_leadership_cut, share, 0.5, 0, 1, "share of the sector/district friction removed by full process leadership", kPlatform31),
-      WJ_REAL("staff.caseload_hours_per_1000", staff.caseload_hours_per_1000, hours_per_week, 12, 0, 500, "reactive caseload per 1,000 residents per week at deprivation 0.5", kAssumed),
-      WJ_REAL("staff.relationship_gain", staff.relationship_gain, per_week, 0.04, 0, 1, "weekly growth of relationship capital R at saturating contact", kAssumed),
-      WJ_REAL("staff.relationship_half_hours", staff.relationship_half_hours, hours_per_week, 4, 0.1, 100, "hours per week in a buurt at which R grows at half speed", kAssumed),
-      WJ_REAL("staff.relationship_decay", staff.relationship_decay, per_week, 0.01, 0, 1, "weekly loss of R in a buurt without hours", kAssumed),
-      WJ_REAL("staff.presence_hours_ref", staff.presence_hours_ref, hours_per_week, 10, 0.1, 1000, "visible hours per 1,000 residents giving presence 1 - 1/e", kAssumed),
-      WJ_REAL("staff.leader_hours", staff.leader_hours, hours_per_week, 16, 0, 80, "process leader hours per programme wijk at process_leadership 1", kAssumed),
-      WJ_REAL("staff.coordination_max", staff.coordination_max, share, 0.9, 0, 1, "cap on the share of hours lost to coordination", kStructural),
-      WJ_REAL("staff.casework_max", staff.casework_max, share, 0.85, 0, 1, "cap on the share of free hours taken by casework", kStructural),
-      WJ_REAL("staff.casework_incident_floor", staff.casework_incident_floor, share, 0.5, 0, 1, "f in the incident factor max(f, f + (1 - f) rate / base rate) of casework demand", kStructural),
-      WJ_REAL("staff.leader_vision_factor", staff.leader_vision_factor, none, 2, 0, 10, "the process leader's vision share is this times the phase's vision weight (at most 1)", kStructural),
-      WJ_REAL("staff.regisseur_hours_ref", staff.regisseur_hours_ref, hours_per_week, 18, 0.1, 1000, "wijkregisseur hours per 10,000 residents per week that cover a wijk fully (half an FTE)", "assumption: one wijkregisseur per wijk of 10-20,000 residents (Hengelo, Zaanstad)"),
-      WJ_REAL("staff.regisseur_coordination_cut", staff.regisseur_coordination_cut, share, 0.4, 0, 1, "share of the coordination overhead a fully covering wijkregisseur removes", "assumption: Platform31 2018 (integraal werken)"),
-      WJ_REAL("staff.regisseur_partner_gain", staff.regisseur_partner_gain, none, 0.3, 0, 5, "extra programme partner hours mobilised at full wijkregisseur coverage", kAssumed),
-      WJ_REAL("staff.koppelkans_gain", staff.koppelkans_gain, none, 0.5, 0, 10, "extra project results from the same hours at full coverage (combined projects, koppelkansen)", kAssumed),
-      WJ_REAL("staff.casework_hours_per_case", staff.casework_hours_per_case, none, 20, 0, 1000, "casework hours that resolve one resident's problem (0: casework helps no one)", kWijkteam),
-      WJ_REAL("staff.casework_efficacy_gain", staff.casework_efficacy_gain, share, 0.1, 0, 1, "share of the gap to 1 in efficacy closed for a resident helped", kAssumed),
-      WJ_REAL("staff.casework_frustration_relief", staff.casework_frustration_relief, share, 0.3, 0, 1, "share of a helped resident's frustration lifted", kAssumed),
-      WJ_REAL("staff.casework_free_hours_gain", staff.casework_free_hours_gain, hours_per_week, 0.5, 0, 40, "free hours a helped resident gains (up to the usual hours of their age band)", kAssumed),
+      WJ_REAL("staff.hours_per_fte", staff.hours_per_fte, hours_per_week, 36, 1, 60, "contract hours per FTE", kDsp,
+              build, fixed("fixed: a unit, a Dutch full-time contract (36 hours)")),
+      WJ_REAL("staff.turnover", staff.turnover, per_year, 0.15, 0, 0.9, "annual probability a professional leaves", "MODEL.md §10: 10-25%, no Dutch source",
+              burn_in, uniform(0.10, 0.25, "MODEL.md §10: 10-25% a year")),
+      WJ_REAL("staff.vacancy_weeks", staff.vacancy_weeks, weeks, 12, 0, 104, "weeks a post stays vacant after someone leaves", kAssumed,
+              burn_in, uniform(6, 26, "assumption: between six weeks and half a year to fill a post")),
+      WJ_REAL("staff.contacts_per_hour", staff.contacts_per_hour, contacts_per_hour, 1.5, 0, 1000, "outreach contacts per proactive hour", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.outreach_saturation", staff.outreach_saturation, hours_per_week, 4, 0.01, 1000, "outreach hours per 1,000 residents per week beyond which extra hours find few new doors to knock on (diminishing returns)", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("staff.coordination_base", staff.coordination_base, share, 0.12, 0, 0.9, "share of hours lost to coordination in any case", kAssumed,
+              burn_in, uniform(0.05, 0.2, "assumption: a twentieth to a fifth of hours go to meetings in any case")),
+      WJ_REAL("staff.coordination_no_vision", staff.coordination_no_vision, share, 0.2, 0, 0.9, "extra coordination share without a shared vision (scaled by 1 - V)", kPlatform31,
+              burn_in, around(0.5, kPlatform31Range)),
+      WJ_REAL("staff.coordination_leadership_cut", staff.coordination_leadership_cut, share, 0.5, 0, 1, "share of the sector/district friction removed by full process leadership", kPlatform31,
+              programme, around(0.5, kPlatform31Range)),
+      WJ_REAL("staff.caseload_hours_per_1000", staff.caseload_hours_per_1000, hours_per_week, 12, 0, 500, "reactive caseload per 1,000 residents per week at deprivation 0.5", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.relationship_gain", staff.relationship_gain, per_week, 0.04, 0, 1, "weekly growth of relationship capital R at saturating contact", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("staff.relationship_half_hours", staff.relationship_half_hours, hours_per_week, 4, 0.1, 100, "hours per week in a buurt at which R grows at half speed", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.relationship_decay", staff.relationship_decay, per_week, 0.01, 0, 1, "weekly loss of R in a buurt without hours", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("staff.presence_hours_ref", staff.presence_hours_ref, hours_per_week, 10, 0.1, 1000, "visible hours per 1,000 residents giving presence 1 - 1/e", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.leader_hours", staff.leader_hours, hours_per_week, 16, 0, 80, "process leader hours per programme wijk at process_leadership 1", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("staff.coordination_max", staff.coordination_max, share, 0.9, 0, 1, "cap on the share of hours lost to coordination", kStructural,
+              burn_in, uniform(0.8, 0.95, "assumption: a cap that leaves some discretion, because no source gives it")),
+      WJ_REAL("staff.casework_max", staff.casework_max, share, 0.85, 0, 1, "cap on the share of free hours taken by casework", kStructural,
+              burn_in, uniform(0.8, 0.95, "assumption: a cap that leaves some discretion, because no source gives it")),
+      WJ_REAL("staff.casework_incident_floor", staff.casework_incident_floor, share, 0.5, 0, 1, "f in the incident factor max(f, f + (1 - f) rate / base rate) of casework demand", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.leader_vision_factor", staff.leader_vision_factor, none, 2, 0, 10, "the process leader's vision share is this times the phase's vision weight (at most 1)", kStructural,
+              programme, around(0.5, kWide)),
+      WJ_REAL("staff.regisseur_hours_ref", staff.regisseur_hours_ref, hours_per_week, 18, 0.1, 1000, "wijkregisseur hours per 10,000 residents per week that cover a wijk fully (half an FTE)", "assumption: one wijkregisseur per wijk of 10-20,000 residents (Hengelo, Zaanstad)",
+              programme, around(0.5, kWide)),
+      WJ_REAL("staff.regisseur_coordination_cut", staff.regisseur_coordination_cut, share, 0.4, 0, 1, "share of the coordination overhead a fully covering wijkregisseur removes", "assumption: Platform31 2018 (integraal werken)",
+              programme, around(0.5, kWide)),
+      WJ_REAL("staff.regisseur_partner_gain", staff.regisseur_partner_gain, none, 0.3, 0, 5, "extra programme partner hours mobilised at full wijkregisseur coverage", kAssumed,
+              programme, around(0.5, kWide)),
+      WJ_REAL("staff.koppelkans_gain", staff.koppelkans_gain, none, 0.5, 0, 10, "extra project results from the same hours at full coverage (combined projects, koppelkansen)", kAssumed,
+              programme, around(0.5, kWide)),
+      WJ_REAL("staff.casework_hours_per_case", staff.casework_hours_per_case, none, 20, 0, 1000, "casework hours that resolve one resident's problem (0: casework helps no one)", kWijkteam,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.casework_efficacy_gain", staff.casework_efficacy_gain, share, 0.1, 0, 1, "share of the gap to 1 in efficacy closed for a resident helped", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.casework_frustration_relief", staff.casework_frustration_relief, share, 0.3, 0, 1, "share of a helped resident's frustration lifted", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("staff.casework_free_hours_gain", staff.casework_free_hours_gain, hours_per_week, 0.5, 0, 40, "free hours a helped resident gains (up to the usual hours of their age band)", kAssumed,
+              burn_in, around(0.5, kWide)),
 
       // Residents.
-      WJ_REAL("residents.trust_sd", residents.trust_sd, none, 0.15, 0, 0.5, "sd of initial institutional trust", kAssumed),
-      WJ_REAL("residents.trust_deprivation_shift", residents.trust_deprivation_shift, none, 0.1, 0, 1, "lower initial trust per unit of deprivation above 0.4", "MODEL.md §6"),
-      WJ_REAL("residents.social_trust_mean", residents.social_trust_mean, share, 0.62, 0, 1, "mean initial social trust S (trust in other people ~66%)", "CBS (2022)"),
-      WJ_REAL("residents.social_trust_sd", residents.social_trust_sd, none, 0.15, 0, 0.5, "sd of initial social trust", kAssumed),
-      WJ_REAL("residents.social_trust_deprivation_shift", residents.social_trust_deprivation_shift, none, 0.25, 0, 1, "lower social trust per unit of deprivation above 0.4", kSampson),
-      WJ_REAL("residents.efficacy_mean", residents.efficacy_mean, share, 0.45, 0, 1, "mean initial efficacy E", kAssumed),
-      WJ_REAL("residents.efficacy_sd", residents.efficacy_sd, none, 0.15, 0, 0.5, "sd of initial efficacy", kAssumed),
-      WJ_REAL("residents.threshold_mean", residents.threshold_mean, none, 0.25, -1, 2, "mean participation threshold theta", kGranovetter),
-      WJ_REAL("residents.threshold_sd", residents.threshold_sd, none, 0.1, 0, 1, "sd of theta", kGranovetter),
-      WJ_REAL("residents.epsilon_mean", residents.epsilon_mean, none, 0.4, 0, 1, "bounded-confidence width epsilon (0.3 two clusters - 0.5 consensus)", kDeffuant),
-      WJ_REAL("residents.epsilon_sd", residents.epsilon_sd, none, 0.05, 0, 0.5, "sd of epsilon", kAssumed),
-      WJ_REAL("residents.free_hours.15-25", residents.free_hours[0], hours_per_week, 5, 0, 80, "free hours per week, 15-25", "CBS tijdsbesteding (rounded)"),
-      WJ_REAL("residents.free_hours.25-45", residents.free_hours[1], hours_per_week, 3, 0, 80, "free hours per week, 25-45", "CBS tijdsbesteding (rounded)"),
-      WJ_REAL("residents.free_hours.45-65", residents.free_hours[2], hours_per_week, 4, 0, 80, "free hours per week, 45-65", "CBS tijdsbesteding (rounded)"),
-      WJ_REAL("residents.free_hours.65+", residents.free_hours[3], hours_per_week, 8, 0, 80, "free hours per week, 65+", "CBS tijdsbesteding (rounded)"),
-      WJ_REAL("residents.age_propensity.15-25", residents.age_propensity[0], none, -0.12, -1, 1, "utility shift for 15-25 (2.8% active vs 7.1% overall)", kCbsVolunteer),
-      WJ_REAL("residents.age_propensity.25-45", residents.age_propensity[1], none, -0.02, -1, 1, "utility shift for 25-45", kCbsVolunteer),
-      WJ_REAL("residents.age_propensity.45-65", residents.age_propensity[2], none, 0.01, -1, 1, "utility shift for 45-65", kCbsVolunteer),
-      WJ_REAL("residents.age_propensity.65+", residents.age_propensity[3], none, 0.05, -1, 1, "utility shift for 65+ (65-75: 11.5% active)", kCbsVolunteer),
-      WJ_REAL("residents.ses_concentration", residents.ses_concentration, none, 4, 0.5, 100, "Beta concentration of socio-economic resources around 1 - deprivation", kAssumed),
-      WJ_REAL("residents.volunteer_hours", residents.volunteer_hours, hours_per_week, 4, 0, 40, "hours a crew member gives per week", "CBS 2022 (Heerlen 5.2)"),
+      WJ_REAL("residents.trust_sd", residents.trust_sd, none, 0.15, 0, 0.5, "sd of initial institutional trust", kAssumed,
+              build, uniform(0.1, 0.2, "assumption: survey spreads of trust items are of this order")),
+      WJ_REAL("residents.trust_deprivation_shift", residents.trust_deprivation_shift, none, 0.1, 0, 1, "lower initial trust per unit of deprivation above 0.4", "MODEL.md §6",
+              build, around(0.5, kWide)),
+      WJ_REAL("residents.social_trust_mean", residents.social_trust_mean, share, 0.62, 0, 1, "mean initial social trust S (trust in other people ~66%)", "CBS (2022)",
+              build, normal(0.62, 0.03, 0.5, 0.75, "CBS (2022): ~66% trust other people; sd 0.03 an assumption")),
+      WJ_REAL("residents.social_trust_sd", residents.social_trust_sd, none, 0.15, 0, 0.5, "sd of initial social trust", kAssumed,
+              build, uniform(0.1, 0.2, "assumption: survey spreads of trust items are of this order")),
+      WJ_REAL("residents.social_trust_deprivation_shift", residents.social_trust_deprivation_shift, none, 0.25, 0, 1, "lower social trust per unit of deprivation above 0.4", kSampson,
+              build, around(0.5, kWide)),
+      WJ_REAL("residents.efficacy_mean", residents.efficacy_mean, share, 0.45, 0, 1, "mean initial efficacy E", kAssumed,
+              build, uniform(0.35, 0.55, "assumption: no Dutch efficacy scale maps onto 0-1; +-0.1 around the default")),
+      WJ_REAL("residents.efficacy_sd", residents.efficacy_sd, none, 0.15, 0, 0.5, "sd of initial efficacy", kAssumed,
+              build, uniform(0.1, 0.2, "assumption: as the trust spreads")),
+      WJ_REAL("residents.threshold_mean", residents.threshold_mean, none, 0.25, -1, 2, "mean participation threshold theta", kGranovetter,
+              build, uniform(0.15, 0.35, "assumption: Granovetter thresholds have no measured scale here; +-0.1")),
+      WJ_REAL("residents.threshold_sd", residents.threshold_sd, none, 0.1, 0, 1, "sd of theta", kGranovetter,
+              build, around(0.5, kWide)),
+      WJ_REAL("residents.epsilon_mean", residents.epsilon_mean, none, 0.4, 0, 1, "bounded-confidence width epsilon (0.3 two clusters - 0.5 consensus)", kDeffuant,
+              build, uniform(0.3, 0.5, "Deffuant et al. 2000: 0.3 gives two clusters, 0.5 consensus")),
+      WJ_REAL("residents.epsilon_sd", residents.epsilon_sd, none, 0.05, 0, 0.5, "sd of epsilon", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("residents.free_hours.15-25", residents.free_hours[0], hours_per_week, 5, 0, 80, "free hours per week, 15-25", "CBS tijdsbesteding (rounded)",
+              build, around(0.3, kTimeUse)),
+      WJ_REAL("residents.free_hours.25-45", residents.free_hours[1], hours_per_week, 3, 0, 80, "free hours per week, 25-45", "CBS tijdsbesteding (rounded)",
+              build, around(0.3, kTimeUse)),
+      WJ_REAL("residents.free_hours.45-65", residents.free_hours[2], hours_per_week, 4, 0, 80, "free hours per week, 45-65", "CBS tijdsbesteding (rounded)",
+              build, around(0.3, kTimeUse)),
+      WJ_REAL("residents.free_hours.65+", residents.free_hours[3], hours_per_week, 8, 0, 80, "free hours per week, 65+", "CBS tijdsbesteding (rounded)",
+              build, around(0.3, kTimeUse)),
+      WJ_REAL("residents.age_propensity.15-25", residents.age_propensity[0], none, -0.12, -1, 1, "utility shift for 15-25 (2.8% active vs 7.1% overall)", kCbsVolunteer,
+              build, normal(-0.12, 0.03, "CBS StatLine 85541NED (2022): the shifts reproduce the age profile; sd 0.03 an assumption")),
+      WJ_REAL("residents.age_propensity.25-45", residents.age_propensity[1], none, -0.02, -1, 1, "utility shift for 25-45", kCbsVolunteer,
+              build, normal(-0.02, 0.03, "CBS StatLine 85541NED (2022): the shifts reproduce the age profile; sd 0.03 an assumption")),
+      WJ_REAL("residents.age_propensity.45-65", residents.age_propensity[2], none, 0.01, -1, 1, "utility shift for 45-65", kCbsVolunteer,
+              build, normal(0.01, 0.03, "CBS StatLine 85541NED (2022): the shifts reproduce the age profile; sd 0.03 an assumption")),
+      WJ_REAL("residents.age_propensity.65+", residents.age_propensity[3], none, 0.05, -1, 1, "utility shift for 65+ (65-75: 11.5% active)", kCbsVolunteer,
+              build, normal(0.05, 0.03, "CBS StatLine 85541NED (2022): the shifts reproduce the age profile; sd 0.03 an assumption")),
+      WJ_REAL("residents.ses_concentration", residents.ses_concentration, none, 4, 0.5, 100, "Beta concentration of socio-economic resources around 1 - deprivation", kAssumed,
+              build, around_log(2, kFactor)),
+      WJ_REAL("residents.volunteer_hours", residents.volunteer_hours, hours_per_week, 4, 0, 40, "hours a crew member gives per week", "CBS 2022 (Heerlen 5.2)",
+              burn_in, uniform(3, 5.5, "CBS 2022 (Heerlen 5.2 hours); lower bound an assumption")),
 
-      WJ_REAL("participation.beta_trust", participation.beta_trust, none, 0.08, 0, 5, "weight of institutional trust in the participation utility", kAssumed),
-      WJ_REAL("participation.beta_social", participation.beta_social, none, 0.08, 0, 5, "weight of social trust", kAssumed),
-      WJ_REAL("participation.beta_efficacy", participation.beta_efficacy, none, 0.08, 0, 5, "weight of efficacy", kAssumed),
-      WJ_REAL("participation.beta_network", participation.beta_network, none, 0.4, 0, 5, "weight of the active share among one's ties", "Centola & Macy 2007"),
-      WJ_REAL("participation.beta_invited", participation.beta_invited, none, 0.3, 0, 5, "weight of having been invited recently", "Denters et al. 2012"),
-      WJ_REAL("participation.beta_urgency", participation.beta_urgency, none, 0.06, 0, 5, "weight of urgency while the programme mobilises", kPlatform31),
-      WJ_REAL("participation.beta_cost", participation.beta_cost, none, 0.15, 0, 5, "weight of the cost of taking part (few free hours, low resources)", kAssumed),
-      WJ_REAL("participation.noise", participation.noise, none, 0.04, 0.001, 1, "logistic noise of the threshold rule", kAssumed),
-      WJ_REAL("participation.join_rate", participation.join_rate, per_year, 0.4, 0, 1, "annual probability of joining when utility is far above the threshold", kAssumed),
-      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.32, 0, 1, "base annual drop-out probability of active residents", kCalibrated),
-      WJ_REAL("participation.dropout_frustration", participation.dropout_frustration, none, 2.0, 0, 50, "drop-out multiplier per unit of frustration", kAssumed),
-      WJ_REAL("participation.dropout_duty", participation.dropout_duty, none, 0.5, 0, 50, "drop-out multiplier per year of continuous crew duty", kOliver),
-      WJ_REAL("participation.dropout_vision", participation.dropout_vision, share, 0.3, 0, 1, "drop-out reduction at full shared vision", kPlatform31),
-      WJ_REAL("participation.initiator_rate", participation.initiator_rate, per_year, 0.12, 0, 1, "annual probability an eligible active resident starts an initiative", "Staat van het Bestuur 2018 (8% in 5 years)"),
-      WJ_REAL("participation.initiator_efficacy_min", participation.initiator_efficacy_min, share, 0.45, 0, 1, "efficacy needed to become an initiator", kAssumed),
-      WJ_REAL("participation.frustration_decay", participation.frustration_decay, per_week, 0.026, 0, 1, "weekly share of frustration that fades (half-life ~26 weeks)", kAssumed),
-      WJ_REAL("participation.invite_weeks", participation.invite_weeks, weeks, 8, 0, 104, "weeks an invitation keeps counting", kAssumed),
+      WJ_REAL("participation.beta_trust", participation.beta_trust, none, 0.08, 0, 5, "weight of institutional trust in the participation utility", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("participation.beta_social", participation.beta_social, none, 0.08, 0, 5, "weight of social trust", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("participation.beta_efficacy", participation.beta_efficacy, none, 0.08, 0, 5, "weight of efficacy", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("participation.beta_network", participation.beta_network, none, 0.4, 0, 5, "weight of the active share among one's ties", "Centola & Macy 2007",
+              build, uniform(0.2, 0.6, "Centola & Macy 2007 show the effect, not its size here; +-50%")),
+      WJ_REAL("participation.beta_invited", participation.beta_invited, none, 0.3, 0, 5, "weight of having been invited recently", "Denters et al. 2012",
+              burn_in, uniform(0.15, 0.45, "Denters et al. 2012 show invitations matter; size +-50% an assumption")),
+      WJ_REAL("participation.beta_urgency", participation.beta_urgency, none, 0.06, 0, 5, "weight of urgency while the programme mobilises", kPlatform31,
+              programme, around(0.5, kWide)),
+      WJ_REAL("participation.beta_cost", participation.beta_cost, none, 0.15, 0, 5, "weight of the cost of taking part (few free hours, low resources)", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("participation.noise", participation.noise, none, 0.04, 0.001, 1, "logistic noise of the threshold rule", kAssumed,
+              build, around_log(2, kFactor)),
+      WJ_REAL("participation.join_rate", participation.join_rate, per_year, 0.4, 0, 1, "annual probability of joining when utility is far above the threshold", kAssumed,
+              build, uniform(0.2, 0.6, "assumption: most who want to join do so within a few years")),
+      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.32, 0, 1, "base annual drop-out probability of active residents", kCalibrated,
+              build, normal(0.32, 0.04, 0.2, 0.45, "calibrated (docs/CALIBRATION.md); sd 0.04 an assumption until a posterior exists")),
+      WJ_REAL("participation.dropout_frustration", participation.dropout_frustration, none, 2.0, 0, 50, "drop-out multiplier per unit of frustration", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("participation.dropout_duty", participation.dropout_duty, none, 0.5, 0, 50, "drop-out multiplier per year of continuous crew duty", kOliver,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("participation.dropout_vision", participation.dropout_vision, share, 0.3, 0, 1, "drop-out reduction at full shared vision", kPlatform31,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("participation.initiator_rate", participation.initiator_rate, per_year, 0.12, 0, 1, "annual probability an eligible active resident starts an initiative", "Staat van het Bestuur 2018 (8% in 5 years)",
+              burn_in, uniform(0.06, 0.18, "Staat van het Bestuur 2018 (8% in 5 years); +-50% for the gap to this definition")),
+      WJ_REAL("participation.initiator_efficacy_min", participation.initiator_efficacy_min, share, 0.45, 0, 1, "efficacy needed to become an initiator", kAssumed,
+              burn_in, uniform(0.35, 0.55, "assumption: +-0.1 around the default, like the efficacy mean")),
+      WJ_REAL("participation.frustration_decay", participation.frustration_decay, per_week, 0.026, 0, 1, "weekly share of frustration that fades (half-life ~26 weeks)", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("participation.invite_weeks", participation.invite_weeks, weeks, 8, 0, 104, "weeks an invitation keeps counting", kAssumed,
+              burn_in, uniform(4, 16, "assumption: an invitation counts for one to four months")),
 
       WJ_CHOICE("outreach.targeting", outreach.targeting, 0,
                 (std::vector<std::string>{"random", "low_trust_first", "via_active"}),
-                "which passive residents professionals reach first", "MODEL.md §4"),
-      WJ_REAL("outreach.contact_trust_rate", outreach.contact_trust_rate, share, 0.12, 0, 1, "how far one contact moves T toward the trust the professional earns", kAssumed),
-      WJ_REAL("outreach.stranger_trust", outreach.stranger_trust, share, 0.45, 0, 1, "trust earned by a professional with no relationship capital (R = 0)", kAssumed),
-      WJ_REAL("outreach.relationship_trust", outreach.relationship_trust, share, 0.85, 0, 1, "trust earned at full relationship capital (R = 1)", kAssumed),
-      WJ_REAL("outreach.leadership_low_trust_gain", outreach.leadership_low_trust_gain, none, 3, 0, 20, "extra contact effect for low-trust residents per unit of process leadership x (1 - T)", kPlatform31),
+                "which passive residents professionals reach first", "MODEL.md §4",
+              burn_in, fixed(kPolicy)),
+      WJ_REAL("outreach.contact_trust_rate", outreach.contact_trust_rate, share, 0.12, 0, 1, "how far one contact moves T toward the trust the professional earns", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("outreach.stranger_trust", outreach.stranger_trust, share, 0.45, 0, 1, "trust earned by a professional with no relationship capital (R = 0)", kAssumed,
+              burn_in, uniform(0.3, 0.6, "assumption: a stranger is trusted a little less than average")),
+      WJ_REAL("outreach.relationship_trust", outreach.relationship_trust, share, 0.85, 0, 1, "trust earned at full relationship capital (R = 1)", kAssumed,
+              burn_in, uniform(0.7, 0.95, "assumption: a known professional is trusted well above average")),
+      WJ_REAL("outreach.leadership_low_trust_gain", outreach.leadership_low_trust_gain, none, 3, 0, 20, "extra contact effect for low-trust residents per unit of process leadership x (1 - T)", kPlatform31,
+              programme, around(0.5, kWide)),
 
-      WJ_REAL("vision.formation_rate", vision.formation_rate, per_week, 0.05, 0, 1, "weekly growth of V toward its ceiling during visievorming", kPlatform31),
-      WJ_REAL("vision.participants_per_hour", vision.participants_per_hour, none, 2.0, 0, 50, "residents taking part per vision-session hour", kAssumed),
-      WJ_REAL("vision.diversity_weight", vision.diversity_weight, share, 0.5, 0, 1, "weight of participants' diversity (age x resources) against their share", kPlatform31),
-      WJ_REAL("vision.leadership_breadth", vision.leadership_breadth, share, 0.6, 0, 1, "how much process leadership widens who takes part (low-trust residents join sessions)", kPlatform31),
-      WJ_REAL("vision.approval_fit", vision.approval_fit, none, 0.25, 0, 1, "approval probability gained at full vision (initiatives fit the shared plan)", kPlatform31),
+      WJ_REAL("vision.formation_rate", vision.formation_rate, per_week, 0.05, 0, 1, "weekly growth of V toward its ceiling during visievorming", kPlatform31,
+              programme, around_log(2, kFactor)),
+      WJ_REAL("vision.participants_per_hour", vision.participants_per_hour, none, 2.0, 0, 50, "residents taking part per vision-session hour", kAssumed,
+              programme, around(0.5, kWide)),
+      WJ_REAL("vision.diversity_weight", vision.diversity_weight, share, 0.5, 0, 1, "weight of participants' diversity (age x resources) against their share", kPlatform31,
+              programme, uniform(0.25, 0.75, "assumption: diversity and numbers both count (Platform31), weights unknown")),
+      WJ_REAL("vision.leadership_breadth", vision.leadership_breadth, share, 0.6, 0, 1, "how much process leadership widens who takes part (low-trust residents join sessions)", kPlatform31,
+              programme, around(0.5, kWide)),
+      WJ_REAL("vision.approval_fit", vision.approval_fit, none, 0.25, 0, 1, "approval probability gained at full vision (initiatives fit the shared plan)", kPlatform31,
+              burn_in, around(0.5, kWide)),
 
-      WJ_REAL("initiatives.cost_median", initiatives.cost_median, euros, 800, 0, 1e6, "median money an initiative asks", kBudgets),
-      WJ_REAL("initiatives.cost_sigma", initiatives.cost_sigma, none, 1.0, 0, 5, "lognormal sigma of cost", kAssumed),
-      WJ_REAL("initiatives.cost_min", initiatives.cost_min, euros, 100, 0, 1e6, "smallest ask", kBudgets),
-      WJ_REAL("initiatives.cost_max", initiatives.cost_max, euros, 15000, 0, 1e7, "largest ask", kAssumed),
-      WJ_REAL("initiatives.hours_median", initiatives.hours_median, none, 120, 1, 1e5, "median volunteer hours an initiative needs", kAssumed),
-      WJ_REAL("initiatives.hours_sigma", initiatives.hours_sigma, none, 0.7, 0, 5, "lognormal sigma of hours", kAssumed),
-      WJ_REAL("initiatives.support_share", initiatives.support_share, share, 0.15, 0, 5, "professional support hours needed per volunteer hour", "Denters et al. 2012"),
-      WJ_REAL("initiatives.fast_track_euros", initiatives.fast_track_euros, euros, 1000, 0, 1e6, "asks below this are decided fast (a quarter of the delay)", kBudgets),
-      WJ_REAL("initiatives.supporters_threshold_euros", initiatives.supporters_threshold_euros, euros, 5000, 0, 1e7, "asks above this need supporters_needed signatures", kBudgets),
-      WJ_REAL("initiatives.supporters_needed", initiatives.supporters_needed, none, 10, 0, 1000, "signatures needed for large asks", "Smallingerland, Enschede (10-25)"),
-      WJ_REAL("initiatives.idea_max_weeks", initiatives.idea_max_weeks, weeks, 12, 1, 520, "weeks an idea may gather crew and supporters before it is proposed or fizzles", kAssumed),
-      WJ_REAL("initiatives.crew_target", initiatives.crew_target, none, 4, 1, 12, "crew members an initiator tries to recruit", kOliver),
-      WJ_REAL("initiatives.critical_mass_hours", initiatives.critical_mass_hours, hours_per_week, 8, 0.1, 1000, "weekly crew hours at which production reaches half speed", kOliver),
-      WJ_REAL("initiatives.critical_mass_exponent", initiatives.critical_mass_exponent, none, 3, 1, 10, "steepness of the critical-mass production function", kOliver),
-      WJ_REAL("initiatives.stall_weeks", initiatives.stall_weeks, weeks, 26, 1, 520, "weeks of stalled progress after which an initiative fails", kAssumed),
-      WJ_REAL("initiatives.approval_base", initiatives.approval_base, share, 0.6, 0, 1, "approval probability with budget, no vision and half the supporters", kBudgets),
-      WJ_REAL("initiatives.approval_support", initiatives.approval_support, share, 0.2, 0, 1, "approval probability gained from full draagvlak", kBudgets),
-      WJ_REAL("initiatives.co_funding", initiatives.co_funding, share, 0.2, 0, 1, "share of the cost residents fund themselves", "Smallingerland, Enschede"),
-      WJ_REAL("initiatives.theme_physical", initiatives.theme_physical, share, 0.4, 0, 1, "share of initiatives with a physical theme", kAssumed),
-      WJ_REAL("initiatives.theme_social", initiatives.theme_social, share, 0.4, 0, 1, "share with a social theme (rest: safety)", kAssumed),
-      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, share, 0.03, 0, 0.5, "disorder removed by a completed physical/safety initiative in a buurt of 1,000 residents (an absolute amount, not a share of what is there)", kAssumed),
-      WJ_REAL("initiatives.crew_social_gain", initiatives.crew_social_gain, share, 0.15, 0, 1, "social-trust gain of a crew on completion", "Denters et al. 2012"),
-      WJ_REAL("initiatives.crew_efficacy_gain", initiatives.crew_efficacy_gain, share, 0.2, 0, 1, "efficacy gain of a crew on completion", kSampson),
-      WJ_REAL("initiatives.visible_efficacy_gain", initiatives.visible_efficacy_gain, share, 0.01, 0, 1, "efficacy gain of every resident of a buurt of 1,000 from a visible result", kSampson),
-      WJ_REAL("initiatives.frustration_failure", initiatives.frustration_failure, none, 0.4, 0, 10, "frustration added to a crew by a refusal or failure", kAssumed),
-      WJ_REAL("initiatives.failure_efficacy_loss", initiatives.failure_efficacy_loss, share, 0.1, 0, 1, "share of a crew member's efficacy lost when their initiative is refused or fails", kStructural),
-      WJ_REAL("initiatives.signatures_base", initiatives.signatures_base, none, 0.3, 0, 1, "signatures a crew member gathers a week at social trust 0 (1 at social trust 1)", kStructural),
-      WJ_REAL("initiatives.idea_min_weeks", initiatives.idea_min_weeks, weeks, 2, 0, 52, "weeks an idea gathers crew before it can be proposed", kStructural),
-      WJ_REAL("initiatives.fast_track_delay", initiatives.fast_track_delay, share, 0.25, 0, 1, "decision delay of a request below fast_track_euros relative to a large one", kStructural),
-      WJ_REAL("initiatives.approval_vision_centre", initiatives.approval_vision_centre, share, 0.2, 0, 1, "vision V at which vision fit neither raises nor lowers approval", kStructural),
-      WJ_REAL("initiatives.late_money_weeks", initiatives.late_money_weeks, weeks, 8, 0, 104, "weeks promised money comes late when a promise is broken", kStructural),
-      WJ_REAL("initiatives.late_money_production", initiatives.late_money_production, share, 0.2, 0, 1, "production share while waiting for promised money", kStructural),
-      WJ_REAL("initiatives.support_floor", initiatives.support_floor, share, 0.5, 0, 1, "production share of an initiative without any support (full support: 1)", kStructural),
-      WJ_REAL("initiatives.stall_share", initiatives.stall_share, share, 0.25, 0, 1, "weekly production below this share of volunteer hours counts as stalled", kStructural),
-      WJ_REAL("initiatives.disorder_scale_cap", initiatives.disorder_scale_cap, none, 3, 0, 100, "cap on the buurt-size scaling min(cap, 1000 / residents) of disorder removed", kStructural),
-      WJ_REAL("initiatives.project_hours", initiatives.project_hours, hours_per_week, 200, 1, 1e5, "professional project hours per visible result (a total, not per week)", kStructural),
-      WJ_REAL("initiatives.project_disorder_share", initiatives.project_disorder_share, share, 0.5, 0, 1, "a project's disorder effect relative to a resident initiative's", kStructural),
-      WJ_REAL("initiatives.meeting_recruit", initiatives.meeting_recruit, none, 0.5, 0, 10, "extra crew recruitment attempts per meeting place per 1,000 residents", kAssumed),
-      WJ_REAL("initiatives.meeting_cost_relief", initiatives.meeting_cost_relief, share, 0.2, 0, 0.5, "share of the cost of taking part removed per meeting place per 1,000 residents above meeting_places_ref", kAssumed),
-      WJ_REAL("initiatives.meeting_places_ref", initiatives.meeting_places_ref, none, 0.5, 0, 2, "meeting places per 1,000 residents at which the cost of taking part is as calibrated", kAssumed),
+      WJ_REAL("initiatives.cost_median", initiatives.cost_median, euros, 800, 0, 1e6, "median money an initiative asks", kBudgets,
+              burn_in, uniform(500, 1500, "Enschede, Veenendaal, Best wijkbudgetten: typical asks of several hundred to 1,500 euros")),
+      WJ_REAL("initiatives.cost_sigma", initiatives.cost_sigma, none, 1.0, 0, 5, "lognormal sigma of cost", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.cost_min", initiatives.cost_min, euros, 100, 0, 1e6, "smallest ask", kBudgets,
+              burn_in, fixed("fixed by definition: the smallest ask the wijkbudget schemes accept")),
+      WJ_REAL("initiatives.cost_max", initiatives.cost_max, euros, 15000, 0, 1e7, "largest ask", kAssumed,
+              burn_in, fixed("fixed by definition: the largest ask modelled")),
+      WJ_REAL("initiatives.hours_median", initiatives.hours_median, none, 120, 1, 1e5, "median volunteer hours an initiative needs", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("initiatives.hours_sigma", initiatives.hours_sigma, none, 0.7, 0, 5, "lognormal sigma of hours", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.support_share", initiatives.support_share, share, 0.15, 0, 5, "professional support hours needed per volunteer hour", "Denters et al. 2012",
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.fast_track_euros", initiatives.fast_track_euros, euros, 1000, 0, 1e6, "asks below this are decided fast (a quarter of the delay)", kBudgets,
+              burn_in, fixed(kPolicy)),
+      WJ_REAL("initiatives.supporters_threshold_euros", initiatives.supporters_threshold_euros, euros, 5000, 0, 1e7, "asks above this need supporters_needed signatures", kBudgets,
+              burn_in, fixed(kPolicy)),
+      WJ_REAL("initiatives.supporters_needed", initiatives.supporters_needed, none, 10, 0, 1000, "signatures needed for large asks", "Smallingerland, Enschede (10-25)",
+              burn_in, fixed(kPolicy)),
+      WJ_REAL("initiatives.idea_max_weeks", initiatives.idea_max_weeks, weeks, 12, 1, 520, "weeks an idea may gather crew and supporters before it is proposed or fizzles", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.crew_target", initiatives.crew_target, none, 4, 1, 12, "crew members an initiator tries to recruit", kOliver,
+              burn_in, uniform(2, 6, "Oliver, Marwell & Teixeira 1985: small groups carry collective action; 2-6")),
+      WJ_REAL("initiatives.critical_mass_hours", initiatives.critical_mass_hours, hours_per_week, 8, 0.1, 1000, "weekly crew hours at which production reaches half speed", kOliver,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.critical_mass_exponent", initiatives.critical_mass_exponent, none, 3, 1, 10, "steepness of the critical-mass production function", kOliver,
+              burn_in, uniform(2, 4, "Oliver, Marwell & Teixeira 1985: an accelerating (S-shaped) production function")),
+      WJ_REAL("initiatives.stall_weeks", initiatives.stall_weeks, weeks, 26, 1, 520, "weeks of stalled progress after which an initiative fails", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.approval_base", initiatives.approval_base, share, 0.6, 0, 1, "approval probability with budget, no vision and half the supporters", kBudgets,
+              burn_in, uniform(0.45, 0.75, "Enschede, Veenendaal, Best: most requests are granted")),
+      WJ_REAL("initiatives.approval_support", initiatives.approval_support, share, 0.2, 0, 1, "approval probability gained from full draagvlak", kBudgets,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.co_funding", initiatives.co_funding, share, 0.2, 0, 1, "share of the cost residents fund themselves", "Smallingerland, Enschede",
+              burn_in, uniform(0.1, 0.3, "Smallingerland, Enschede: residents add a share of the cost")),
+      WJ_REAL("initiatives.theme_physical", initiatives.theme_physical, share, 0.4, 0, 1, "share of initiatives with a physical theme", kAssumed,
+              burn_in, uniform(0.3, 0.5, "assumption: physical and social themes dominate equally")),
+      WJ_REAL("initiatives.theme_social", initiatives.theme_social, share, 0.4, 0, 1, "share with a social theme (rest: safety)", kAssumed,
+              burn_in, uniform(0.3, 0.5, "assumption: physical and social themes dominate equally")),
+      WJ_REAL("initiatives.disorder_reduction", initiatives.disorder_reduction, share, 0.03, 0, 0.5, "disorder removed by a completed physical/safety initiative in a buurt of 1,000 residents (an absolute amount, not a share of what is there)", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.crew_social_gain", initiatives.crew_social_gain, share, 0.15, 0, 1, "social-trust gain of a crew on completion", "Denters et al. 2012",
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.crew_efficacy_gain", initiatives.crew_efficacy_gain, share, 0.2, 0, 1, "efficacy gain of a crew on completion", kSampson,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.visible_efficacy_gain", initiatives.visible_efficacy_gain, share, 0.01, 0, 1, "efficacy gain of every resident of a buurt of 1,000 from a visible result", kSampson,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("initiatives.frustration_failure", initiatives.frustration_failure, none, 0.4, 0, 10, "frustration added to a crew by a refusal or failure", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.failure_efficacy_loss", initiatives.failure_efficacy_loss, share, 0.1, 0, 1, "share of a crew member's efficacy lost when their initiative is refused or fails", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.signatures_base", initiatives.signatures_base, none, 0.3, 0, 1, "signatures a crew member gathers a week at social trust 0 (1 at social trust 1)", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.idea_min_weeks", initiatives.idea_min_weeks, weeks, 2, 0, 52, "weeks an idea gathers crew before it can be proposed", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.fast_track_delay", initiatives.fast_track_delay, share, 0.25, 0, 1, "decision delay of a request below fast_track_euros relative to a large one", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.approval_vision_centre", initiatives.approval_vision_centre, share, 0.2, 0, 1, "vision V at which vision fit neither raises nor lowers approval", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.late_money_weeks", initiatives.late_money_weeks, weeks, 8, 0, 104, "weeks promised money comes late when a promise is broken", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.late_money_production", initiatives.late_money_production, share, 0.2, 0, 1, "production share while waiting for promised money", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.support_floor", initiatives.support_floor, share, 0.5, 0, 1, "production share of an initiative without any support (full support: 1)", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.stall_share", initiatives.stall_share, share, 0.25, 0, 1, "weekly production below this share of volunteer hours counts as stalled", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.disorder_scale_cap", initiatives.disorder_scale_cap, none, 3, 0, 100, "cap on the buurt-size scaling min(cap, 1000 / residents) of disorder removed", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.project_hours", initiatives.project_hours, hours_per_week, 200, 1, 1e5, "professional project hours per visible result (a total, not per week)", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.project_disorder_share", initiatives.project_disorder_share, share, 0.5, 0, 1, "a project's disorder effect relative to a resident initiative's", kStructural,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.meeting_recruit", initiatives.meeting_recruit, none, 0.5, 0, 10, "extra crew recruitment attempts per meeting place per 1,000 residents", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("initiatives.meeting_cost_relief", initiatives.meeting_cost_relief, share, 0.2, 0, 0.5, "share of the cost of taking part removed per meeting place per 1,000 residents above meeting_places_ref", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("initiatives.meeting_places_ref", initiatives.meeting_places_ref, none, 0.5, 0, 2, "meeting places per 1,000 residents at which the cost of taking part is as calibrated", kAssumed,
+              build, around(0.5, kWide)),
 
       // The woningcorporatie and physical capital (MODEL.md §7.8.1).
-      WJ_REAL("physical.corporatie_share_base", physical.corporatie_share_base, share, 0.1, 0, 1, "corporatie share of dwellings at deprivation 0", kAedes),
-      WJ_REAL("physical.corporatie_share_deprivation", physical.corporatie_share_deprivation, share, 0.6, 0, 1, "corporatie share added per unit of deprivation (0.29 near the national mean)", kAedes),
-      WJ_REAL("physical.herstructurering", physical.herstructurering, euros_per_resident_per_year, 0, 0, 100000, "corporatie investment in its own dwellings under the programme, per corporatie-tenant resident (Vogelaar-like: hundreds)", kScp),
-      WJ_REAL("physical.renewal_min_deprivation", physical.renewal_min_deprivation, share, 0.6, 0, 1, "herstructurering only in buurten at least this deprived", kScp),
-      WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and streets (10-30 years)", "MODEL.md §11 (10-30 years); assumption"),
-      WJ_REAL("physical.half_capital", physical.half_capital, euros, 500, 1, 1e6, "capital per resident at which its effect is half the maximum", kAssumed),
-      WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of physical capital", kAssumed),
-      WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp),
+      WJ_REAL("physical.corporatie_share_base", physical.corporatie_share_base, share, 0.1, 0, 1, "corporatie share of dwellings at deprivation 0", kAedes,
+              programme, around(0.3, kAedes)),
+      WJ_REAL("physical.corporatie_share_deprivation", physical.corporatie_share_deprivation, share, 0.6, 0, 1, "corporatie share added per unit of deprivation (0.29 near the national mean)", kAedes,
+              programme, around(0.3, kAedes)),
+      WJ_REAL("physical.herstructurering", physical.herstructurering, euros_per_resident_per_year, 0, 0, 100000, "corporatie investment in its own dwellings under the programme, per corporatie-tenant resident (Vogelaar-like: hundreds)", kScp,
+              programme, fixed(kPolicy)),
+      WJ_REAL("physical.renewal_min_deprivation", physical.renewal_min_deprivation, share, 0.6, 0, 1, "herstructurering only in buurten at least this deprived", kScp,
+              programme, around(0.5, kWide)),
+      WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and streets (10-30 years)", "MODEL.md §11 (10-30 years); assumption",
+              programme, uniform(10, 30, "MODEL.md §11: renewals last 10-30 years")),
+      WJ_REAL("physical.half_capital", physical.half_capital, euros, 500, 1, 1e6, "capital per resident at which its effect is half the maximum", kAssumed,
+              programme, around(0.5, kWide)),
+      WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of physical capital", kAssumed,
+              programme, around(0.5, kWide)),
+      WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp,
+              programme, around(0.5, kWide)),
 
       // Resident self-organisation (MODEL.md §7.7.1).
-      WJ_REAL("self_organisation.critical_mass", self_organisation.critical_mass, none, 6, 1, 1000, "active organisers who know another organiser needed for a bewonersgroep to form", kOliver),
-      WJ_REAL("self_organisation.formation_rate", self_organisation.formation_rate, per_week, 0.05, 0, 1, "weekly chance a group forms once critical mass is there", kAssumed),
-      WJ_REAL("self_organisation.min_core", self_organisation.min_core, none, 4, 0, 1000, "core below which a group is fragile", kAssumed),
-      WJ_REAL("self_organisation.collapse_hazard", self_organisation.collapse_hazard, per_week, 0.02, 0, 1, "weekly collapse chance of a fragile group", kAssumed),
-      WJ_REAL("self_organisation.base_hazard", self_organisation.base_hazard, per_year, 0.05, 0, 1, "annual collapse chance of any group (quarrels, a lost venue)", kAssumed),
-      WJ_REAL("self_organisation.initiative_rate", self_organisation.initiative_rate, rate_per_year, 0.5, 0, 52, "initiatives a group proposes per core member per year", kAssumed),
-      WJ_REAL("self_organisation.support_hours", self_organisation.support_hours, hours_per_week, 1, 0, 40, "hours of support per core member per week for the buurt's running initiatives", kAssumed),
-      WJ_REAL("self_organisation.invite_rate", self_organisation.invite_rate, rate_per_year, 26, 0, 520, "ties a core member invites to take part per year (a neighbour every other week)", kAssumed),
-      WJ_REAL("self_organisation.organiser_fade", self_organisation.organiser_fade, per_year, 0.2, 0, 1, "annual chance an inactive organiser's know-how no longer counts", kAssumed),
-      WJ_REAL("self_organisation.organiser_commitment", self_organisation.organiser_commitment, share, 0.7, 0, 1, "share of the drop-out hazard an organiser does not have (who has carried a project tends to stay)", "assumption: Wilson & Musick 1999 (past volunteering predicts continued volunteering)"),
-      WJ_REAL("self_organisation.own_funding", self_organisation.own_funding, share, 0.4, 0, 1, "share of a group initiative's cost the bewonersgroep raises itself (funds, members) on top of co_funding", "assumption: Oranje Fonds and local funds co-finance bewonersinitiatieven"),
+      WJ_REAL("self_organisation.critical_mass", self_organisation.critical_mass, none, 6, 1, 1000, "active organisers who know another organiser needed for a bewonersgroep to form", kOliver,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.formation_rate", self_organisation.formation_rate, per_week, 0.05, 0, 1, "weekly chance a group forms once critical mass is there", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.min_core", self_organisation.min_core, none, 4, 0, 1000, "core below which a group is fragile", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.collapse_hazard", self_organisation.collapse_hazard, per_week, 0.02, 0, 1, "weekly collapse chance of a fragile group", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.base_hazard", self_organisation.base_hazard, per_year, 0.05, 0, 1, "annual collapse chance of any group (quarrels, a lost venue)", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.initiative_rate", self_organisation.initiative_rate, rate_per_year, 0.5, 0, 52, "initiatives a group proposes per core member per year", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.support_hours", self_organisation.support_hours, hours_per_week, 1, 0, 40, "hours of support per core member per week for the buurt's running initiatives", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.invite_rate", self_organisation.invite_rate, rate_per_year, 26, 0, 520, "ties a core member invites to take part per year (a neighbour every other week)", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.organiser_fade", self_organisation.organiser_fade, per_year, 0.2, 0, 1, "annual chance an inactive organiser's know-how no longer counts", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.organiser_commitment", self_organisation.organiser_commitment, share, 0.7, 0, 1, "share of the drop-out hazard an organiser does not have (who has carried a project tends to stay)", "assumption: Wilson & Musick 1999 (past volunteering predicts continued volunteering)",
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("self_organisation.own_funding", self_organisation.own_funding, share, 0.4, 0, 1, "share of a group initiative's cost the bewonersgroep raises itself (funds, members) on top of co_funding", "assumption: Oranje Fonds and local funds co-finance bewonersinitiatieven",
+              burn_in, around(0.5, kWide)),
 
-      WJ_REAL("budget.wijk_budget", budget.wijk_budget, euros_per_resident_per_year, 4, 0, 1000, "programme wijk budget for resident initiatives", kBudgets),
-      WJ_REAL("budget.baseline_budget", budget.baseline_budget, euros_per_resident_per_year, 1, 0, 1000, "standing liveability budget without a programme", kBudgets),
-      WJ_REAL("budget.investment_budget", budget.investment_budget, euros_per_resident_per_year, 10, 0, 10000, "programme physical investments (uitvoeren)", kAssumed),
+      WJ_REAL("budget.wijk_budget", budget.wijk_budget, euros_per_resident_per_year, 4, 0, 1000, "programme wijk budget for resident initiatives", kBudgets,
+              programme, fixed(kPolicy)),
+      WJ_REAL("budget.baseline_budget", budget.baseline_budget, euros_per_resident_per_year, 1, 0, 1000, "standing liveability budget without a programme", kBudgets,
+              burn_in, fixed(kPolicy)),
+      WJ_REAL("budget.investment_budget", budget.investment_budget, euros_per_resident_per_year, 10, 0, 10000, "programme physical investments (uitvoeren)", kAssumed,
+              programme, fixed(kPolicy)),
 
-      WJ_REAL("incidents.base_rate", incidents.base_rate, per_1000_residents_per_year, 29, 0, 1000, "recorded incidents at zero disorder, efficacy and presence effects", kVm),
-      WJ_REAL("incidents.disorder_effect", incidents.disorder_effect, none, 1.1, 0, 10, "a in (1 + a D): visible disorder roughly doubles violations", kKeizer),
-      WJ_REAL("incidents.efficacy_effect", incidents.efficacy_effect, share, 0.5, 0, 1, "b in (1 - b CE)", kSampson),
-      WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed),
-      WJ_REAL("incidents.victims_per_incident", incidents.victims_per_incident, none, 6, 0, 100, "victimisation experiences (incl. unrecorded) per recorded incident: 17-20% a year", kVm),
-      WJ_REAL("incidents.disorder_per_incident", incidents.disorder_per_incident, none, 0.01, 0, 1, "disorder added per weekly incident per 1,000 residents", kKeizer),
-      WJ_REAL("incidents.disorder_relaxation", incidents.disorder_relaxation, per_week, 0.02, 0, 1, "weekly pull of disorder toward the buurt's equilibrium (maintenance vs neglect)", kAssumed),
-      WJ_REAL("incidents.disorder_min", incidents.disorder_min, share, 0.1, 0, 1, "equilibrium disorder in the least deprived buurt", kAssumed),
-      WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed),
+      WJ_REAL("incidents.base_rate", incidents.base_rate, per_1000_residents_per_year, 29, 0, 1000, "recorded incidents at zero disorder, efficacy and presence effects", kVm,
+              burn_in, normal(29, 3, "CBS Veiligheidsmonitor 2019-2023; sd 3 for the spread between years")),
+      WJ_REAL("incidents.disorder_effect", incidents.disorder_effect, none, 1.1, 0, 10, "a in (1 + a D): visible disorder roughly doubles violations", kKeizer,
+              burn_in, uniform(0.5, 1.5, "Keizer, Lindenberg & Steg 2008: visible disorder roughly doubles violations")),
+      WJ_REAL("incidents.efficacy_effect", incidents.efficacy_effect, share, 0.5, 0, 1, "b in (1 - b CE)", kSampson,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("incidents.victims_per_incident", incidents.victims_per_incident, none, 6, 0, 100, "victimisation experiences (incl. unrecorded) per recorded incident: 17-20% a year", kVm,
+              burn_in, uniform(4, 8, "CBS Veiligheidsmonitor: 17-20% victimised a year against recorded crime")),
+      WJ_REAL("incidents.disorder_per_incident", incidents.disorder_per_incident, none, 0.01, 0, 1, "disorder added per weekly incident per 1,000 residents", kKeizer,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("incidents.disorder_relaxation", incidents.disorder_relaxation, per_week, 0.02, 0, 1, "weekly pull of disorder toward the buurt's equilibrium (maintenance vs neglect)", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("incidents.disorder_min", incidents.disorder_min, share, 0.1, 0, 1, "equilibrium disorder in the least deprived buurt", kAssumed,
+              build, uniform(0.05, 0.15, "assumption: little but some disorder everywhere")),
+      WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed,
+              build, uniform(0.25, 0.45, "assumption: visible disorder in the most deprived buurten")),
 
-      WJ_REAL("safety.base", safety.base, share, 0.774, 0, 1, "perceived safety target at average conditions", kCalibrated),
-      WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011"),
-      WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson),
-      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001"),
-      WJ_REAL("safety.deprivation_bias", safety.deprivation_bias, none, 0.1, 0, 2, "compositional bias: disorder is perceived as higher in deprived buurten", "Sampson & Raudenbush 2004"),
-      WJ_REAL("safety.w_heard", safety.w_heard, none, 0.08, 0, 5, "unsafety while an incident heard of through ties is recent", kVm),
-      WJ_REAL("safety.w_victim", safety.w_victim, none, 0.35, 0, 5, "unsafety while one's own victimisation is recent (victims ~5x as afraid)", kVm),
-      WJ_REAL("safety.w_presence", safety.w_presence, none, 0.04, 0, 5, "safety from visible professionals", kAssumed),
-      WJ_REAL("safety.w_active", safety.w_active, none, 0.3, 0, 5, "safety per unit of active share in the buurt", "Steenbeek & Hipp 2011"),
-      WJ_REAL("safety.fear_rise", safety.fear_rise, per_week, 0.3, 0, 1, "weekly approach of P to a lower target (fear comes fast)", kPrieto),
-      WJ_REAL("safety.fear_recovery", safety.fear_recovery, per_week, 0.025, 0, 1, "weekly approach of P to a higher target (fear goes slowly)", kPrieto),
-      WJ_REAL("safety.fear_spread", safety.fear_spread, none, 0.15, 0, 2, "shift of one's safety target per unit of ties' fear above the usual level", kPrieto),
-      WJ_REAL("safety.unsafe_threshold", safety.unsafe_threshold, share, 0.5, 0, 1, "P below this: 'sometimes feels unsafe in own buurt'", kVm),
-      WJ_REAL("safety.heard_weeks", safety.heard_weeks, weeks, 6, 0, 104, "weeks hearing of an incident keeps weighing", kAssumed),
-      WJ_REAL("safety.victim_weeks", safety.victim_weeks, weeks, 26, 0, 520, "weeks one's own victimisation keeps weighing", kVm),
-      WJ_REAL("safety.initial_sd", safety.initial_sd, none, 0.18, 0, 0.5, "sd of individual safety around the target", kAssumed),
+      WJ_REAL("safety.base", safety.base, share, 0.774, 0, 1, "perceived safety target at average conditions", kCalibrated,
+              build, normal(0.774, 0.03, 0.65, 0.9, "calibrated (docs/CALIBRATION.md); sd 0.03 an assumption until a posterior exists")),
+      WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011",
+              build, around(0.5, kWide)),
+      WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson,
+              build, around(0.5, kWide)),
+      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001",
+              build, around(0.5, kWide)),
+      WJ_REAL("safety.deprivation_bias", safety.deprivation_bias, none, 0.1, 0, 2, "compositional bias: disorder is perceived as higher in deprived buurten", "Sampson & Raudenbush 2004",
+              build, around(0.5, kWide)),
+      WJ_REAL("safety.w_heard", safety.w_heard, none, 0.08, 0, 5, "unsafety while an incident heard of through ties is recent", kVm,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("safety.w_victim", safety.w_victim, none, 0.35, 0, 5, "unsafety while one's own victimisation is recent (victims ~5x as afraid)", kVm,
+              burn_in, uniform(0.2, 0.5, "CBS Veiligheidsmonitor: victims are several times as often afraid")),
+      WJ_REAL("safety.w_presence", safety.w_presence, none, 0.04, 0, 5, "safety from visible professionals", kAssumed,
+              build, around(0.5, kWide)),
+      WJ_REAL("safety.w_active", safety.w_active, none, 0.3, 0, 5, "safety per unit of active share in the buurt", "Steenbeek & Hipp 2011",
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("safety.fear_rise", safety.fear_rise, per_week, 0.3, 0, 1, "weekly approach of P to a lower target (fear comes fast)", kPrieto,
+              burn_in, uniform(0.15, 0.5, "Prieto Curiel & Bishop 2017: fear comes fast (weeks)")),
+      WJ_REAL("safety.fear_recovery", safety.fear_recovery, per_week, 0.025, 0, 1, "weekly approach of P to a higher target (fear goes slowly)", kPrieto,
+              burn_in, uniform(0.01, 0.05, "Prieto Curiel & Bishop 2017: fear goes slowly (months to a year)")),
+      WJ_REAL("safety.fear_spread", safety.fear_spread, none, 0.15, 0, 2, "shift of one's safety target per unit of ties' fear above the usual level", kPrieto,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("safety.unsafe_threshold", safety.unsafe_threshold, share, 0.5, 0, 1, "P below this: 'sometimes feels unsafe in own buurt'", kVm,
+              burn_in, fixed("fixed by definition: the survey answer 'sometimes feels unsafe' mapped onto P")),
+      WJ_REAL("safety.heard_weeks", safety.heard_weeks, weeks, 6, 0, 104, "weeks hearing of an incident keeps weighing", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("safety.victim_weeks", safety.victim_weeks, weeks, 26, 0, 520, "weeks one's own victimisation keeps weighing", kVm,
+              burn_in, uniform(13, 52, "CBS Veiligheidsmonitor asks about the last 12 months; a quarter to a year")),
+      WJ_REAL("safety.initial_sd", safety.initial_sd, none, 0.18, 0, 0.5, "sd of individual safety around the target", kAssumed,
+              build, around(0.5, kWide)),
 
-      WJ_REAL("trust.asymmetry", trust.asymmetry, none, 3, 1, 10, "lambda: weight of a bad experience against a good one (2-5)", kSlovic),
-      WJ_REAL("trust.experience_gain", trust.experience_gain, share, 0.06, 0, 1, "step of T toward 1 per good experience", kSlovic),
-      WJ_REAL("trust.social_influence", trust.social_influence, share, 0.02, 0, 1, "mu: weekly step toward ties within epsilon (Hegselmann-Krause)", "Hegselmann & Krause 2002"),
-      WJ_REAL("trust.baseline_drift", trust.baseline_drift, per_week, 0.02, 0, 1, "weekly drift of T to the personal baseline", kAssumed),
-      WJ_REAL("trust.news_weight", trust.news_weight, share, 0.25, 0, 1, "weight of experiences heard from ties relative to one's own", kAssumed),
-      WJ_REAL("trust.leadership_damping", trust.leadership_damping, share, 0.6, 0, 1, "damping of distrust spill-over at full process leadership", kPlatform31),
-      WJ_REAL("trust.social_activity_gain", trust.social_activity_gain, per_week, 0.004, 0, 1, "weekly social-trust gain of active residents", "Denters et al. 2012"),
-      WJ_REAL("trust.social_fear_loss", trust.social_fear_loss, per_week, 0.001, 0, 1, "weekly social-trust loss per unit of fear", "Markowitz et al. 2001"),
-      WJ_REAL("trust.social_drift", trust.social_drift, per_week, 0.01, 0, 1, "weekly drift of S to the personal baseline", kAssumed),
-      WJ_REAL("trust.efficacy_drift", trust.efficacy_drift, per_week, 0.004, 0, 1, "weekly drift of E to the personal baseline", kAssumed),
+      WJ_REAL("trust.asymmetry", trust.asymmetry, none, 3, 1, 10, "lambda: weight of a bad experience against a good one (2-5)", kSlovic,
+              burn_in, uniform(2, 5, "Slovic 1993: bad experiences weigh 2-5 times as much")),
+      WJ_REAL("trust.experience_gain", trust.experience_gain, share, 0.06, 0, 1, "step of T toward 1 per good experience", kSlovic,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("trust.social_influence", trust.social_influence, share, 0.02, 0, 1, "mu: weekly step toward ties within epsilon (Hegselmann-Krause)", "Hegselmann & Krause 2002",
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("trust.baseline_drift", trust.baseline_drift, per_week, 0.02, 0, 1, "weekly drift of T to the personal baseline", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("trust.news_weight", trust.news_weight, share, 0.25, 0, 1, "weight of experiences heard from ties relative to one's own", kAssumed,
+              burn_in, around(0.5, kWide)),
+      WJ_REAL("trust.leadership_damping", trust.leadership_damping, share, 0.6, 0, 1, "damping of distrust spill-over at full process leadership", kPlatform31,
+              programme, around(0.5, kWide)),
+      WJ_REAL("trust.social_activity_gain", trust.social_activity_gain, per_week, 0.004, 0, 1, "weekly social-trust gain of active residents", "Denters et al. 2012",
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("trust.social_fear_loss", trust.social_fear_loss, per_week, 0.001, 0, 1, "weekly social-trust loss per unit of fear", "Markowitz et al. 2001",
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("trust.social_drift", trust.social_drift, per_week, 0.01, 0, 1, "weekly drift of S to the personal baseline", kAssumed,
+              burn_in, around_log(2, kFactor)),
+      WJ_REAL("trust.efficacy_drift", trust.efficacy_drift, per_week, 0.004, 0, 1, "weekly drift of E to the personal baseline", kAssumed,
+              burn_in, around_log(2, kFactor)),
 
-      WJ_REAL("network.ties_min", network.ties_min, none, 10, 0, 63, "fewest ties a resident listens to (out-degree; in-degree varies through rewiring)", kHolzhauer),
-      WJ_REAL("network.ties_max", network.ties_max, none, 10, 0, 63, "most ties a resident listens to (equal to ties_min by default: a fixed out-degree keeps the weekly pass over ties fast)", kHolzhauer),
-      WJ_REAL("network.rewire", network.rewire, share, 0.1, 0, 1, "small-world rewiring inside the buurt", "Watts & Strogatz 1998"),
-      WJ_REAL("network.cross_buurt", network.cross_buurt, share, 0.1, 0, 1, "share of ties to other buurten of the wijk", kHolzhauer),
+      WJ_REAL("network.ties_min", network.ties_min, none, 10, 0, 63, "fewest ties a resident listens to (out-degree; in-degree varies through rewiring)", kHolzhauer,
+              build, fixed(kStructure)),
+      WJ_REAL("network.ties_max", network.ties_max, none, 10, 0, 63, "most ties a resident listens to (equal to ties_min by default: a fixed out-degree keeps the weekly pass over ties fast)", kHolzhauer,
+              build, fixed(kStructure)),
+      WJ_REAL("network.rewire", network.rewire, share, 0.1, 0, 1, "small-world rewiring inside the buurt", "Watts & Strogatz 1998",
+              build, uniform(0.05, 0.2, "Watts & Strogatz 1998: small-world range of rewiring")),
+      WJ_REAL("network.cross_buurt", network.cross_buurt, share, 0.1, 0, 1, "share of ties to other buurten of the wijk", kHolzhauer,
+              build, uniform(0.05, 0.2, "Holzhauer et al. 2011: most ties stay in the buurt")),
 
-      WJ_REAL("urgency.indicator_weight", urgency.indicator_weight, share, 0.5, 0, 1, "weight of live indicators (unsafety, disorder, incidents) against the prior", kPlatform31),
-      WJ_REAL("urgency.partner_mobilisation", urgency.partner_mobilisation, none, 0.5, 0, 5, "extra partner hours per unit of urgency above 0.5", kPlatform31),
+      WJ_REAL("urgency.indicator_weight", urgency.indicator_weight, share, 0.5, 0, 1, "weight of live indicators (unsafety, disorder, incidents) against the prior", kPlatform31,
+              programme, uniform(0.25, 0.75, "assumption: indicators and the prior both count (Platform31), weights unknown")),
+      WJ_REAL("urgency.partner_mobilisation", urgency.partner_mobilisation, none, 0.5, 0, 5, "extra partner hours per unit of urgency above 0.5", kPlatform31,
+              programme, around(0.5, kWide)),
 
-      WJ_REAL("simulation.years", simulation.years, years, 10, 0.02, 100, "simulated years from the start date", "-"),
-      WJ_REAL("simulation.burn_in", simulation.burn_in, years, 4, 0, 50, "years simulated before the start date without the programme (not written)", "-"),
-      WJ_INT("simulation.seed", simulation.seed, 1, 0, 2147483647, "master seed", "-"),
-      WJ_INT("simulation.replicates", simulation.replicates, 1, 1, 100000, "replicates", "-"),
+      WJ_REAL("simulation.years", simulation.years, years, 10, 0.02, 100, "simulated years from the start date", "-",
+              programme, fixed(kRun)),
+      WJ_REAL("simulation.burn_in", simulation.burn_in, years, 4, 0, 50, "years simulated before the start date without the programme (not written)", "-",
+              burn_in, fixed(kRun)),
+      WJ_INT("simulation.seed", simulation.seed, 1, 0, 2147483647, "master seed", "-",
+              build, fixed(kRun)),
+      WJ_INT("simulation.replicates", simulation.replicates, 1, 1, 100000, "replicates", "-",
+              programme, fixed(kRun)),
       WJ_CHOICE("output.detail", output.detail, 1, (std::vector<std::string>{"city", "wijk", "buurt"}),
-                "finest level written to timeseries.csv", "-"),
-      WJ_REAL("output.interval", output.interval, weeks, 1, 1, 520, "weeks between rows of timeseries.csv", "-"),
+                "finest level written to timeseries.csv", "-",
+              programme, fixed(kOutput)),
+      WJ_REAL("output.interval", output.interval, weeks, 1, 1, 520, "weeks between rows of timeseries.csv", "-",
+              programme, fixed(kOutput)),
   };
+  for (auto& d : t) resolve_prior(d);
   return t;
 }
 
@@ -390,6 +718,84 @@ double ParamDef::read(const Params& cp) const {
   return 0;
 }
 
+const char* stage_name(ParamStage s) {
+  switch (s) {
+    case ParamStage::build: return "build";
+    case ParamStage::burn_in: return "burn-in";
+    case ParamStage::programme: return "programme";
+  }
+  return "?";
+}
+
+const char* prior_kind_name(PriorKind k) {
+  switch (k) {
+    case PriorKind::fixed: return "fixed";
+    case PriorKind::uniform: return "uniform";
+    case PriorKind::log_uniform: return "log-uniform";
+    case PriorKind::normal: return "truncated normal";
+    case PriorKind::beta: return "beta";
+  }
+  return "?";
+}
+
+double Prior::quantile(double u) const {
+  switch (kind) {
+    case PriorKind::fixed: throw std::logic_error("a fixed prior has no quantiles");
+    case PriorKind::uniform: return lo + (hi - lo) * u;
+    case PriorKind::log_uniform: return std::exp(std::log(lo) + (std::log(hi) - std::log(lo)) * u);
+    case PriorKind::normal: {
+      // Inverse CDF of the normal restricted to [lo, hi].
+      const boost::math::normal_distribution<double> n(a, b);
+      const double cl = boost::math::cdf(n, lo), ch = boost::math::cdf(n, hi);
+      const double c = cl + (ch - cl) * u;
+      if (c <= 0) return lo;
+      if (c >= 1) return hi;
+      return std::clamp(boost::math::quantile(n, c), lo, hi);
+    }
+    case PriorKind::beta: return lo + (hi - lo) * boost::math::quantile(boost::math::beta_distribution<double>(a, b), u);
+  }
+  return lo;
+}
+
+std::string Prior::describe() const {
+  std::ostringstream os;
+  os << prior_kind_name(kind);
+  switch (kind) {
+    case PriorKind::fixed: return os.str();
+    case PriorKind::normal: os << " (" << a << ", " << b << ")"; break;
+    case PriorKind::beta: os << " (" << a << ", " << b << ")"; break;
+    default: break;
+  }
+  os << " [" << lo << ", " << hi << "]";
+  return os.str();
+}
+
+bool acts_only_after_start(const ParamDef& d) { return d.stage == ParamStage::programme; }
+
+const std::vector<ScenarioEntry>& scenario_entries() {
+  static const std::vector<ScenarioEntry> entries = {
+      {"name", ParamStage::programme, "a label: never read by the simulation"},
+      {"description", ParamStage::programme, "a label: never read by the simulation"},
+      {"notes", ParamStage::programme, "a label: never read by the simulation"},
+      {"start_date", ParamStage::programme, "dates the output only; the simulation counts weeks from it"},
+      {"city", ParamStage::build, "the buurten and residents themselves"},
+      {"programme.phases", ParamStage::programme, "read from week 0, when the programme starts"},
+      {"programme.start_buurten", ParamStage::programme, "the programme's buurten are chosen at week 0"},
+      {"programme.wijken", ParamStage::build, "marks the programme's wijken when the world is built (posts are sized then)"},
+      {"staff.roles", ParamStage::build, "the professional posts are created when the world is built"},
+      {"shocks", ParamStage::programme, "shocks happen from week 0"},
+  };
+  return entries;
+}
+
+std::optional<ParamStage> stage_of(std::string_view path) {
+  if (const ParamDef* d = find_param(path)) return d->stage;
+  for (const auto& e : scenario_entries())
+    if (path == e.path || (path.size() > e.path.size() && path.substr(0, e.path.size()) == e.path && path[e.path.size()] == '.'))
+      return e.stage;
+  return std::nullopt;
+}
+
 const std::vector<ParamDef>& param_table() {
   static const std::vector<ParamDef> table = build_table();
   return table;
@@ -417,7 +823,7 @@ static std::string format_value(const ParamDef& d, double v) {
 
 std::string param_table_markdown() {
   std::ostringstream os;
-  os << "| name | meaning | unit | default | range | source |\n|---|---|---|---|---|---|\n";
+  os << "| name | meaning | unit | default | range | source | stage | prior |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& d : param_table()) {
     std::string range;
     if (d.kind == ParamKind::choice) {
@@ -432,7 +838,8 @@ std::string param_table_markdown() {
       range += "]";
     }
     os << "| `" << d.path << "` | " << d.meaning << " | " << unit_name(d.unit) << " | "
-       << format_value(d, d.default_value) << " | " << range << " | " << d.source << " |\n";
+       << format_value(d, d.default_value) << " | " << range << " | " << d.source << " | " << stage_name(d.stage)
+       << " | " << d.prior.describe() << ": " << d.prior.basis << " |\n";
   }
   return os.str();
 }
@@ -466,6 +873,21 @@ std::string param_table_json() {
         break;
     }
     e["source"] = d.source;
+    e["stage"] = stage_name(d.stage);
+    nlohmann::ordered_json prior;
+    prior["distribution"] = prior_kind_name(d.prior.kind);
+    if (!d.prior.is_fixed()) {
+      if (d.prior.kind == PriorKind::normal) {
+        prior["mean"] = d.prior.a;
+        prior["sd"] = d.prior.b;
+      } else if (d.prior.kind == PriorKind::beta) {
+        prior["alpha"] = d.prior.a;
+        prior["beta"] = d.prior.b;
+      }
+      prior["bounds"] = {d.prior.lo, d.prior.hi};
+    }
+    prior["basis"] = d.prior.basis;
+    e["prior"] = prior;
     arr.push_back(e);
   }
   return arr.dump(2) + "\n";

@@ -89,7 +89,8 @@ struct Experiment {
 Experiment load_experiment_file(const std::string& file);
 Experiment load_experiment_json(const nlohmann::json& doc, const std::string& file);
 
-// Override paths a variant may set with burn_in_branching (they do not act before week 0).
+// Override paths a variant may set with burn_in_branching: stage programme in the parameter
+// table (they do not act before week 0).
 bool acts_only_after_start(const std::string& path);
 
 // The spec a cell runs (validated at load; loading again is cheap and keeps memory flat).

@@ -24,16 +24,18 @@ inline constexpr double confidence = 0.95;
 
 // ---- designs ---------------------------------------------------------------------------------
 
-// Dimensions of the built-in Sobol' sequence (Joe & Kuo 2008 direction numbers, new-joe-kuo-6.21201,
-// dimensions 1-21). The Saltelli scheme needs 2k dimensions for k parameters.
-inline constexpr std::size_t sobol_max_dims = 21;
-inline constexpr std::size_t saltelli_max_parameters = sobol_max_dims / 2;  // 10
+// Dimensions of the Sobol' sequence: boost::random::sobol (Joe & Kuo 2008 direction numbers,
+// new-joe-kuo-6.21201, the primitive polynomials below 2^16: 3667 dimensions). The Saltelli
+// scheme needs 2k dimensions for k parameters.
+inline constexpr std::size_t sobol_max_dims = 3667;
+inline constexpr std::size_t saltelli_max_parameters = sobol_max_dims / 2;  // 1833
 
-// Points 0 .. n-1 of the Sobol' sequence in `dims` dimensions, starting at index `skip` of the
-// sequence, each coordinate XOR-ed with the 32-bit `shift[d]` (a random digital shift; empty: none).
-// Values in [0, 1). Throws std::invalid_argument for dims outside 1..sobol_max_dims.
+// n points of the Sobol' sequence in `dims` dimensions, in Boost's Gray-code order, from
+// position `skip` (0: the origin first; 1: the first point after it), each 64-bit coordinate
+// XOR-ed with `shift[d]` (a random digital shift; empty: none). Values in [0, 1). Throws
+// std::invalid_argument for dims outside 1..sobol_max_dims.
 std::vector<std::vector<double>> sobol_points(std::size_t n, std::size_t dims, std::size_t skip = 1,
-                                              const std::vector<std::uint32_t>& shift = {});
+                                              const std::vector<std::uint64_t>& shift = {});
 
 // Where a design point sits in a sensitivity design.
 struct PointRole {
