@@ -23,6 +23,7 @@
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/store.hpp"
 #include "wijksim/io/cbs_import.hpp"
+#include "wijksim/io/cbs_indicators.hpp"
 #include "wijksim/io/run_output.hpp"
 #include "wijksim/scenario/load.hpp"
 #include "wijksim/scenario/param_table.hpp"
@@ -329,19 +330,22 @@ PYBIND11_MODULE(_core, m) {
   m.def(
       "import_cbs",
       [](const std::string& kwb_file, const std::string& gemeente, bool all, const std::vector<std::string>& wijken,
-         const std::string& income_file) {
+         const std::string& income_file, const std::string& indicators_file) {
         py::gil_scoped_release release;
         const cbs::KwbData kwb = cbs::read_kwb(kwb_file, cbs::KwbNeeds::population);
         std::optional<cbs::KwbData> income;
         if (!income_file.empty()) income = cbs::read_kwb(income_file, cbs::KwbNeeds::income);
+        std::optional<cbs::IndicatorTable> indicators;  // real places, as `wijksim import-cbs`
+        if (!indicators_file.empty() && indicators_file != "none") indicators = cbs::read_indicators(indicators_file);
         cbs::ImportOptions opt;
         opt.gemeente = gemeente;
         opt.all = all;
         opt.wijken = wijken;
         opt.income = income ? &*income : nullptr;
+        opt.indicators = indicators ? &*indicators : nullptr;
         return cbs::build_scenario(kwb, opt).scenario.dump();
       },
-      py::arg("kwb"), py::arg("gemeente"), py::arg("all"), py::arg("wijken"), py::arg("income"));
+      py::arg("kwb"), py::arg("gemeente"), py::arg("all"), py::arg("wijken"), py::arg("income"), py::arg("indicators"));
 
   m.def("run_experiment", &experiment_run, py::arg("file"), py::arg("text"), py::arg("out"), py::arg("threads"),
         py::arg("progress"), py::arg("call"));

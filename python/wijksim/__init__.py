@@ -213,6 +213,7 @@ def load(source: Union[PathLike, Mapping[str, Any], Scenario],
 
 def import_cbs(gemeente: Optional[str] = None, wijken: Sequence[str] = (), *, all: bool = False,
                kwb: Optional[PathLike] = None, income: Optional[PathLike] = None,
+               indicators: Optional[PathLike] = None,
                set: Optional[Mapping[str, Any]] = None) -> Scenario:
     """A scenario from CBS *Kerncijfers wijken en buurten* (``wijksim import-cbs``).
 
@@ -223,6 +224,9 @@ def import_cbs(gemeente: Optional[str] = None, wijken: Sequence[str] = (), *, al
         all: every gemeente of the file instead of one (the whole country).
         kwb: the KWB export; default the repository's ``data/cbs/cbs-kwb-2024-bevolking.csv``.
         income: a richer KWB export with low-income shares for buurt deprivation.
+        indicators: real buurt indicators (deprivation from housing, recorded crime); default
+            the repository's ``data/cbs/cbs-buurt-2024-indicators.csv``; ``"none"``: every buurt
+            keeps deprivation 0.4.
         set: overrides applied to the imported scenario, as in :func:`load`.
 
     Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED).
@@ -232,7 +236,8 @@ def import_cbs(gemeente: Optional[str] = None, wijken: Sequence[str] = (), *, al
                             [("import_cbs", "gemeente", "found " + ("both" if all else "neither") +
                               ", expected gemeente=NAME|CODE or all=True")])
     kwb_file = os.fspath(kwb) if kwb is not None else os.path.join(_core.data_dir, "cbs-kwb-2024-bevolking.csv")
-    text = _core.import_cbs(kwb_file, gemeente or "", all, list(wijken), os.fspath(income) if income else "")
+    ind_file = os.fspath(indicators) if indicators is not None else os.path.join(_core.data_dir, "cbs-buurt-2024-indicators.csv")
+    text = _core.import_cbs(kwb_file, gemeente or "", all, list(wijken), os.fspath(income) if income else "", ind_file)
     doc = json.loads(text)
     return Scenario(_core.Scenario.from_json(text, "<import_cbs " + doc["city"]["code"] + ">", _overrides(set)))
 

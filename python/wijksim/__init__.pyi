@@ -38,6 +38,7 @@ def load(source: Union[PathLike, Mapping[str, Any], Scenario],
          set: Optional[Mapping[str, Any]] = None) -> Scenario: ...
 def import_cbs(gemeente: Optional[str] = None, wijken: Sequence[str] = (), *, all: bool = False,
                kwb: Optional[PathLike] = None, income: Optional[PathLike] = None,
+               indicators: Optional[PathLike] = None,
                set: Optional[Mapping[str, Any]] = None) -> Scenario: ...
 def run(scenario: Union[Scenario, PathLike, Mapping[str, Any]], *, years: Optional[float] = None,
         replicates: Optional[int] = None, seed: Optional[int] = None, threads: Optional[int] = None,

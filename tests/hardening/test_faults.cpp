@@ -503,12 +503,13 @@ TEST_CASE("faults 5: calibrate on a full disk leaves none of its files", "[harde
 
 TEST_CASE("faults 8: report --out refuses to overwrite a file that is not a report", "[hardening]") {
   TempDir dir("faults-report-out");
-  test::write_file(dir / "notes.txt", "mine");
-  // Refused before the store is even opened.
-  const CliResult r = test::run_cli({"report", (dir / "no-store").string(), "--out", (dir / "notes.txt").string()});
+  // A file with the right extension whose content is not a report (another extension is refused
+  // as such, see tests/report). Refused before the store is even opened.
+  test::write_file(dir / "notes.html", "mine");
+  const CliResult r = test::run_cli({"report", (dir / "no-store").string(), "--out", (dir / "notes.html").string()});
   REQUIRE_EXIT(r, 2);
   CHECK(contains(r.err, "--force"));
-  CHECK(test::read_file(dir / "notes.txt") == "mine");
+  CHECK(test::read_file(dir / "notes.html") == "mine");
 }
 
 TEST_CASE("faults 19: calibration tolerances that overflow the objective are refused", "[hardening]") {

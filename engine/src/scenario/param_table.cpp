@@ -660,9 +660,6 @@ std::vector<ParamDef> build_table() {
               burn_in, around(0.5, kWide)),
       WJ_REAL("self_organisation.own_funding", self_organisation.own_funding, share, 0.4, 0, 1, "share of a group initiative's cost the bewonersgroep raises itself (funds, members) on top of co_funding", "assumption: Oranje Fonds and local funds co-finance bewonersinitiatieven",
               programme, around(0.5, kWide)),
-      WJ_REAL("incidents.recorded_reference", incidents.recorded_reference, per_1000_residents_per_year, 43.2, 1, 1000,
-              "national police-recorded crime rate against which a buurt's recorded rate (recorded_crime_per_1000) scales its base rate", kPolitie,
-              programme, fixed("fixed: the national mean of the data the buurt rates are read against (Politie 47022NED via CBS)")),
 
       WJ_REAL("budget.wijk_budget", budget.wijk_budget, euros_per_resident_per_year, 4, 0, 1000, "programme wijk budget for resident initiatives", kBudgets,
               programme, fixed(kPolicy)),
