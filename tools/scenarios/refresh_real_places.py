@@ -73,24 +73,19 @@ def write_compact(path, doc):
 
 
 def write_pretty(path, doc):
-    """Two-space indentation with one buurt per line, as the hand-kept files are written."""
-    text = json.dumps(doc, ensure_ascii=False, indent=2)
-    # Collapse each buurt object onto one line for readability.
-    out = json.loads(text)
-    chunks = []
+    """Two-space indentation with one buurt per line, as the hand-kept files are written: each
+    buurt is replaced by a marker string, the document is indented, then the markers become the
+    buurten written on one line."""
+    out = json.loads(json.dumps(doc))
+    one_line = {}
     for w in out["city"]["wijken"]:
-        w["buurten"] = ["@@%d@@" % len(chunks + [None]) for _ in w["buurten"]]
-    placeholders = {}
-    n = 0
-    for w_src, w in zip(doc["city"]["wijken"], out["city"]["wijken"]):
-        for i, b in enumerate(w_src["buurten"]):
-            n += 1
-            key = "@@B%d@@" % n
-            w["buurten"][i] = key
-            placeholders['"%s"' % key] = json.dumps(b, ensure_ascii=False, separators=(", ", ": "))
+        for i, b in enumerate(w["buurten"]):
+            marker = "@@buurt-%d@@" % len(one_line)
+            one_line['"%s"' % marker] = json.dumps(b, ensure_ascii=False, separators=(", ", ": "))
+            w["buurten"][i] = marker
     text = json.dumps(out, ensure_ascii=False, indent=2)
-    for key, value in placeholders.items():
-        text = text.replace(key, value)
+    for marker, buurt in one_line.items():
+        text = text.replace(marker, buurt)
     path.write_text(text + "\n")
 
 
