@@ -160,7 +160,17 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   if (!out) throw InputError(std::vector<Problem>{{"experiment", "--out", "missing, expected --out DIR for the results store"}});
 
   // Every variant and design point is loaded here: nothing runs unless all of them are valid.
-  const experiment::Experiment e = experiment::load_experiment_file(pos[0]);
+  experiment::Experiment e = experiment::load_experiment_file(pos[0]);
+  if (replicates) {
+    if (e.adaptive.enabled())
+      throw InputError(std::vector<Problem>{{"experiment", "--replicates", "found with adaptive replicates in " + e.file +
+                                                                               ", expected one or the other (adaptive decides the count)"}});
+    if (e.uncertainty.enabled() && e.uncertainty.draws > *replicates)
+      throw InputError(std::vector<Problem>{{"experiment", "--replicates", "found " + std::to_string(*replicates) + ", expected at least uncertainty.draws (" +
+                                                                               std::to_string(e.uncertainty.draws) + ")"}});
+    // Replicate r runs with (seed, r) whatever the total: more replicates extend a store.
+    e.replicates = *replicates;
+  }
   // Before anything is built (a dry run times one simulation too).
   experiment::refuse_if_too_large(e, threads);
 
