@@ -46,12 +46,17 @@ int cmd_calibrate(const std::vector<std::string>& argv, const std::string& comma
   if (cli::quiet()) progress = "none";
   // Everything is validated (every scenario loaded at the start point) before anything runs.
   const calibration::Calibration cal = calibration::load_calibration_file(pos[0]);
+  // Ctrl-C or SIGTERM: a message, exit 130/143, and no folder this command created is left.
+  stop_cleanly_on_signal();
+  int created_slot = -1;
   if (out) {
     std::error_code ec;
     if (fs::exists(*out, ec) && !fs::is_directory(*out, ec))
       throw InputError(std::vector<Problem>{{*out, "", "exists and is not a folder, expected a folder for the calibration report"}});
+    const bool existed = fs::exists(*out, ec);
     fs::create_directories(*out, ec);
     if (ec) throw InputError(std::vector<Problem>{{*out, "", "cannot create the folder: " + ec.message()}});
+    if (!existed) created_slot = register_for_cleanup(*out, true);
   }
 
   calibration::RunOptions opt;
@@ -88,6 +93,7 @@ int cmd_calibrate(const std::vector<std::string>& argv, const std::string& comma
     timings.write(t.dump(2) + "\n");
     for (AtomicFile* f : {&report, &trace, &timings}) f->prepare();
     for (AtomicFile* f : {&report, &trace, &timings}) f->rename();
+    unregister_cleanup(created_slot);
     std::cout << "report: " << (dir / "calibration.json").string() << ", trace: " << (dir / "evaluations.csv").string() << "\n";
   }
   std::fprintf(stdout, "wall time %.1f s (%zu simulated points, %u thread(s))\n", r.wall_seconds, r.trace.size(), threads);

@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
 
@@ -286,6 +287,8 @@ int cmd_merge(const std::vector<std::string>& argv) {
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;
   if (!out) throw InputError(std::vector<Problem>{{"merge", "--out", "missing, expected --out DIR for the merged store"}});
+  // Ctrl-C or SIGTERM: the merged store being built (a temporary folder) is removed, exit 130/143.
+  stop_cleanly_on_signal();
   const auto s = experiment::merge_stores(pos, *out);
   std::printf("merged %zu store(s): %zu run(s) added, %zu identical, %zu run(s) in %s/%s\n", s.inputs, s.added, s.identical, s.runs,
               out->c_str(), experiment::store_file_name);

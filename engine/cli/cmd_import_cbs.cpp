@@ -56,6 +56,8 @@ int cmd_import_cbs(const std::vector<std::string>& argv) {
   cmd.quiet_flag();
   cmd.footer(kImportNotes);
   if (cmd.parse(argv)) return 0;
+  // Ctrl-C while reading: a message and exit 130/143; the output file only appears complete.
+  stop_cleanly_on_signal();
   const std::string kwb_file = kwb_given.value_or(data_file("cbs-kwb-2024-bevolking.csv"));
   const std::string indicators_file = indicators_given.value_or(data_file("cbs-buurt-2024-indicators.csv"));
 
