@@ -71,7 +71,7 @@ std::string overview() {
     name.resize(std::max<std::size_t>(name.size(), 13), ' ');
     s += "  " + name + c.summary + "\n";
   }
-  s += "\nEvery command that prints messages takes -q/--quiet (errors only).\n"
+  s += "\nEvery command that prints messages takes -q/--quiet (errors only; plot has its own options).\n"
        "exit codes: 0 ok, 1 failure while running, 2 invalid input or arguments,\n"
        "            130/143 stopped by Ctrl-C/SIGTERM (nothing half-written is left)\n"
        "docs: README.md, docs/EXPERIMENTS.md, docs/CALIBRATION.md, docs/SERVE.md, docs/MODEL.md\n";

@@ -95,6 +95,12 @@ TEST_CASE("cli help: every command has --help, -h and `wijksim help COMMAND`, ea
   REQUIRE_EXIT(overview, 0);
   for (const auto& c : kCommands) CHECK(contains(overview.out, "\n  " + c.name + " "));
   CHECK(contains(overview.out, "plot"));
+  // plot's options are its Python tool's (argparse), reached the same three ways.
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"plot", "--help"}, {"plot", "-h"}, {"help", "plot"}}) {
+    const CliResult p = test::run_cli(args);
+    REQUIRE_EXIT(p, 0);
+    CHECK(contains(p.out, "usage: wijksim plot"));
+  }
   CHECK(test::run_cli({"--help"}).out == overview.out);
   CHECK(test::run_cli({"-h"}).exit_code == 0);
   // Without a command: the overview on stderr, exit 2 (nothing was done).
