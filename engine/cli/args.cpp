@@ -48,9 +48,13 @@ std::string long_name(const std::string& flags) {
 class Formatter : public CLI::Formatter {
  public:
   explicit Formatter(std::string usage) : usage_(std::move(usage)) { column_width(kColumn); }
-  std::string make_description(const CLI::App* app) const override { return wrap(app->get_description(), kWidth) + "\n\n"; }
+  std::string make_description(const CLI::App* app) const override {
+    return wrap(app->get_description(), kWidth) + "\n\n";
+  }
   std::string make_usage(const CLI::App*, std::string) const override { return "usage:\n  " + usage_ + "\n"; }
-  std::string make_option_desc(const CLI::Option* o) const override { return wrap(o->get_description(), kWidth - kColumn); }
+  std::string make_option_desc(const CLI::Option* o) const override {
+    return wrap(o->get_description(), kWidth - kColumn);
+  }
   std::string make_footer(const CLI::App* app) const override {
     const std::string f = app->get_footer();
     return f.empty() ? "" : wrap(f, kWidth) + "\n";
@@ -69,12 +73,14 @@ class Formatter : public CLI::Formatter {
       word.clear();
     };
     for (char c : text) {
-      if (c == ' ') flush_word();
+      if (c == ' ')
+        flush_word();
       else if (c == '\n') {
         flush_word();
         out += line + "\n";
         line.clear();
-      } else word += c;
+      } else
+        word += c;
     }
     flush_word();
     return out + line;
@@ -96,7 +102,9 @@ Override set_override(const std::string& arg) {
 }
 
 Command::Command(std::string name, std::string summary, std::string usage)
-    : name_(std::move(name)), usage_(std::move(usage)), app_(std::make_unique<CLI::App>(std::move(summary), "wijksim " + name_)) {
+    : name_(std::move(name)),
+      usage_(std::move(usage)),
+      app_(std::make_unique<CLI::App>(std::move(summary), "wijksim " + name_)) {
   app_->option_defaults()->group("options");
   app_->set_help_flag("-h,--help", "print this help and exit");
   app_->formatter(std::make_shared<Formatter>(usage_));
@@ -125,14 +133,19 @@ void Command::option(const std::string& flag, std::optional<std::string>& into, 
 
 void Command::repeated(const std::string& flag, std::vector<std::string>& into, const std::string& value_name,
                        const std::string& help) {
-  app_->add_option(flag, into, help)->type_name(value_name)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->expected(1)->allow_extra_args(false);
+  app_->add_option(flag, into, help)
+      ->type_name(value_name)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->expected(1)
+      ->allow_extra_args(false);
 }
 
 void Command::flag(const std::string& flag, bool& into, const std::string& help) { app_->add_flag(flag, into, help); }
 
 void Command::quiet_flag(const std::string& help) {
   has_quiet_ = true;
-  app_->add_flag("-q,--quiet", quiet_, help.empty() ? "print nothing but errors (no progress, summaries or warnings)" : help);
+  app_->add_flag("-q,--quiet", quiet_,
+                 help.empty() ? "print nothing but errors (no progress, summaries or warnings)" : help);
 }
 
 void Command::positionals(const std::string& name, std::vector<std::string>& into, std::size_t min, std::size_t max,
@@ -160,8 +173,9 @@ std::vector<Problem> Command::unknown_options(const std::vector<std::string>& ar
     const std::string given = a.substr(0, a.find('='));
     if (std::find(options.begin(), options.end(), given) != options.end()) continue;
     const std::string near = nearest(given, options);
-    problems.push_back({name_, given, "unknown option" + (near.empty() ? "" : "; did you mean " + near + "?") + " (see `wijksim " +
-                                          name_ + " --help`)"});
+    problems.push_back({name_, given,
+                        "unknown option" + (near.empty() ? "" : "; did you mean " + near + "?") + " (see `wijksim " +
+                            name_ + " --help`)"});
   }
   return problems;
 }
@@ -178,9 +192,10 @@ std::string Command::count_problem(std::size_t found, bool more) const {
     }
   }
   const std::string expected = p.min == p.max ? std::to_string(p.min)
-                               : more          ? "at most " + std::to_string(p.max)
-                                               : "at least " + std::to_string(p.min);
-  return "expected " + expected + " argument(s) (" + p.name + "), found " + (more ? "more" : std::to_string(found)) + "; usage: " + usage;
+                               : more         ? "at most " + std::to_string(p.max)
+                                              : "at least " + std::to_string(p.min);
+  return "expected " + expected + " argument(s) (" + p.name + "), found " + (more ? "more" : std::to_string(found)) +
+         "; usage: " + usage;
 }
 
 bool Command::parse(const std::vector<std::string>& args) {
@@ -195,7 +210,8 @@ bool Command::parse(const std::vector<std::string>& args) {
   } catch (const CLI::ExtrasError&) {
     std::vector<Problem> problems = unknown_options(args);
     if (problems.empty() && positional_) problems.push_back({name_, "", count_problem(0, true)});
-    if (problems.empty()) problems.push_back({name_, "", "takes no arguments besides options; see `wijksim " + name_ + " --help`"});
+    if (problems.empty())
+      problems.push_back({name_, "", "takes no arguments besides options; see `wijksim " + name_ + " --help`"});
     throw InputError(problems);
   } catch (const CLI::ArgumentMismatch& e) {
     std::vector<Problem> problems = unknown_options(args);
@@ -203,7 +219,8 @@ bool Command::parse(const std::vector<std::string>& args) {
     // "--threads: 1 required T missing": the flag was last, without its value.
     const std::string what = e.what();
     const std::string flag = what.substr(0, what.find(':'));
-    if (positional_ && flag == positional_->name) throw InputError(std::vector<Problem>{{name_, "", count_problem(0, true)}});
+    if (positional_ && flag == positional_->name)
+      throw InputError(std::vector<Problem>{{name_, "", count_problem(0, true)}});
     throw InputError(std::vector<Problem>{{name_, flag, "missing value after " + flag + " (" + see + ")"}});
   } catch (const CLI::ParseError& e) {
     throw InputError(std::vector<Problem>{{name_, "", std::string(e.what()) + " (" + see + ")"}});
@@ -226,8 +243,9 @@ long long Command::integer(const std::string& flag, const std::string& value, lo
     used = 0;
   }
   if (used != value.size() || value.empty() || v < lo || v > hi)
-    throw InputError(std::vector<Problem>{{name_, flag, "found \"" + value + "\", expected an integer in [" + std::to_string(lo) +
-                                                            ", " + std::to_string(hi) + "]"}});
+    throw InputError(std::vector<Problem>{
+        {name_, flag,
+         "found \"" + value + "\", expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]"}});
   return v;
 }
 
@@ -240,12 +258,14 @@ double Command::number(const std::string& flag, const std::string& value, double
     used = 0;
   }
   if (used != value.size() || value.empty() || !std::isfinite(v) || v < lo || v > hi)
-    throw InputError(std::vector<Problem>{{name_, flag, "found \"" + value + "\", expected a number in [" + number_text(lo) + ", " +
-                                                            number_text(hi) + "]"}});
+    throw InputError(std::vector<Problem>{
+        {name_, flag,
+         "found \"" + value + "\", expected a number in [" + number_text(lo) + ", " + number_text(hi) + "]"}});
   return v;
 }
 
-const std::string& Command::choice(const std::string& flag, const std::string& value, const std::vector<std::string>& allowed) const {
+const std::string& Command::choice(const std::string& flag, const std::string& value,
+                                   const std::vector<std::string>& allowed) const {
   for (const auto& a : allowed)
     if (a == value) return a;
   std::string list;

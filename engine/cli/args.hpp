@@ -31,9 +31,11 @@ class Command {
   Command& operator=(const Command&) = delete;
 
   // "--name VALUE" or "--name=VALUE"; given twice, the last one wins.
-  void option(const std::string& flag, std::optional<std::string>& into, const std::string& value_name, const std::string& help);
+  void option(const std::string& flag, std::optional<std::string>& into, const std::string& value_name,
+              const std::string& help);
   // Repeatable: every value in order.
-  void repeated(const std::string& flag, std::vector<std::string>& into, const std::string& value_name, const std::string& help);
+  void repeated(const std::string& flag, std::vector<std::string>& into, const std::string& value_name,
+                const std::string& help);
   void flag(const std::string& flag, bool& into, const std::string& help);
   // -q, --quiet (see quiet()); `help` replaces the standard explanation.
   void quiet_flag(const std::string& help = "");
@@ -51,7 +53,8 @@ class Command {
   long long integer(const std::string& flag, const std::string& value, long long lo, long long hi) const;
   double number(const std::string& flag, const std::string& value, double lo, double hi) const;
   // One of `allowed`, else an error listing them.
-  const std::string& choice(const std::string& flag, const std::string& value, const std::vector<std::string>& allowed) const;
+  const std::string& choice(const std::string& flag, const std::string& value,
+                            const std::vector<std::string>& allowed) const;
 
  private:
   struct Positional {

@@ -25,16 +25,19 @@ namespace fs = std::filesystem;
 }  // namespace
 
 int cmd_calibrate(const std::vector<std::string>& argv, const std::string& command_line) {
-  Command cmd("calibrate",
-              "Fits the free parameters of a calibration file to its no-programme baseline targets (docs/CALIBRATION.md) "
-              "and prints fit, residuals and identification.",
-              kUsage);
+  Command cmd(
+      "calibrate",
+      "Fits the free parameters of a calibration file to its no-programme baseline targets (docs/CALIBRATION.md) "
+      "and prints fit, residuals and identification.",
+      kUsage);
   std::vector<std::string> pos;
   std::optional<std::string> out, threads_text, max_text, progress_text;
   cmd.positionals("FILE", pos, 1, 1, "the calibration JSON file (scenarios/calibration/ has examples)");
   cmd.option("--out", out, "DIR", "also write calibration.json, evaluations.csv and timings.json into this folder");
-  cmd.option("--threads", threads_text, "T", "simulations at once, 1-1024 (default: every core); never changes results");
-  cmd.option("--max-evaluations", max_text, "N", "stop the search after N simulated points, 0-100000 (default: the file's)");
+  cmd.option("--threads", threads_text, "T",
+             "simulations at once, 1-1024 (default: every core); never changes results");
+  cmd.option("--max-evaluations", max_text, "N",
+             "stop the search after N simulated points, 0-100000 (default: the file's)");
   cmd.option("--progress", progress_text, "MODE", "lines (default, one line per point on stderr), jsonl or none");
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;

@@ -9,10 +9,11 @@
 namespace wijksim::cli {
 
 int cmd_discover(const std::vector<std::string>& argv) {
-  Command cmd("discover",
-              "Scenario discovery (PRIM): which ranges of the experiment's sampled parameters lead to an outcome below or "
-              "above a threshold; written to DIR/discover.json.",
-              "wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME] [--alpha A] [--density D] [--quiet]");
+  Command cmd(
+      "discover",
+      "Scenario discovery (PRIM): which ranges of the experiment's sampled parameters lead to an outcome below or "
+      "above a threshold; written to DIR/discover.json.",
+      "wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME] [--alpha A] [--density D] [--quiet]");
   std::vector<std::string> pos;
   std::optional<std::string> outcome, below, above, variant, alpha, density;
   experiment::DiscoverOptions o;
@@ -20,7 +21,8 @@ int cmd_discover(const std::vector<std::string>& argv) {
   cmd.option("--outcome", outcome, "NAME", "the outcome that defines a case (required)");
   cmd.option("--below", below, "T", "a case is a run whose outcome is below T (write --below=-0.5 for a negative T)");
   cmd.option("--above", above, "T", "a case is a run whose outcome is above T");
-  cmd.option("--variant", variant, "NAME", "only this variant (default: every variant but the baseline, each on its own)");
+  cmd.option("--variant", variant, "NAME",
+             "only this variant (default: every variant but the baseline, each on its own)");
   cmd.option("--alpha", alpha, "A", "PRIM's peeling fraction, 0.01-0.5");
   cmd.option("--density", density, "D", "stop peeling at this share of cases in the box, 0-1");
   cmd.quiet_flag();

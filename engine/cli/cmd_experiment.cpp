@@ -115,26 +115,33 @@ std::string duration(double s) {
 }  // namespace
 
 int cmd_experiment(const std::vector<std::string>& argv, const std::string& command_line) {
-  Command cmd("experiment",
-              "Runs every variant x design point x replicate of an experiment file into a results store (DIR/results.sqlite). "
-              "Running it again resumes an interrupted batch, retries failed runs, or adds replicates (--replicates).",
-              kUsage);
+  Command cmd(
+      "experiment",
+      "Runs every variant x design point x replicate of an experiment file into a results store (DIR/results.sqlite). "
+      "Running it again resumes an interrupted batch, retries failed runs, or adds replicates (--replicates).",
+      kUsage);
   std::vector<std::string> pos;
   std::optional<std::string> out, threads_text, progress_text, shard_text, replicates_text;
   bool dry_run = false, fail_fast = false;
-  cmd.positionals("FILE", pos, 1, 1, "the experiment JSON file (docs/EXPERIMENTS.md; scenarios/experiments/ has examples)");
-  cmd.option("--out", out, "DIR", "the results store's folder (required); an existing store of the same experiment is resumed");
-  cmd.option("--replicates", replicates_text, "N",
-             "replicates per variant and design point, 1-100000 (default: the file's); more than the store holds adds the "
-             "missing ones, with the seeds a fresh run with N would use");
-  cmd.option("--threads", threads_text, "T", "runs simulated at once, 1-1024 (default: every core); never changes results");
+  cmd.positionals("FILE", pos, 1, 1,
+                  "the experiment JSON file (docs/EXPERIMENTS.md; scenarios/experiments/ has examples)");
+  cmd.option("--out", out, "DIR",
+             "the results store's folder (required); an existing store of the same experiment is resumed");
+  cmd.option(
+      "--replicates", replicates_text, "N",
+      "replicates per variant and design point, 1-100000 (default: the file's); more than the store holds adds the "
+      "missing ones, with the seeds a fresh run with N would use");
+  cmd.option("--threads", threads_text, "T",
+             "runs simulated at once, 1-1024 (default: every core); never changes results");
   cmd.flag("--dry-run", dry_run, "print the plan (runs, time, memory) without running anything");
   cmd.option("--progress", progress_text, "MODE", "bar (default), jsonl (one JSON line per run on stderr) or none");
   cmd.flag("--fail-fast", fail_fast, "stop at the first failed run");
-  cmd.option("--shard", shard_text, "i/N", "run only shard i of N (0 <= i < N), e.g. on N machines; `wijksim merge` joins them");
+  cmd.option("--shard", shard_text, "i/N",
+             "run only shard i of N (0 <= i < N), e.g. on N machines; `wijksim merge` joins them");
   cmd.quiet_flag();
-  cmd.footer("Ctrl-C or SIGTERM stops cleanly: finished runs are kept; run the same command again to resume.\n"
-             "MPI builds: mpirun -np K wijksim experiment ... spreads the runs over K ranks.");
+  cmd.footer(
+      "Ctrl-C or SIGTERM stops cleanly: finished runs are kept; run the same command again to resume.\n"
+      "MPI builds: mpirun -np K wijksim experiment ... spreads the runs over K ranks.");
   if (cmd.parse(argv)) return 0;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
   const bool args_threads_given = threads_text.has_value();
@@ -142,8 +149,10 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   experiment::ProgressMode progress = experiment::ProgressMode::bar;
   if (progress_text) {
     const std::string& v = cmd.choice("--progress", *progress_text, {"bar", "jsonl", "none"});
-    if (v == "jsonl") progress = experiment::ProgressMode::jsonl;
-    else if (v == "none") progress = experiment::ProgressMode::none;
+    if (v == "jsonl")
+      progress = experiment::ProgressMode::jsonl;
+    else if (v == "none")
+      progress = experiment::ProgressMode::none;
   }
   if (cli::quiet()) progress = experiment::ProgressMode::none;
   std::size_t shard_index = 0, shard_count = 1;
@@ -164,11 +173,14 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   experiment::Experiment e = experiment::load_experiment_file(pos[0]);
   if (replicates) {
     if (e.adaptive.enabled())
-      throw InputError(std::vector<Problem>{{"experiment", "--replicates", "found with adaptive replicates in " + e.file +
-                                                                               ", expected one or the other (adaptive decides the count)"}});
+      throw InputError(std::vector<Problem>{{"experiment", "--replicates",
+                                             "found with adaptive replicates in " + e.file +
+                                                 ", expected one or the other (adaptive decides the count)"}});
     if (e.uncertainty.enabled() && e.uncertainty.draws > *replicates)
-      throw InputError(std::vector<Problem>{{"experiment", "--replicates", "found " + std::to_string(*replicates) + ", expected at least uncertainty.draws (" +
-                                                                               std::to_string(e.uncertainty.draws) + ")"}});
+      throw InputError(
+          std::vector<Problem>{{"experiment", "--replicates",
+                                "found " + std::to_string(*replicates) + ", expected at least uncertainty.draws (" +
+                                    std::to_string(e.uncertainty.draws) + ")"}});
     // Replicate r runs with (seed, r) whatever the total: more replicates extend a store.
     e.replicates = *replicates;
   }
@@ -276,14 +288,16 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
 namespace wijksim::cli {
 
 int cmd_merge(const std::vector<std::string>& argv) {
-  Command cmd("merge",
-              "Merges results stores of the same experiment (shards, other machines, MPI ranks) into one; runs present in "
-              "several must be identical.",
-              "wijksim merge DIR1 DIR2 ... --out DIR [--quiet]");
+  Command cmd(
+      "merge",
+      "Merges results stores of the same experiment (shards, other machines, MPI ranks) into one; runs present in "
+      "several must be identical.",
+      "wijksim merge DIR1 DIR2 ... --out DIR [--quiet]");
   std::vector<std::string> pos;
   std::optional<std::string> out;
   cmd.positionals("DIR", pos, 1, 100000, "folders holding a results.sqlite of the same experiment");
-  cmd.option("--out", out, "DIR", "the merged store's folder (required); may hold a store of the same experiment already");
+  cmd.option("--out", out, "DIR",
+             "the merged store's folder (required); may hold a store of the same experiment already");
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;
   if (!out) throw InputError(std::vector<Problem>{{"merge", "--out", "missing, expected --out DIR for the merged store"}});

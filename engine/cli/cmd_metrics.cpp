@@ -17,7 +17,8 @@ int cmd_metrics(const std::vector<std::string>& argv) {
   const std::string format = cmd.choice("--format", format_given.value_or("md"), {"md", "json", "csv"});
   if (format == "md") std::cout << metric_catalogue_markdown();
   else if (format == "json") std::cout << metric_catalogue_json();
-  else std::cout << metric_catalogue_csv();
+  else
+    std::cout << metric_catalogue_csv();
   return 0;
 }
 

@@ -14,7 +14,8 @@ int cmd_params(const std::vector<std::string>& argv) {
   if (cmd.parse(argv)) return 0;
   const std::string format = cmd.choice("--format", format_given.value_or("md"), {"md", "json"});
   if (format == "md") std::cout << param_table_markdown();
-  else std::cout << param_table_json();
+  else
+    std::cout << param_table_json();
   return 0;
 }
 

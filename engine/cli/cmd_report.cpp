@@ -250,10 +250,11 @@ void refresh(const std::string& dir, bool need_compare) {
 }  // namespace
 
 int cmd_report(const std::vector<std::string>& argv) {
-  Command cmd("report",
-              "Writes one self-contained HTML report for strategists: the answer to each contrast, the programme area next "
-              "to the city, charts, costs and the assumptions (tools/plot/README.md).",
-              kReportUsage);
+  Command cmd(
+      "report",
+      "Writes one self-contained HTML report for strategists: the answer to each contrast, the programme area next "
+      "to the city, charts, costs and the assumptions (tools/plot/README.md).",
+      kReportUsage);
   std::vector<std::string> pos;
   std::optional<std::string> out, lang_given, sens, bench;
   bool force = false;

@@ -11,11 +11,12 @@
 namespace wijksim::cli {
 
 int cmd_export(const std::vector<std::string>& argv) {
-  Command cmd("export",
-              "Writes a results store as CSV for R, pandas or a spreadsheet: runs.csv (one row per run: variant, design "
-              "point and role, parameter values and ranges, replicate, the seed used), outcomes.csv (one row per run, "
-              "unit, outcome and week) and metrics.csv (what each outcome means).",
-              "wijksim export DIR [--out DIR2] [--format csv] [--quiet]");
+  Command cmd(
+      "export",
+      "Writes a results store as CSV for R, pandas or a spreadsheet: runs.csv (one row per run: variant, design "
+      "point and role, parameter values and ranges, replicate, the seed used), outcomes.csv (one row per run, "
+      "unit, outcome and week) and metrics.csv (what each outcome means).",
+      "wijksim export DIR [--out DIR2] [--format csv] [--quiet]");
   std::vector<std::string> pos;
   std::optional<std::string> format_given, out;
   cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` (holds results.sqlite)");
@@ -31,16 +32,18 @@ int cmd_export(const std::vector<std::string>& argv) {
 }
 
 int cmd_compare(const std::vector<std::string>& argv) {
-  Command cmd("compare",
-              "Compares every variant with the baseline on every outcome: differences with 95% intervals over replicates "
-              "(common random numbers), written to DIR/comparison.json, comparison.csv and bands.csv.",
-              "wijksim compare DIR [--quiet]");
+  Command cmd(
+      "compare",
+      "Compares every variant with the baseline on every outcome: differences with 95% intervals over replicates "
+      "(common random numbers), written to DIR/comparison.json, comparison.csv and bands.csv.",
+      "wijksim compare DIR [--quiet]");
   std::vector<std::string> pos;
   cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` (holds results.sqlite)");
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;
   const auto s = experiment::compare(pos[0]);
-  if (const auto done = experiment::completeness(experiment::Store::open_read(pos[0])); !done.complete() && !cli::quiet())
+  if (const auto done = experiment::completeness(experiment::Store::open_read(pos[0]));
+      !done.complete() && !cli::quiet())
     std::fprintf(stderr, "compare: warning: %s\n", done.sentence().c_str());
   std::printf("compared %zu series with baseline \"%s\": %s/comparison.json, comparison.csv, bands.csv (%zu rows)\n",
               s.comparisons, s.baseline.c_str(), pos[0].c_str(), s.band_rows);
@@ -52,15 +55,17 @@ int cmd_compare(const std::vector<std::string>& argv) {
 namespace wijksim::cli {
 
 int cmd_sensitivity(const std::vector<std::string>& argv) {
-  Command cmd("sensitivity",
-              "Morris elementary effects or Sobol' indices of an experiment with a design (docs/EXPERIMENTS.md), written "
-              "to DIR/sensitivity.json and sensitivity.csv.",
-              "wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W] [--quiet]");
+  Command cmd(
+      "sensitivity",
+      "Morris elementary effects or Sobol' indices of an experiment with a design (docs/EXPERIMENTS.md), written "
+      "to DIR/sensitivity.json and sensitivity.csv.",
+      "wijksim sensitivity DIR [--outcome NAME]... [--level city|wijk|buurt] [--week W] [--quiet]");
   std::vector<std::string> pos;
   std::optional<std::string> level, week;
   experiment::SensitivityOptions opt;
   cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` with a morris or sobol design");
-  cmd.repeated("--outcome", opt.outcomes, "NAME", "only these outcomes (repeatable; default: every outcome of the experiment)");
+  cmd.repeated("--outcome", opt.outcomes, "NAME",
+               "only these outcomes (repeatable; default: every outcome of the experiment)");
   cmd.option("--level", level, "LEVEL", "city (default), wijk or buurt: indices per unit of that level");
   cmd.option("--week", week, "W", "the week analysed, 0-100000 (default: the last)");
   cmd.quiet_flag();

@@ -50,15 +50,19 @@ int cmd_run(const std::vector<std::string>& argv, const std::string& command_lin
   std::optional<std::string> seed, replicates, years, detail, threads_text, out;
   std::vector<std::string> sets;
   bool force = false;
-  cmd.positionals("SCENARIO", pos, 1, 1, "the scenario JSON file (scenarios/ has examples; `wijksim import-cbs` makes one)");
-  cmd.option("--out", out, "DIR", "output folder (default: out/<scenario name>); must be new, empty or an earlier run's with --force");
+  cmd.positionals("SCENARIO", pos, 1, 1,
+                  "the scenario JSON file (scenarios/ has examples; `wijksim import-cbs` makes one)");
+  cmd.option("--out", out, "DIR",
+             "output folder (default: out/<scenario name>); must be new, empty or an earlier run's with --force");
   cmd.option("--seed", seed, "N", "master seed, 0-2147483647 (default: the scenario's simulation.seed)");
   cmd.option("--replicates", replicates, "R", "independent replicates, 1-100000 (default: the scenario's)");
-  cmd.option("--threads", threads_text, "T", "replicates simulated at once, 1-1024 (default: every core); never changes results");
+  cmd.option("--threads", threads_text, "T",
+             "replicates simulated at once, 1-1024 (default: every core); never changes results");
   cmd.option("--years", years, "Y", "simulated years after burn-in, 0.02-100 (default: the scenario's)");
   cmd.option("--detail", detail, "LEVEL", "city, wijk or buurt: the finest level written to timeseries.csv");
-  cmd.repeated("--set", sets, "PATH=VALUE",
-               "override one parameter, e.g. --set building_blocks.trust=0.4 (repeatable; `wijksim params` lists them)");
+  cmd.repeated(
+      "--set", sets, "PATH=VALUE",
+      "override one parameter, e.g. --set building_blocks.trust=0.4 (repeatable; `wijksim params` lists them)");
   cmd.flag("--force", force, "replace an existing output folder written by an earlier run");
   cmd.quiet_flag();
   cmd.footer("The folder is written under a temporary name and appears complete or not at all (also on Ctrl-C).");
@@ -66,12 +70,14 @@ int cmd_run(const std::vector<std::string>& argv, const std::string& command_lin
   std::vector<Override> overrides;
   // Flags are shorthands for parameters, validated and recorded the same way.
   if (seed) overrides.push_back({"simulation.seed", std::to_string(cmd.integer("--seed", *seed, 0, 2147483647))});
-  if (replicates) overrides.push_back({"simulation.replicates", std::to_string(cmd.integer("--replicates", *replicates, 1, 100000))});
+  if (replicates)
+    overrides.push_back({"simulation.replicates", std::to_string(cmd.integer("--replicates", *replicates, 1, 100000))});
   if (years) {
     cmd.number("--years", *years, 0.02, 100);
     overrides.push_back({"simulation.years", *years});
   }
-  if (detail) overrides.push_back({"output.detail", "\"" + cmd.choice("--detail", *detail, {"city", "wijk", "buurt"}) + "\""});
+  if (detail)
+    overrides.push_back({"output.detail", "\"" + cmd.choice("--detail", *detail, {"city", "wijk", "buurt"}) + "\""});
   for (const auto& s : sets) overrides.push_back(set_override(s));
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = hw;

@@ -38,9 +38,10 @@ std::string dir_option(const std::optional<std::string>& given, const char* env,
 }  // namespace
 
 int cmd_serve(const std::vector<std::string>& argv) {
-  Command cmd("serve",
-              "Starts the workbench page and its JSON API (docs/SERVE.md) on http://BIND:PORT/. Ctrl-C or SIGTERM stops it.",
-              kServeUsage);
+  Command cmd(
+      "serve",
+      "Starts the workbench page and its JSON API (docs/SERVE.md) on http://BIND:PORT/. Ctrl-C or SIGTERM stops it.",
+      kServeUsage);
   std::optional<std::string> port, bind, threads, memory, max_body, work, data, web, scenarios;
   cmd.option("--port", port, "PORT", "TCP port, 0-65535 (default 8080; 0 picks a free one)");
   cmd.option("--bind", bind, "ADDRESS", "address to listen on (default 127.0.0.1: this machine only)");

@@ -6,8 +6,10 @@
 namespace wijksim::cli {
 
 int cmd_validate(const std::vector<std::string>& argv) {
-  Command cmd("validate", "Checks a scenario file (with any --set overrides) and reports every problem at once, or its size and hash.",
-              "wijksim validate SCENARIO [--set PATH=VALUE]... [--quiet]");
+  Command cmd(
+      "validate",
+      "Checks a scenario file (with any --set overrides) and reports every problem at once, or its size and hash.",
+      "wijksim validate SCENARIO [--set PATH=VALUE]... [--quiet]");
   std::vector<std::string> pos, sets;
   cmd.positionals("SCENARIO", pos, 1, 1, "the scenario JSON file");
   cmd.repeated("--set", sets, "PATH=VALUE", "override one parameter as `run` would (repeatable)");

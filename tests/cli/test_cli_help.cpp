@@ -8,8 +8,8 @@
 using namespace wijksim;
 using nlohmann::json;
 using test::CliResult;
-using test::TempDir;
 using test::contains;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -30,8 +30,10 @@ const std::vector<CommandHelp> kCommands = {
     {"validate", {"--set", "--quiet"}},
     {"params", {"--format"}},
     {"metrics", {"--format"}},
-    {"import-cbs", {"--gemeente", "--all", "--wijk", "--out", "--force", "--kwb", "--indicators", "--income", "--quiet"}},
-    {"experiment", {"--out", "--replicates", "--threads", "--dry-run", "--progress", "--fail-fast", "--shard", "--quiet"}},
+    {"import-cbs",
+     {"--gemeente", "--all", "--wijk", "--out", "--force", "--kwb", "--indicators", "--income", "--quiet"}},
+    {"experiment",
+     {"--out", "--replicates", "--threads", "--dry-run", "--progress", "--fail-fast", "--shard", "--quiet"}},
     {"merge", {"--out", "--quiet"}},
     {"export", {"--out", "--format", "--quiet"}},
     {"compare", {"--quiet"}},
@@ -96,7 +98,8 @@ TEST_CASE("cli help: every command has --help, -h and `wijksim help COMMAND`, ea
   for (const auto& c : kCommands) CHECK(contains(overview.out, "\n  " + c.name + " "));
   CHECK(contains(overview.out, "plot"));
   // plot's options are its Python tool's (argparse), reached the same three ways.
-  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{{"plot", "--help"}, {"plot", "-h"}, {"help", "plot"}}) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"plot", "--help"}, {"plot", "-h"}, {"help", "plot"}}) {
     const CliResult p = test::run_cli(args);
     REQUIRE_EXIT(p, 0);
     CHECK(contains(p.out, "usage: wijksim plot"));
@@ -154,7 +157,10 @@ TEST_CASE("cli quiet: --quiet prints nothing but errors", "[cli]") {
   REQUIRE_EXIT(bad, 2);
   CHECK(contains(bad.err, "no such file"));
   // An experiment, its export and comparison.
-  json e = {{"scenario", "small.json"}, {"years", 0.2}, {"replicates", 2}, {"outcomes", {"active_share"}},
+  json e = {{"scenario", "small.json"},
+            {"years", 0.2},
+            {"replicates", 2},
+            {"outcomes", {"active_share"}},
             {"variants", {{{"name", "base"}}, {{"name", "trust"}, {"set", {{"building_blocks.trust", 0.6}}}}}}};
   test::write_file(dir / "exp.json", e.dump());
   const std::string store = (dir / "store").string();
@@ -195,7 +201,8 @@ TEST_CASE("cli numbers: ranges in messages are written as people write them", "[
   REQUIRE_EXIT(r, 2);
   CHECK(contains(r.err, "--years: found \"1000\", expected a number in [0.02, 100]"));
   CHECK_FALSE(contains(r.err, "0.020000"));
-  const CliResult a = test::run_cli({"discover", dir.path().string(), "--outcome", "x", "--below", "1", "--alpha", "0.9"});
+  const CliResult a =
+      test::run_cli({"discover", dir.path().string(), "--outcome", "x", "--below", "1", "--alpha", "0.9"});
   REQUIRE_EXIT(a, 2);
   CHECK(contains(a.err, "expected a number in [0.01, 0.5]"));
 }

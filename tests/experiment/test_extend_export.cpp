@@ -11,8 +11,8 @@
 using namespace wijksim;
 using nlohmann::json;
 using test::CliResult;
-using test::TempDir;
 using test::contains;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -32,7 +32,10 @@ void write_scenario(const TempDir& dir) {
 }
 
 json experiment(int replicates) {
-  return {{"scenario", "small.json"}, {"years", 0.3}, {"replicates", replicates}, {"seed", 7},
+  return {{"scenario", "small.json"},
+          {"years", 0.3},
+          {"replicates", replicates},
+          {"seed", 7},
           {"outcomes", {"active_share", "euros_spent"}},
           {"variants", {{{"name", "base"}}, {{"name", "trust"}, {"set", {{"building_blocks.trust", 0.6}}}}}}};
 }
@@ -52,11 +55,13 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& file) {
     std::string cell;
     bool quoted = false;
     for (char c : line) {
-      if (c == '"') quoted = !quoted;
+      if (c == '"')
+        quoted = !quoted;
       else if (c == ',' && !quoted) {
         cells.push_back(cell);
         cell.clear();
-      } else cell += c;
+      } else
+        cell += c;
     }
     cells.push_back(cell);
     rows.push_back(cells);
@@ -87,15 +92,18 @@ std::string runs_without_timing(const fs::path& file) {
 
 }  // namespace
 
-TEST_CASE("experiment: --replicates N above the store's count runs only the missing replicates, and the store equals a fresh one",
-          "[experiment][cli]") {
+TEST_CASE(
+    "experiment: --replicates N above the store's count runs only the missing replicates, and the store equals a fresh one",
+    "[experiment][cli]") {
   TempDir dir("extend-replicates");
   write_scenario(dir);
   test::write_file(dir / "exp.json", experiment(2).dump());
-  const std::string file = (dir / "exp.json").string(), grown = (dir / "grown").string(), fresh = (dir / "fresh").string();
+  const std::string file = (dir / "exp.json").string(), grown = (dir / "grown").string(),
+                    fresh = (dir / "fresh").string();
 
   REQUIRE_EXIT(quietly({"experiment", file, "--out", grown, "--threads", "2"}), 0);
-  const CliResult more = test::run_cli({"experiment", file, "--out", grown, "--threads", "2", "--replicates", "4", "--progress", "none"});
+  const CliResult more =
+      test::run_cli({"experiment", file, "--out", grown, "--threads", "2", "--replicates", "4", "--progress", "none"});
   REQUIRE_EXIT(more, 0);
   CHECK(contains(more.out, "8 run(s): 4 ok, 0 failed, 4 already done"));  // 2 variants x 2 new replicates
   REQUIRE_EXIT(quietly({"experiment", file, "--out", fresh, "--threads", "1", "--replicates", "4"}), 0);
@@ -114,7 +122,8 @@ TEST_CASE("experiment: --replicates N above the store's count runs only the miss
   // The same through the file: its count raised from 4 to 5 extends the store again; any other
   // change is still a different experiment.
   test::write_file(dir / "exp.json", experiment(5).dump());
-  const CliResult file_grown = test::run_cli({"experiment", file, "--out", grown, "--threads", "2", "--progress", "none"});
+  const CliResult file_grown =
+      test::run_cli({"experiment", file, "--out", grown, "--threads", "2", "--progress", "none"});
   REQUIRE_EXIT(file_grown, 0);
   CHECK(contains(file_grown.out, "10 run(s): 2 ok, 0 failed, 8 already done"));
   json other = experiment(6);
@@ -130,15 +139,20 @@ TEST_CASE("experiment: --replicates N above the store's count runs only the miss
   CHECK(contains(bad.err, "--replicates"));
 }
 
-TEST_CASE("export: --out DIR writes the CSV files there, and runs.csv has the seed used, the design role and the ranges",
-          "[experiment][cli]") {
+TEST_CASE(
+    "export: --out DIR writes the CSV files there, and runs.csv has the seed used, the design role and the ranges",
+    "[experiment][cli]") {
   TempDir dir("export-design");
   write_scenario(dir);
   json e = experiment(2);
   e["variants"] = {{{"name", "base"}}};
-  e["design"] = {{"method", "sobol"}, {"samples", 2}, {"parameters", {{"building_blocks.trust", {0.2, 0.6}}, {"building_blocks.vision", {0.1, 0.5}}}}};
+  e["design"] = {{"method", "sobol"},
+                 {"samples", 2},
+                 {"parameters", {{"building_blocks.trust", {0.2, 0.6}}, {"building_blocks.vision", {0.1, 0.5}}}}};
   test::write_file(dir / "sobol.json", e.dump());
-  e["design"] = {{"method", "morris"}, {"samples", 2}, {"parameters", {{"building_blocks.trust", {0.2, 0.6}}, {"building_blocks.vision", {0.1, 0.5}}}}};
+  e["design"] = {{"method", "morris"},
+                 {"samples", 2},
+                 {"parameters", {{"building_blocks.trust", {0.2, 0.6}}, {"building_blocks.vision", {0.1, 0.5}}}}};
   test::write_file(dir / "morris.json", e.dump());
 
   const std::string sobol = (dir / "sobol").string(), csv_dir = (dir / "csv" / "sobol").string();
@@ -168,11 +182,13 @@ TEST_CASE("export: --out DIR writes the CSV files there, and runs.csv has the se
     if (runs[i][role] == "AB_2") CHECK(runs[i][factor] == "building_blocks.vision");
     CHECK((runs[i][row] == "0" || runs[i][row] == "1"));
   }
-  CHECK(roles == std::multiset<std::string>{"A", "A", "A", "A", "B", "B", "B", "B", "AB_1", "AB_1", "AB_1", "AB_1", "AB_2",
-                                            "AB_2", "AB_2", "AB_2"});
+  CHECK(roles == std::multiset<std::string>{"A", "A", "A", "A", "B", "B", "B", "B", "AB_1", "AB_1", "AB_1", "AB_1",
+                                            "AB_2", "AB_2", "AB_2", "AB_2"});
 
   const std::string morris = (dir / "morris").string();
-  REQUIRE_EXIT(quietly({"experiment", (dir / "morris.json").string(), "--out", morris, "--threads", "2", "--replicates", "1"}), 0);
+  REQUIRE_EXIT(
+      quietly({"experiment", (dir / "morris.json").string(), "--out", morris, "--threads", "2", "--replicates", "1"}),
+      0);
   REQUIRE_EXIT(quietly({"export", morris}), 0);
   runs = read_csv(fs::path(morris) / "runs.csv");
   REQUIRE(runs.size() == 1 + 2 * 3);  // 2 trajectories x (2 parameters + 1) steps

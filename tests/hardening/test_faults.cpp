@@ -285,8 +285,8 @@ TEST_CASE("faults 16: summary.json keeps to --detail, and the reported time is t
   test::write_file(dir / "city.json", doc.dump());
   const auto t0 = std::chrono::steady_clock::now();
   // Not --quiet: the time is in the table on stdout.
-  const CliResult r = test::run_cli({"run", (dir / "city.json").string(), "--out", (dir / "out").string(),
-                                     "--detail", "city", "--replicates", "2"});
+  const CliResult r = test::run_cli(
+      {"run", (dir / "city.json").string(), "--out", (dir / "out").string(), "--detail", "city", "--replicates", "2"});
   const double outside = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE_EXIT(r, 0);
   const json summary = json::parse(test::read_file(dir / "out" / "summary.json"));

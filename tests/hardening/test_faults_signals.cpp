@@ -13,8 +13,8 @@
 #include "test_support.hpp"
 
 using namespace wijksim;
-using test::TempDir;
 using test::contains;
+using test::TempDir;
 namespace fs = std::filesystem;
 
 namespace {
@@ -78,7 +78,9 @@ TEST_CASE("faults 10: Ctrl-C or SIGTERM stops merge with a message and no merged
                             {"variants", {{{"name", "a"}}}}};
   test::write_file(dir / "e.json", e.dump());
   const std::string store = (dir / "store").string();
-  REQUIRE(test::run_cli({"experiment", (dir / "e.json").string(), "--out", store, "--quiet", "--threads", "1"}).exit_code == 0);
+  REQUIRE(
+      test::run_cli({"experiment", (dir / "e.json").string(), "--out", store, "--quiet", "--threads", "1"}).exit_code ==
+      0);
   for (int sig : {SIGINT, SIGTERM}) {
     // The same store given 3000 times: seconds of checking inputs before the merge is built.
     std::vector<std::string> args = {"merge"};

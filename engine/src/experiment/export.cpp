@@ -38,9 +38,11 @@ std::size_t export_csv(const std::string& dir, const std::string& out) {
   if (design.is_object())
     for (const auto& p : design["parameters"]) {
       design_params.push_back(p.get<std::string>());
-      const json r = experiment.is_object() && experiment.contains("design") ? experiment["design"]["parameters"].value(design_params.back(), json())
-                                                                             : json();
-      ranges.emplace_back(r.is_array() && r.size() == 2 ? r[0].get<double>() : 0.0, r.is_array() && r.size() == 2 ? r[1].get<double>() : 0.0);
+      const json r = experiment.is_object() && experiment.contains("design")
+                         ? experiment["design"]["parameters"].value(design_params.back(), json())
+                         : json();
+      ranges.emplace_back(r.is_array() && r.size() == 2 ? r[0].get<double>() : 0.0,
+                          r.is_array() && r.size() == 2 ? r[1].get<double>() : 0.0);
     }
   const json roles = design.is_object() && design.contains("roles") ? design["roles"] : json::array();
 
@@ -51,7 +53,8 @@ std::size_t export_csv(const std::string& dir, const std::string& out) {
   }
   {
     csv::AtomicFile f(to / "runs.csv");
-    std::string s = "variant,design_point,role,row,step,factor,direction,replicate,seed,status,error,wall_seconds,parameters";
+    std::string s =
+        "variant,design_point,role,row,step,factor,direction,replicate,seed,status,error,wall_seconds,parameters";
     for (const auto& p : design_params) csv::append(s, ",", p);
     for (const auto& p : design_params) csv::append(s, ",", p, "_low,", p, "_high");
     s += "\n";

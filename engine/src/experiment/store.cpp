@@ -416,7 +416,8 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
         write_manifest(db, "experiment_file", e.file);
       }
       const json had = read_manifest(db, "replicates");
-      if (!e.adaptive.enabled() && had.is_number_integer() && had.get<long long>() < static_cast<long long>(e.replicates))
+      if (!e.adaptive.enabled() && had.is_number_integer() &&
+          had.get<long long>() < static_cast<long long>(e.replicates))
         write_manifest(db, "replicates", e.replicates);
     }
   });
