@@ -110,7 +110,6 @@ Command::Command(std::string name, std::string summary, std::string usage)
   app_->formatter(std::make_shared<Formatter>(usage_));
   app_->get_formatter()->label("REQUIRED", "");
   app_->get_formatter()->label("Positionals", "arguments");
-  app_->option_defaults()->group("options");
 }
 
 Command::~Command() = default;
@@ -142,8 +141,9 @@ void Command::repeated(const std::string& flag, std::vector<std::string>& into, 
 
 void Command::flag(const std::string& flag, bool& into, const std::string& help) { app_->add_flag(flag, into, help); }
 
-void Command::quiet_flag(const std::string& help) {
+void Command::quiet_flag(const std::string& help, bool silence_stdout) {
   has_quiet_ = true;
+  quiet_silences_stdout_ = silence_stdout;
   app_->add_flag("-q,--quiet", quiet_,
                  help.empty() ? "print nothing but errors (no progress, summaries or warnings)" : help);
 }
@@ -229,7 +229,7 @@ bool Command::parse(const std::vector<std::string>& args) {
     throw InputError(std::vector<Problem>{{name_, "", count_problem(positional_->into->size(), false)}});
   if (has_quiet_ && quiet_) {
     g_quiet = true;
-    if (name_ != "serve") silence_stdout();  // serve's one line on stdout is its address
+    if (quiet_silences_stdout_) silence_stdout();
   }
   return false;
 }

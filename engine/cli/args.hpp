@@ -37,8 +37,9 @@ class Command {
   void repeated(const std::string& flag, std::vector<std::string>& into, const std::string& value_name,
                 const std::string& help);
   void flag(const std::string& flag, bool& into, const std::string& help);
-  // -q, --quiet (see quiet()); `help` replaces the standard explanation.
-  void quiet_flag(const std::string& help = "");
+  // -q, --quiet (see quiet()); `help` replaces the standard explanation. Without
+  // `silence_stdout` the command keeps standard output (serve prints its address there).
+  void quiet_flag(const std::string& help = "", bool silence_stdout = true);
   // min..max positional arguments, called `name` in the help.
   void positionals(const std::string& name, std::vector<std::string>& into, std::size_t min, std::size_t max,
                    const std::string& help);
@@ -68,7 +69,7 @@ class Command {
   std::string name_, usage_;
   std::unique_ptr<CLI::App> app_;
   std::optional<Positional> positional_;
-  bool quiet_ = false, has_quiet_ = false;
+  bool quiet_ = false, has_quiet_ = false, quiet_silences_stdout_ = true;
 };
 
 // --set PATH=VALUE with the spaces around PATH and VALUE trimmed (--set "building_blocks.trust = 0.4").

@@ -52,7 +52,7 @@ int cmd_serve(const std::vector<std::string>& argv) {
   cmd.option("--data", data, "DIR", "CBS data folder (default: WIJKSIM_DATA_DIR, else data/cbs of the source tree)");
   cmd.option("--web", web, "DIR", "the page (default: WIJKSIM_WEB_DIR, else web/ of the source tree)");
   cmd.option("--scenarios", scenarios, "DIR", "scenarios offered (default: WIJKSIM_SCENARIOS_DIR, else scenarios/)");
-  cmd.quiet_flag("log nothing but errors; the address line is still printed");
+  cmd.quiet_flag("log nothing but errors; the address line is still printed", false);
   cmd.footer("Chart.js is served from the build folder; nothing is fetched from elsewhere.");
   if (cmd.parse(argv)) return 0;
   serve::ServeOptions o;

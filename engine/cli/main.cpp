@@ -46,7 +46,7 @@ const std::vector<Entry>& commands() {
       {"import-cbs", "a scenario of a real gemeente from CBS data",
        [](const auto& a, const auto&) { return cmd_import_cbs(a); }},
       {"experiment",
-       "run an experiment file (variants, designs, replicates) into a results store; rerun to resume or add replicates",
+       "run an experiment file into a results store (rerun: resume, or add replicates)",
        cmd_experiment},
       {"merge", "merge results stores of the same experiment", [](const auto& a, const auto&) { return cmd_merge(a); }},
       {"export", "a results store as CSV files (runs, outcomes, metric dictionary)",
