@@ -25,7 +25,7 @@ namespace {
 
 constexpr const char* kUsage =
     "wijksim experiment FILE --out DIR [--replicates N] [--threads T] [--dry-run] [--progress bar|jsonl|none]\n"
-    "                          [--fail-fast] [--shard i/N] [--quiet]";
+    "                     [--fail-fast] [--shard i/N] [--quiet]";
 
 // Under mpirun (an MPI build started by mpirun): this process's rank and the number of ranks.
 struct MpiWorld {

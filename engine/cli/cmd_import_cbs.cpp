@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kImportUsage =
     "wijksim import-cbs (--gemeente NAME|CODE | --all) [--wijk CODE]... --out FILE [--force]\n"
-    "                  [--kwb FILE] [--indicators FILE|none] [--income FILE] [--quiet]";
+    "                     [--kwb FILE] [--indicators FILE|none] [--income FILE] [--quiet]";
 
 constexpr const char* kImportNotes =
     R"(Buurten with 0 residents, and wijken left without residents, are left out (counted in notes).

@@ -26,7 +26,7 @@ namespace {
 
 constexpr const char* kServeUsage =
     "wijksim serve [--port 8080] [--bind 127.0.0.1] [--threads T] [--data DIR] [--web DIR]\n"
-    "              [--memory-budget MIB] [--max-body MIB] [--quiet]";
+    "                [--memory-budget MIB] [--max-body MIB] [--work DIR] [--scenarios DIR] [--quiet]";
 
 // A flag, else an environment variable, else the folder in the source tree this binary was built from.
 std::string dir_option(const std::optional<std::string>& given, const char* env, const std::string& fallback) {
