@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "abc_command.hpp"
 #include "args.hpp"
 #include "calibrate_command.hpp"
 #include "experiment_commands.hpp"
@@ -34,6 +35,9 @@ usage:
   wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME]
   wijksim calibrate FILE [--out DIR] [--threads T] [--max-evaluations N] [--progress lines|jsonl|none]
                      (docs/CALIBRATION.md)
+  wijksim abc FILE --out DIR [--threads T] [--progress lines|none]
+  wijksim abc FILE --measure [--replicates R] [--set PATH=VALUE]... [--median-of POSTERIOR]
+                     (rejection ABC against the programme evidence; docs/CALIBRATION.md)
   wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]
                      (one self-contained HTML report for strategists; tools/plot/README.md)
   wijksim plot fan|heatgrid|bench|variants|diff|ranking|sensitivity ...   (plot --help)
@@ -72,6 +76,7 @@ int main(int argc, char** argv) {
     if (command == "sensitivity") return wijksim::cli::cmd_sensitivity(args);
     if (command == "discover") return wijksim::cli::cmd_discover(args);
     if (command == "calibrate") return wijksim::cli::cmd_calibrate(args, command_line);
+    if (command == "abc") return wijksim::cli::cmd_abc(args, command_line);
     if (command == "report") return wijksim::cli::cmd_report(args);
     if (command == "plot") return wijksim::cli::cmd_plot(args);
     if (command == "serve") return wijksim::cli::cmd_serve(args);
