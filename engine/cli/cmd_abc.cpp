@@ -80,6 +80,8 @@ int cmd_abc(const std::vector<std::string>& argv, const std::string& command_lin
     return measure(args, threads);
   }
   const auto pos = args.positionals(1, 1, kUsage);
+  // Installed before loading, so a signal at any moment stops the command the same way.
+  const InterruptHandlers handlers;
   if (!out) throw InputError(std::vector<Problem>{{"abc", "--out", "missing, expected --out DIR for posterior.json and posterior-draws.csv"}});
   // Everything is validated (every variant loaded with every drawn set) before anything runs.
   const calibration::Abc a = calibration::load_abc_file(pos[0]);
@@ -89,7 +91,6 @@ int cmd_abc(const std::vector<std::string>& argv, const std::string& command_lin
   fs::create_directories(*out, ec);
   if (ec) throw InputError(std::vector<Problem>{{*out, "", "cannot create the folder: " + ec.message()}});
 
-  const InterruptHandlers handlers;
   calibration::AbcOptions opt;
   opt.threads = threads;
   opt.cancel = &g_interrupt;
