@@ -3,6 +3,7 @@
 // wijksim abc FILE --measure: the summaries at one parameter point (defaults, --set, or the
 // medians of a posterior), without drawing.
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>

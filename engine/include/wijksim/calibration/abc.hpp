@@ -81,7 +81,7 @@ struct AbcResult {
 struct AbcOptions {
   unsigned threads = 1;
   const std::atomic<bool>* cancel = nullptr;  // set: stop; run_abc throws RuntimeFailure("cancelled")
-  std::function<void(std::size_t done, std::size_t total)> on_progress;  // from the calling thread's pool
+  std::function<void(std::size_t done, std::size_t total)> on_progress;  // from any worker thread, one call at a time
 };
 
 AbcResult run_abc(const Abc& a, const AbcOptions& options);
