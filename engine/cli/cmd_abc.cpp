@@ -44,7 +44,8 @@ std::vector<Override> medians_of(const std::string& file) {
 
 int measure(Args& args, unsigned threads) {
   std::uint32_t replicates = 10;
-  if (auto v = args.take("--replicates")) replicates = static_cast<std::uint32_t>(args.integer("--replicates", *v, 1, 10000));
+  if (auto v = args.take("--replicates"))
+    replicates = static_cast<std::uint32_t>(args.integer("--replicates", *v, 1, 10000));
   std::vector<Override> point;
   if (auto f = args.take("--median-of")) point = medians_of(*f);
   for (const auto& s : args.take_all("--set")) point.push_back(parse_override(s));
@@ -83,12 +84,15 @@ int cmd_abc(const std::vector<std::string>& argv, const std::string& command_lin
   const auto pos = args.positionals(1, 1, kUsage);
   // Installed before loading, so a signal at any moment stops the command the same way.
   const InterruptHandlers handlers;
-  if (!out) throw InputError(std::vector<Problem>{{"abc", "--out", "missing, expected --out DIR for posterior.json and posterior-draws.csv"}});
+  if (!out)
+    throw InputError(std::vector<Problem>{
+        {"abc", "--out", "missing, expected --out DIR for posterior.json and posterior-draws.csv"}});
   // Everything is validated (every variant loaded with every drawn set) before anything runs.
   const calibration::Abc a = calibration::load_abc_file(pos[0]);
   std::error_code ec;
   if (fs::exists(*out, ec) && !fs::is_directory(*out, ec))
-    throw InputError(std::vector<Problem>{{*out, "", "exists and is not a folder, expected a folder for the posterior"}});
+    throw InputError(
+        std::vector<Problem>{{*out, "", "exists and is not a folder, expected a folder for the posterior"}});
   fs::create_directories(*out, ec);
   if (ec) throw InputError(std::vector<Problem>{{*out, "", "cannot create the folder: " + ec.message()}});
 
@@ -112,7 +116,8 @@ int cmd_abc(const std::vector<std::string>& argv, const std::string& command_lin
   } catch (const RuntimeFailure&) {
     if (!g_interrupt.load()) throw;
     const int sig = g_signal;
-    std::cerr << "wijksim: interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT") << "; nothing written (rerun to start again)\n";
+    std::cerr << "wijksim: interrupted by " << (sig == SIGTERM ? "SIGTERM" : "SIGINT")
+              << "; nothing written (rerun to start again)\n";
     return 128 + sig;
   }
   if (g_interrupt.load()) {
@@ -129,9 +134,10 @@ int cmd_abc(const std::vector<std::string>& argv, const std::string& command_lin
   for (AtomicFile* f : {&post, &draws}) f->prepare();
   for (AtomicFile* f : {&post, &draws}) f->rename();
   std::cout << calibration::abc_report_text(a, r);
-  std::printf("posterior: %s, every draw: %s\nwall time %.1f s (%u draws x %u replicate(s) x %zu variants, %u thread(s))\n",
-              (dir / "posterior.json").string().c_str(), (dir / "posterior-draws.csv").string().c_str(), r.wall_seconds, a.draws,
-              a.replicates_per_draw, a.experiment.variants.size(), threads);
+  std::printf(
+      "posterior: %s, every draw: %s\nwall time %.1f s (%u draws x %u replicate(s) x %zu variants, %u thread(s))\n",
+      (dir / "posterior.json").string().c_str(), (dir / "posterior-draws.csv").string().c_str(), r.wall_seconds,
+      a.draws, a.replicates_per_draw, a.experiment.variants.size(), threads);
   return 0;
 }
 

@@ -40,7 +40,8 @@ void write_city_and_experiment(const fs::path& dir, double years = 2.0) {
                     {"outcomes", {"unsafe_share"}},
                     {"variants",
                      {{{"name", "programme"}},
-                      {{"name", "renewal"}, {"set", {{"physical.herstructurering", 600}, {"physical.renewal_min_deprivation", 0.9}}}}}}};
+                      {{"name", "renewal"},
+                       {"set", {{"physical.herstructurering", 600}, {"physical.renewal_min_deprivation", 0.9}}}}}}};
   test::write_file(dir / "experiment.json", exp.dump(2));
 }
 
@@ -52,8 +53,13 @@ json renewal_abc(double target, std::uint32_t draws, double tolerance = 0.01) {
               {"average_weeks", 13},
               {"parameters", {"physical.safety_effect"}},
               {"summaries",
-               {{{"name", "unsafe_renewed"}, {"variant", "renewal"}, {"metric", "unsafe_share"}, {"buurten", "renewed"},
-                 {"target", target}, {"tolerance", tolerance}, {"source", "synthetic: the model at safety_effect 0.09"}}}},
+               {{{"name", "unsafe_renewed"},
+                 {"variant", "renewal"},
+                 {"metric", "unsafe_share"},
+                 {"buurten", "renewed"},
+                 {"target", target},
+                 {"tolerance", tolerance},
+                 {"source", "synthetic: the model at safety_effect 0.09"}}}},
               {"accept", {{"epsilon", 1}, {"min_accepted", 5}}}};
 }
 
@@ -115,7 +121,8 @@ TEST_CASE("abc recovers a known parameter from summaries the model generated its
   CHECK(s.p95 - s.p5 < 0.065);
   // The accepted draws are the nearest: none rejected is nearer than the farthest accepted.
   for (std::size_t i = 0; i < r.distance.size(); ++i)
-    if (std::find(r.accepted.begin(), r.accepted.end(), i) == r.accepted.end()) CHECK(r.distance[i] >= r.effective_epsilon);
+    if (std::find(r.accepted.begin(), r.accepted.end(), i) == r.accepted.end())
+      CHECK(r.distance[i] >= r.effective_epsilon);
 }
 
 TEST_CASE("wijksim abc writes the same posterior for the same file, on 1 or 2 threads", "[calibration][repro]") {
@@ -148,14 +155,16 @@ TEST_CASE("wijksim abc writes the same posterior for the same file, on 1 or 2 th
   CHECK(post.draws.size() == p["draws"].size());
 }
 
-TEST_CASE("wijksim abc stops on SIGINT or SIGTERM with exit 128 + signal and writes nothing", "[calibration][hardening]") {
+TEST_CASE("wijksim abc stops on SIGINT or SIGTERM with exit 128 + signal and writes nothing",
+          "[calibration][hardening]") {
   TempDir dir("abc-signal");
   write_city_and_experiment(dir.path(), 3.0);
   const auto file = (dir / "abc.json").string();
   test::write_file(file, renewal_abc(-0.05, 2000).dump(2));
   for (const int sig : {SIGINT, SIGTERM}) {
     const fs::path out = dir / ("out-" + std::to_string(sig));
-    const pid_t pid = spawn_cli({"abc", file, "--out", out.string(), "--threads", "1", "--progress", "none"}, dir / "err");
+    const pid_t pid =
+        spawn_cli({"abc", file, "--out", out.string(), "--threads", "1", "--progress", "none"}, dir / "err");
     // The handlers are in place before loading; 2,000 draws of three years take minutes.
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     kill(pid, sig);
@@ -187,20 +196,23 @@ TEST_CASE("bad ABC files: every problem at once, with file and JSON path, exit 2
     const CliResult r = test::run_cli({"abc", file, "--out", (dir / "out").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 2);
-    for (const std::string& part : std::vector<std::string>{file + ": draw: unknown key; did you mean \"draws\"?", file + ": replicates_per_draw: found 0",
-                                    file + ": accept.epsilon: found 0", file + ": accept.min_accepted: found 50, expected at most draws (10)",
-                                    file + ": experiment: found \"missing.json\""})
+    for (const std::string& part : std::vector<std::string>{
+             file + ": draw: unknown key; did you mean \"draws\"?", file + ": replicates_per_draw: found 0",
+             file + ": accept.epsilon: found 0", file + ": accept.min_accepted: found 50, expected at most draws (10)",
+             file + ": experiment: found \"missing.json\""})
       CHECK(contains(r.err, part));
     CHECK_FALSE(fs::exists(dir / "out" / "posterior.json"));
   }
   SECTION("the drawn parameters") {
     json doc = renewal_abc(0, 10);
-    doc["parameters"] = {"physical.safety_efect", "physical.herstructurering", "physical.renewal_min_deprivation", "programme.plan"};
+    doc["parameters"] = {"physical.safety_efect", "physical.herstructurering", "physical.renewal_min_deprivation",
+                         "programme.plan"};
     test::write_file(file, doc.dump(2));
     const CliResult r = test::run_cli({"abc", file, "--out", (dir / "out").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 2);
-    CHECK(contains(r.err, file + ": parameters[0]: found \"physical.safety_efect\", expected a numeric parameter of the table"));
+    CHECK(contains(
+        r.err, file + ": parameters[0]: found \"physical.safety_efect\", expected a numeric parameter of the table"));
     CHECK(contains(r.err, file + ": parameters[1]: found \"physical.herstructurering\", whose prior is fixed"));
     CHECK(contains(r.err, file + ": parameters[3]: found \"programme.plan\", expected a numeric parameter"));
   }
@@ -211,22 +223,39 @@ TEST_CASE("bad ABC files: every problem at once, with file and JSON path, exit 2
     const CliResult r = test::run_cli({"abc", file, "--out", (dir / "out").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 2);
-    CHECK(contains(r.err, file + ": parameters[1]: found \"physical.renewal_min_deprivation\", which the scenario, a variant or the design sets"));
+    CHECK(contains(
+        r.err,
+        file +
+            ": parameters[1]: found \"physical.renewal_min_deprivation\", which the scenario, a variant or the design sets"));
   }
   SECTION("the summaries") {
     json doc = renewal_abc(0, 10);
     doc["comparison"] = "programme";
-    doc["summaries"] = {{{"name", "a"}, {"variant", "renewl"}, {"metric", "unsafe_shar"}, {"buurten", "renwed"}, {"target", 0}, {"tolerance", 0}},
-                        {{"name", "a"}, {"variant", "programme"}, {"metric", "active_share"}, {"buurten", "all"}, {"statistic", "middle"},
-                         {"target", 0}, {"tolerance", 0.01}, {"source", "x"}}};
+    doc["summaries"] = {{{"name", "a"},
+                         {"variant", "renewl"},
+                         {"metric", "unsafe_shar"},
+                         {"buurten", "renwed"},
+                         {"target", 0},
+                         {"tolerance", 0}},
+                        {{"name", "a"},
+                         {"variant", "programme"},
+                         {"metric", "active_share"},
+                         {"buurten", "all"},
+                         {"statistic", "middle"},
+                         {"target", 0},
+                         {"tolerance", 0.01},
+                         {"source", "x"}}};
     test::write_file(file, doc.dump(2));
     const CliResult r = test::run_cli({"abc", file, "--out", (dir / "out").string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 2);
-    for (const std::string& part : std::vector<std::string>{file + ": summaries[0].variant: found \"renewl\"", "did you mean \"renewal\"?", file + ": summaries[0].metric: found \"unsafe_shar\"",
-          file + ": summaries[0].buurten: found \"renwed\"", "did you mean \"renewed\"?", file + ": summaries[0].tolerance: found 0",
-          file + ": summaries[0].source: missing", file + ": summaries[1].name: found \"a\" twice",
-          file + ": summaries[1].variant: found \"programme\", the comparison itself", file + ": summaries[1].statistic: found \"middle\""})
+    for (const std::string& part : std::vector<std::string>{
+             file + ": summaries[0].variant: found \"renewl\"", "did you mean \"renewal\"?",
+             file + ": summaries[0].metric: found \"unsafe_shar\"", file + ": summaries[0].buurten: found \"renwed\"",
+             "did you mean \"renewed\"?", file + ": summaries[0].tolerance: found 0",
+             file + ": summaries[0].source: missing", file + ": summaries[1].name: found \"a\" twice",
+             file + ": summaries[1].variant: found \"programme\", the comparison itself",
+             file + ": summaries[1].statistic: found \"middle\""})
       CHECK(contains(r.err, part));
   }
   SECTION("an experiment with its own design or uncertainty, and bad flags") {

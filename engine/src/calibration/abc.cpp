@@ -79,8 +79,8 @@ void read_summaries(JsonChecker& c, const json& doc, Abc& a) {
       for (const auto& var : variants) known.push_back(var.name);
       const auto it = std::find(known.begin(), known.end(), *v);
       if (it == known.end())
-        c.problem(at + ".variant", "found \"" + *v + "\", expected a variant of " + a.experiment_file + ": " + one_of(known) +
-                                       hint(nearest(*v, known)));
+        c.problem(at + ".variant", "found \"" + *v + "\", expected a variant of " + a.experiment_file + ": " +
+                                       one_of(known) + hint(nearest(*v, known)));
       else if (static_cast<std::size_t>(it - known.begin()) == a.comparison)
         c.problem(at + ".variant", "found \"" + *v + "\", the comparison itself; expected a variant compared with it");
       else
@@ -88,19 +88,26 @@ void read_summaries(JsonChecker& c, const json& doc, Abc& a) {
     }
     if (auto m = c.string(s, "metric", at, true)) {
       const int k = metric_index(*m);
-      if (k < 0) c.problem(at + ".metric", "found \"" + *m + "\", expected a metric name (`wijksim metrics`)");
-      else sum.metric = static_cast<Metric>(k);
+      if (k < 0)
+        c.problem(at + ".metric", "found \"" + *m + "\", expected a metric name (`wijksim metrics`)");
+      else
+        sum.metric = static_cast<Metric>(k);
     }
     if (auto g = c.string(s, "buurten", at, true)) {
       const auto it = std::find(kGroups.begin(), kGroups.end(), *g);
-      if (it == kGroups.end()) c.problem(at + ".buurten", "found \"" + *g + "\", expected " + one_of(kGroups) + hint(nearest(*g, kGroups)));
-      else sum.buurten = static_cast<BuurtGroup>(it - kGroups.begin());
+      if (it == kGroups.end())
+        c.problem(at + ".buurten", "found \"" + *g + "\", expected " + one_of(kGroups) + hint(nearest(*g, kGroups)));
+      else
+        sum.buurten = static_cast<BuurtGroup>(it - kGroups.begin());
     }
     if (auto st = c.string(s, "statistic", at, false)) {
       const auto it = std::find(kStatistics.begin(), kStatistics.end(), *st);
       if (it == kStatistics.end())
-        c.problem(at + ".statistic", "found \"" + *st + "\", expected " + one_of(kStatistics) + hint(nearest(*st, kStatistics)));
-      else sum.statistic = it == kStatistics.begin() ? SummaryStatistic::difference : SummaryStatistic::middle_minus_extremes;
+        c.problem(at + ".statistic",
+                  "found \"" + *st + "\", expected " + one_of(kStatistics) + hint(nearest(*st, kStatistics)));
+      else
+        sum.statistic =
+            it == kStatistics.begin() ? SummaryStatistic::difference : SummaryStatistic::middle_minus_extremes;
     }
     sum.target = c.number(s, "target", at, -1e9, 1e9, true).value_or(0);
     sum.tolerance = c.number(s, "tolerance", at, 0, 1e9, true, true).value_or(1);
@@ -118,20 +125,26 @@ Abc load_abc_json(const json& doc, const std::string& file) {
   Abc a;
   a.file = file;
   a.document = doc;
-  if (!doc.is_object()) throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
-  c.only_keys(doc, "", {"description", "notes", "experiment", "comparison", "draws", "replicates_per_draw", "seed", "average_weeks",
-                        "parameters", "summaries", "accept"});
+  if (!doc.is_object())
+    throw InputError(
+        std::vector<Problem>{{file, "", "found " + describe(doc) + " at the top level, expected an object"}});
+  c.only_keys(doc, "",
+              {"description", "notes", "experiment", "comparison", "draws", "replicates_per_draw", "seed",
+               "average_weeks", "parameters", "summaries", "accept"});
   (void)c.string(doc, "description", "", false);
   (void)c.string(doc, "notes", "", false);
   a.draws = static_cast<std::uint32_t>(c.integer(doc, "draws", "", 2, 100000, true).value_or(0));
-  a.replicates_per_draw = static_cast<std::uint32_t>(c.integer(doc, "replicates_per_draw", "", 1, 100, false).value_or(1));
+  a.replicates_per_draw =
+      static_cast<std::uint32_t>(c.integer(doc, "replicates_per_draw", "", 1, 100, false).value_or(1));
   a.average_weeks = static_cast<int>(c.integer(doc, "average_weeks", "", 1, 520, false).value_or(1));
   if (a.draws && static_cast<unsigned long long>(a.draws) * a.replicates_per_draw > 100000)
-    c.problem("draws", "draws x replicates_per_draw is " + std::to_string(static_cast<unsigned long long>(a.draws) * a.replicates_per_draw) +
+    c.problem("draws", "draws x replicates_per_draw is " +
+                           std::to_string(static_cast<unsigned long long>(a.draws) * a.replicates_per_draw) +
                            ", expected at most 100000");
   const auto seed = c.integer(doc, "seed", "", 0, std::numeric_limits<long long>::max(), false);
   if (!doc.contains("parameters") || !doc["parameters"].is_array() || doc["parameters"].empty())
-    c.problem("parameters", "expected a non-empty array of parameter paths whose prior is not fixed (`wijksim params`)");
+    c.problem("parameters",
+              "expected a non-empty array of parameter paths whose prior is not fixed (`wijksim params`)");
   if (doc.contains("accept")) {
     const json& ac = doc["accept"];
     if (!ac.is_object()) {
@@ -139,9 +152,11 @@ Abc load_abc_json(const json& doc, const std::string& file) {
     } else {
       c.only_keys(ac, "accept", {"epsilon", "min_accepted"});
       a.epsilon = c.number(ac, "epsilon", "accept", 0, 1e6, false, true).value_or(1);
-      a.min_accepted = static_cast<std::uint32_t>(c.integer(ac, "min_accepted", "accept", 1, 100000, false).value_or(0));
+      a.min_accepted =
+          static_cast<std::uint32_t>(c.integer(ac, "min_accepted", "accept", 1, 100000, false).value_or(0));
       if (a.draws && a.min_accepted > a.draws)
-        c.problem("accept.min_accepted", "found " + std::to_string(a.min_accepted) + ", expected at most draws (" + std::to_string(a.draws) + ")");
+        c.problem("accept.min_accepted", "found " + std::to_string(a.min_accepted) + ", expected at most draws (" +
+                                             std::to_string(a.draws) + ")");
     }
   }
   // The experiment: read, given the prior draws, and loaded with every variant.
@@ -152,18 +167,22 @@ Abc load_abc_json(const json& doc, const std::string& file) {
     a.experiment_file = p.lexically_normal().string();
     std::error_code ec;
     if (!fs::is_regular_file(a.experiment_file, ec))
-      c.problem("experiment", "found \"" + *e + "\", but " + a.experiment_file +
-                                  " is not a file; expected an experiment file (relative paths are relative to the ABC file)");
+      c.problem("experiment",
+                "found \"" + *e + "\", but " + a.experiment_file +
+                    " is not a file; expected an experiment file (relative paths are relative to the ABC file)");
   }
   if (!c.problems().empty()) throw InputError(c.problems());
   exp = read_json_file(a.experiment_file);
   if (!exp.is_object())
-    throw InputError(std::vector<Problem>{{a.experiment_file, "", "found " + describe(exp) + " at the top level, expected an object"}});
+    throw InputError(std::vector<Problem>{
+        {a.experiment_file, "", "found " + describe(exp) + " at the top level, expected an object"}});
   for (const char* key : {"uncertainty", "design"})
     if (exp.contains(key))
-      c.problem("experiment", std::string("the experiment has \"") + key + "\", expected an experiment without it: the ABC draws the parameters itself");
+      c.problem("experiment", std::string("the experiment has \"") + key +
+                                  "\", expected an experiment without it: the ABC draws the parameters itself");
   if (exp.contains("replicates") && exp["replicates"].is_object())
-    c.problem("experiment", "the experiment has adaptive replicates, expected a number: the ABC sets replicates itself");
+    c.problem("experiment",
+              "the experiment has adaptive replicates, expected a number: the ABC sets replicates itself");
   if (!c.problems().empty()) throw InputError(c.problems());
   exp["replicates"] = a.replicates();
   if (seed) exp["seed"] = *seed;
@@ -190,7 +209,8 @@ Abc load_abc_json(const json& doc, const std::string& file) {
     for (const auto& v : a.experiment.variants) known.push_back(v.name);
     const auto it = std::find(known.begin(), known.end(), *cmp);
     if (it == known.end())
-      c.problem("comparison", "found \"" + *cmp + "\", expected a variant of " + a.experiment_file + ": " + one_of(known) + hint(nearest(*cmp, known)));
+      c.problem("comparison", "found \"" + *cmp + "\", expected a variant of " + a.experiment_file + ": " +
+                                  one_of(known) + hint(nearest(*cmp, known)));
     else
       a.comparison = static_cast<std::size_t>(it - known.begin());
   }
@@ -225,8 +245,8 @@ Layout layout_of(const Abc& a) {
   return l;
 }
 
-RunRecord run_one(const Abc& a, const Layout& l, const ScenarioSpec& spec, std::uint32_t replicate, const std::atomic<bool>* cancel,
-                  std::vector<double>* deprivation) {
+RunRecord run_one(const Abc& a, const Layout& l, const ScenarioSpec& spec, std::uint32_t replicate,
+                  const std::atomic<bool>* cancel, std::vector<double>* deprivation) {
   ThreadPool pool(1);  // parallelism is over runs
   // Common random numbers: (seed, replicate) for every variant of a draw.
   Simulation sim(spec, a.experiment.seed, replicate, pool);
@@ -296,15 +316,18 @@ double summary_value(const AbcSummary& s, const Layout& l, const RunRecord& var,
   };
   if (s.statistic == SummaryStatistic::difference) return group.empty() ? kNaN : weighted(0, group.size());
   if (group.size() < 3) return kNaN;
-  std::stable_sort(group.begin(), group.end(), [&](std::size_t x, std::size_t y) { return l.deprivation[x] < l.deprivation[y]; });
+  std::stable_sort(group.begin(), group.end(),
+                   [&](std::size_t x, std::size_t y) { return l.deprivation[x] < l.deprivation[y]; });
   const std::size_t third = group.size() / 3;
-  const double low = weighted(0, third), mid = weighted(third, group.size() - third), high = weighted(group.size() - third, group.size());
+  const double low = weighted(0, third), mid = weighted(third, group.size() - third),
+               high = weighted(group.size() - third, group.size());
   return mid - 0.5 * (low + high);
 }
 
 // Runs replicates [0, n) of every variant with each replicate's overrides; records[r][v].
-std::vector<std::vector<RunRecord>> run_all(const Abc& a, Layout& l, std::uint32_t n, const std::vector<Override>* point,
-                                            unsigned threads, const std::atomic<bool>* cancel,
+std::vector<std::vector<RunRecord>> run_all(const Abc& a, Layout& l, std::uint32_t n,
+                                            const std::vector<Override>* point, unsigned threads,
+                                            const std::atomic<bool>* cancel,
                                             const std::function<void(std::size_t, std::size_t)>& on_progress) {
   const auto& e = a.experiment;
   const std::size_t nv = e.variants.size();
@@ -369,7 +392,8 @@ AbcResult run_abc(const Abc& a, const AbcOptions& options) {
   AbcResult res;
   for (std::uint32_t i = 0; i < a.draws; ++i) {
     std::vector<std::uint32_t> reps;
-    for (std::uint32_t k = 0; k < a.replicates_per_draw; ++k) reps.push_back(i + k * a.draws);  // set_of(r) = r mod draws
+    for (std::uint32_t k = 0; k < a.replicates_per_draw; ++k)
+      reps.push_back(i + k * a.draws);  // set_of(r) = r mod draws
     res.summaries.push_back(draw_summaries(a, l, rec, reps));
     double d = 0;
     for (std::size_t j = 0; j < a.summaries.size(); ++j) {
@@ -381,7 +405,8 @@ AbcResult run_abc(const Abc& a, const AbcOptions& options) {
   }
   std::vector<std::size_t> order(a.draws);
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return res.distance[x] < res.distance[y]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t x, std::size_t y) { return res.distance[x] < res.distance[y]; });
   for (std::size_t i : order)
     if (res.distance[i] <= a.epsilon) res.accepted.push_back(i);
   if (res.accepted.size() < a.min_accepted) {
@@ -395,7 +420,8 @@ AbcResult run_abc(const Abc& a, const AbcOptions& options) {
   return res;
 }
 
-std::vector<double> measure_summaries(const Abc& a, const std::vector<Override>& point, std::uint32_t replicates, unsigned threads) {
+std::vector<double> measure_summaries(const Abc& a, const std::vector<Override>& point, std::uint32_t replicates,
+                                      unsigned threads) {
   Layout l = layout_of(a);
   const auto rec = run_all(a, l, replicates, &point, threads, nullptr, nullptr);
   std::vector<std::uint32_t> reps(replicates);
@@ -425,8 +451,10 @@ nlohmann::ordered_json posterior_json(const Abc& a, const AbcResult& r, const js
   if (!desc.empty()) desc += " ";
   desc += "Made by `wijksim abc " + a.file + "` (rejection ABC over the priors of the parameter table).";
   char method[256];
-  std::snprintf(method, sizeof method, "rejection ABC: %zu of %u prior draws (Latin hypercube) accepted, %s %.3g tolerance(s)",
-                r.accepted.size(), a.draws, r.widened ? "the nearest, within" : "every summary within epsilon", r.effective_epsilon);
+  std::snprintf(method, sizeof method,
+                "rejection ABC: %zu of %u prior draws (Latin hypercube) accepted, %s %.3g tolerance(s)",
+                r.accepted.size(), a.draws, r.widened ? "the nearest, within" : "every summary within epsilon",
+                r.effective_epsilon);
   j["description"] = desc;
   j["method"] = method;
   j["parameters"] = a.parameters;
@@ -456,11 +484,17 @@ nlohmann::ordered_json posterior_json(const Abc& a, const AbcResult& r, const js
       if (std::isfinite(r.summaries[i][k])) all.push_back(r.summaries[i][k]);
     for (std::size_t i : r.accepted) acc.push_back(r.summaries[i][k]);
     const Quantiles qa = quantiles(all), qp = quantiles(acc);
-    sums.push_back(oj{{"name", s.name}, {"variant", a.experiment.variants[s.variant].name}, {"metric", std::string(metric_name(s.metric))},
-                      {"buurten", buurt_group_name(s.buurten)}, {"statistic", statistic_name(s.statistic)}, {"target", s.target},
-                      {"tolerance", s.tolerance}, {"source", s.source},
-                      {"prior_q05_q50_q95", {number_or_null(qa.q05), number_or_null(qa.q50), number_or_null(qa.q95)}},
-                      {"posterior_q05_q50_q95", {number_or_null(qp.q05), number_or_null(qp.q50), number_or_null(qp.q95)}}});
+    sums.push_back(
+        oj{{"name", s.name},
+           {"variant", a.experiment.variants[s.variant].name},
+           {"metric", std::string(metric_name(s.metric))},
+           {"buurten", buurt_group_name(s.buurten)},
+           {"statistic", statistic_name(s.statistic)},
+           {"target", s.target},
+           {"tolerance", s.tolerance},
+           {"source", s.source},
+           {"prior_q05_q50_q95", {number_or_null(qa.q05), number_or_null(qa.q50), number_or_null(qa.q95)}},
+           {"posterior_q05_q50_q95", {number_or_null(qp.q05), number_or_null(qp.q50), number_or_null(qp.q95)}}});
   }
   abc["summaries"] = sums;
   oj pars = oj::array();
@@ -495,7 +529,8 @@ std::string draws_csv(const Abc& a, const AbcResult& r) {
     o << i;
     for (double v : a.experiment.uncertainty.sets[i]) o << "," << number_text(v);
     for (double v : r.summaries[i]) o << "," << (std::isfinite(v) ? number_text(v) : std::string("NA"));
-    o << "," << (std::isfinite(r.distance[i]) ? number_text(r.distance[i]) : std::string("Inf")) << "," << int(accepted[i]) << "\n";
+    o << "," << (std::isfinite(r.distance[i]) ? number_text(r.distance[i]) : std::string("Inf")) << ","
+      << int(accepted[i]) << "\n";
   }
   return o.str();
 }
@@ -503,8 +538,10 @@ std::string draws_csv(const Abc& a, const AbcResult& r) {
 std::string abc_report_text(const Abc& a, const AbcResult& r) {
   std::ostringstream o;
   char buf[512];
-  std::snprintf(buf, sizeof buf, "rejection ABC: %zu of %u draws accepted (epsilon %g%s, largest accepted distance %.3g)\n",
-                r.accepted.size(), a.draws, a.epsilon, r.widened ? ", widened to the nearest min_accepted" : "", r.effective_epsilon);
+  std::snprintf(buf, sizeof buf,
+                "rejection ABC: %zu of %u draws accepted (epsilon %g%s, largest accepted distance %.3g)\n",
+                r.accepted.size(), a.draws, a.epsilon, r.widened ? ", widened to the nearest min_accepted" : "",
+                r.effective_epsilon);
   o << buf;
   const auto j = posterior_json(a, r, json::object());
   o << "  parameter                                 prior 5%..95%            posterior 5% / median / 95%\n";
@@ -512,8 +549,8 @@ std::string abc_report_text(const Abc& a, const AbcResult& r) {
     const auto& pr = p["prior_q05_q50_q95"];
     const auto& po = p["posterior_q05_q50_q95"];
     auto g = [](const nlohmann::ordered_json& v) { return v.is_number() ? v.get<double>() : kNaN; };
-    std::snprintf(buf, sizeof buf, "  %-40s  %9.4g .. %-9.4g    %9.4g / %9.4g / %-9.4g\n", p["path"].get<std::string>().c_str(), g(pr[0]),
-                  g(pr[2]), g(po[0]), g(po[1]), g(po[2]));
+    std::snprintf(buf, sizeof buf, "  %-40s  %9.4g .. %-9.4g    %9.4g / %9.4g / %-9.4g\n",
+                  p["path"].get<std::string>().c_str(), g(pr[0]), g(pr[2]), g(po[0]), g(po[1]), g(po[2]));
     o << buf;
   }
   o << "  summary                        target +- tolerance     prior median   accepted 5% / median / 95%\n";
@@ -521,8 +558,9 @@ std::string abc_report_text(const Abc& a, const AbcResult& r) {
     auto g = [](const nlohmann::ordered_json& v) { return v.is_number() ? v.get<double>() : kNaN; };
     const auto& pr = s["prior_q05_q50_q95"];
     const auto& po = s["posterior_q05_q50_q95"];
-    std::snprintf(buf, sizeof buf, "  %-30s %8.4f +- %-8.4f    %9.4f      %8.4f / %8.4f / %-8.4f\n", s["name"].get<std::string>().c_str(),
-                  s["target"].get<double>(), s["tolerance"].get<double>(), g(pr[1]), g(po[0]), g(po[1]), g(po[2]));
+    std::snprintf(buf, sizeof buf, "  %-30s %8.4f +- %-8.4f    %9.4f      %8.4f / %8.4f / %-8.4f\n",
+                  s["name"].get<std::string>().c_str(), s["target"].get<double>(), s["tolerance"].get<double>(),
+                  g(pr[1]), g(po[0]), g(po[1]), g(po[2]));
     o << buf;
   }
   return o.str();

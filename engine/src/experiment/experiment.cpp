@@ -257,7 +257,9 @@ void read_uncertainty(JsonChecker& c, const json& u, Experiment& e) {
         if (!d || !(d->kind == ParamKind::real || d->kind == ParamKind::integer))
           c.problem(at, "found " + describe(ps[j]) + ", expected a numeric parameter of the table (`wijksim params`)");
         else if (d->prior.is_fixed())
-          c.problem(at, "found \"" + d->path + "\", whose prior is fixed; expected a parameter with a prior (`wijksim params`, column prior)");
+          c.problem(at,
+                    "found \"" + d->path +
+                        "\", whose prior is fixed; expected a parameter with a prior (`wijksim params`, column prior)");
         else if (std::find(e.uncertainty.only.begin(), e.uncertainty.only.end(), d->path) != e.uncertainty.only.end())
           c.problem(at, "found \"" + d->path + "\" twice, expected each parameter once");
         else
@@ -555,8 +557,10 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
       for (std::size_t j = 0; j < e.uncertainty.only.size(); ++j)
         if (set_elsewhere(e, e.uncertainty.only[j])) {
           taken = true;
-          problems.push_back({file, "uncertainty.parameters[" + std::to_string(j) + "]",
-                              "found \"" + e.uncertainty.only[j] + "\", which the scenario, a variant or the design sets; expected a parameter left free to draw"});
+          problems.push_back(
+              {file, "uncertainty.parameters[" + std::to_string(j) + "]",
+               "found \"" + e.uncertainty.only[j] +
+                   "\", which the scenario, a variant or the design sets; expected a parameter left free to draw"});
         }
       if (taken) throw InputError(problems);
       draw_from_prior(e);

@@ -22,9 +22,9 @@ namespace wijksim::calibration {
 
 // Which buurten a summary pools, read from the run of the summary's variant at its final week.
 enum class BuurtGroup {
-  all,                    // every buurt of the city
-  programme,              // buurten the programme reached (in_programme)
-  renewed,                // programme buurten where herstructurering applies (herstructurering > 0, deprivation >= renewal_min_deprivation)
+  all,  // every buurt of the city
+  programme,  // buurten the programme reached (in_programme)
+  renewed,  // programme buurten where herstructurering applies (herstructurering > 0, deprivation >= renewal_min_deprivation)
   programme_not_renewed,  // programme buurten without herstructurering
 };
 const char* buurt_group_name(BuurtGroup g);
@@ -50,13 +50,13 @@ struct Abc {
   nlohmann::json document;
   std::string experiment_file;  // resolved against the ABC file's folder
   experiment::Experiment experiment;  // with "uncertainty": prior draws of `parameters`
-  std::size_t comparison = 0;   // index of the no-programme variant
+  std::size_t comparison = 0;  // index of the no-programme variant
   std::uint32_t draws = 0, replicates_per_draw = 1;
   std::uint64_t seed = 1;
-  int average_weeks = 1;        // the summaries pool the last N weeks of each run
+  int average_weeks = 1;  // the summaries pool the last N weeks of each run
   std::vector<std::string> parameters;  // drawn, in the experiment's (table) order
   std::vector<AbcSummary> summaries;
-  double epsilon = 1;           // accept when every |summary - target| <= epsilon * tolerance
+  double epsilon = 1;  // accept when every |summary - target| <= epsilon * tolerance
   std::uint32_t min_accepted = 0;  // fewer accepted: take the nearest this many (epsilon grows)
 
   // Replicate r of the experiment runs draw r mod draws (experiment::Uncertainty::set_of).
@@ -71,10 +71,10 @@ Abc load_abc_json(const nlohmann::json& doc, const std::string& file);
 
 struct AbcResult {
   std::vector<std::vector<double>> summaries;  // [draw][summary]; NaN when a group was empty
-  std::vector<double> distance;                // [draw]: max over summaries of |s - target| / tolerance
-  std::vector<std::size_t> accepted;           // draw indices, nearest first
-  double effective_epsilon = 0;                // the largest accepted distance
-  bool widened = false;                        // fewer than min_accepted within epsilon
+  std::vector<double> distance;  // [draw]: max over summaries of |s - target| / tolerance
+  std::vector<std::size_t> accepted;  // draw indices, nearest first
+  double effective_epsilon = 0;  // the largest accepted distance
+  bool widened = false;  // fewer than min_accepted within epsilon
   double wall_seconds = 0;
 };
 
