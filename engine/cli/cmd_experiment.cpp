@@ -11,6 +11,7 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "interrupt.hpp"
 #include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
@@ -63,39 +64,6 @@ class MpiSession {
   MpiWorld world_;
 };
 #endif
-
-// SIGINT (Ctrl-C) and SIGTERM (what SLURM and most schedulers send before killing a job) stop
-// a batch cleanly: runs under way are abandoned, finished ones committed, and the command says
-// how to resume. The handlers reset themselves, so a second signal kills at once.
-std::atomic<bool> g_interrupt{false};
-volatile std::sig_atomic_t g_signal = 0;
-static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
-
-extern "C" void on_interrupt(int sig) {
-  g_signal = sig;
-  g_interrupt.store(true);
-}
-
-class InterruptHandlers {
- public:
-  InterruptHandlers() {
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptHandlers() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptHandlers(const InterruptHandlers&) = delete;
-  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
 
 std::string mib(std::size_t bytes) {
   char buf[32];

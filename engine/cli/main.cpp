@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "abc_command.hpp"
 #include "args.hpp"
 #include "calibrate_command.hpp"
 #include "experiment_commands.hpp"
@@ -58,6 +59,7 @@ const std::vector<Entry>& commands() {
       {"discover", "scenario discovery (PRIM): which parameter ranges lead to an outcome",
        [](const auto& a, const auto&) { return cmd_discover(a); }},
       {"calibrate", "fit free parameters to baseline targets", cmd_calibrate},
+      {"abc", "rejection ABC of programme-effect parameters against the programme evidence", cmd_abc},
       {"report", "one self-contained HTML report of an experiment or run",
        [](const auto& a, const auto&) { return cmd_report(a); }},
       {"plot", "single charts (fan, heatgrid, variants, diff, ranking, sensitivity, bench)",

@@ -40,6 +40,7 @@ const std::vector<CommandHelp> kCommands = {
     {"sensitivity", {"--outcome", "--level", "--week", "--quiet"}},
     {"discover", {"--outcome", "--below", "--above", "--variant", "--alpha", "--density", "--quiet"}},
     {"calibrate", {"--out", "--threads", "--max-evaluations", "--progress", "--quiet"}},
+    {"abc", {"--out", "--threads", "--progress", "--measure", "--replicates", "--set", "--median-of", "--quiet"}},
     {"report", {"--out", "--lang", "--sensitivity", "--bench", "--force", "--quiet"}},
     {"serve", {"--port", "--bind", "--threads", "--data", "--web", "--quiet"}},
     {"version", {}},
