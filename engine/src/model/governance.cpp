@@ -47,7 +47,7 @@ void stop_programme(World& w) {
     // the rate of any unmet expectation (expectations.fade): the stop breaks what is remembered.
     CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x30000000u});
     for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
-      const double since = std::max(0, w.week - std::max(r.invited_until[row], w.week - 5200));
+      const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
       if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
     }
     b.programme_budget = 0;
