@@ -180,10 +180,11 @@ def main():
                 break
             if kind == "experiment":
                 # Every downstream command on the store, outputs beside it.
-                rc_c, so_c, se_c = run([binary, "compare", str(out)])
-                (work / side / f"{f.stem}.compare.txt").write_text(f"exit {rc_c}\n{so_c}{se_c}", encoding="utf-8")
-                rc_e, so_e, se_e = run([binary, "export", str(out), "--format", "csv"])
-                (work / side / f"{f.stem}.export.txt").write_text(f"exit {rc_e}\n{so_e}{se_e}", encoding="utf-8")
+                # Their messages name the folder, which differs by side.
+                for command, extra in (("compare", []), ("export", ["--format", "csv"])):
+                    rc_x, so_x, se_x = run([binary, command, str(out)] + extra)
+                    said = f"exit {rc_x}\n{so_x}{se_x}".replace(str(out), "DIR")
+                    (work / side / f"{f.stem}.{command}.txt").write_text(said, encoding="utf-8")
             outs.append(out)
         else:
             diffs = compare_trees(*outs)
