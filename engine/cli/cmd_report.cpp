@@ -27,6 +27,7 @@
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/store.hpp"
+#include "wijksim/scenario/calendar.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
 #ifndef WIJKSIM_TOOLS_DIR_DEFAULT
@@ -201,13 +202,8 @@ json report_context(const experiment::Store& store) {
                        {"hash", spec->hash}, {"start_date", spec->start_date}};
     ctx["weeks"] = std::lround(p.simulation.years);
     ctx["burn_in_weeks"] = std::lround(p.simulation.burn_in);
-    json phases = json::array({"none"});
-    for (const auto& ph : spec->phases) phases.push_back(ph.name);
-    ctx["phase_names"] = phases;
-    json elections = json::array();
-    for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
-      elections.push_back(std::lround(t));
-    ctx["elections_weeks"] = elections;
+    ctx["phase_names"] = phase_timeline_names(*spec);
+    ctx["elections_weeks"] = election_weeks(p);
     ctx["programme"] = {{"enabled", p.programme.enabled}, {"planned_weeks", std::lround(p.building_blocks.long_breath)}};
     json units = json::object();
     units[spec->city.code] = spec->city.name;
