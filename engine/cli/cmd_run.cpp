@@ -1,5 +1,6 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -28,9 +29,16 @@ void print_table(const ScenarioSpec& spec, const RunOutcome& outcome, double wal
     std::vector<double> v;
     for (const auto& f : outcome.final_city) v.push_back(f[static_cast<std::size_t>(m)]);
     const Summary s = summarise(v);
-    if (v.size() > 1)
-      std::printf("  %-24s %12.4f   [%10.4f, %10.4f]\n", std::string(metric_name(m)).c_str(), s.mean, s.ci_low, s.ci_high);
-    else
+    if (v.size() > 1) {
+      // A t-interval is symmetric, but these levels cannot leave their range (a count or euros
+      // below 0, a share above 1): print the interval cut at the bounds and say so.
+      const std::string_view unit = metric_info(m).unit;
+      const bool unit_range = unit == "share" || unit == "mean";
+      const double lo = std::max(0.0, s.ci_low), hi = unit_range ? std::min(1.0, s.ci_high) : s.ci_high;
+      const bool clipped = unit != "index" && (lo != s.ci_low || hi != s.ci_high);
+      std::printf("  %-24s %12.4f   [%10.4f, %10.4f]%s\n", std::string(metric_name(m)).c_str(), s.mean,
+                  clipped ? lo : s.ci_low, clipped ? hi : s.ci_high, clipped ? "  (clipped at the metric's range)" : "");
+    } else
       std::printf("  %-24s %12.4f\n", std::string(metric_name(m)).c_str(), s.mean);
   }
   // The whole command's wall time: building the city and writing count as much as simulating.
