@@ -549,6 +549,9 @@ class Report:
         lang, exp = self.lang, self.exp
         head = f'<h2 id="parameter-uncertainty">{self.t("uncertainty")}</h2>'
         pu = self.parameter_uncertainty
+        if not pu and exp.manifest.get("uncertainty"):
+            # Drawn sets, but no per-row statements (a design store, or compare not yet run).
+            return head + f'<p id="uncertainty-intro">{esc(self.t("uncertainty_no_rows"))}</p>'
         if not pu:
             return head + f'<p id="noise-only">{esc(self.t("noise_only"))}</p>'
         source = self.t("source_" + pu.get("source", "prior")) if pu.get("source") in ("prior", "posterior") \
