@@ -108,7 +108,7 @@ def main():
                        "participation and trust targets.",
         "notes": "Places made by tools/scenarios/make_calibration_places.py from data/cbs. Re-run: wijksim calibrate "
                  "scenarios/calibration/gemeenten.json --out out/calibration-gemeenten --threads 2 (docs/CALIBRATION.md: "
-                 "about 45 simulated points, 4 CPU-minutes). The free parameters start at the engine defaults.",
+                 "about 22 simulated points from the defaults, 2 CPU-minutes, 7 minutes on 2 busy cores). The free parameters start at the engine defaults.",
         "scenarios": places,
         # One year after the 4-year burn-in: the state at the scenario's start date, averaged over
         # its 52 weeks; three replicates with common random numbers (docs/CALIBRATION.md, speed).
