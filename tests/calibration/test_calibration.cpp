@@ -260,3 +260,28 @@ TEST_CASE("bad calibration files: unknown place, spread over one place, unknown 
   CHECK(contains(err, "optimiser.method"));
   CHECK(contains(err, "sbplx"));
 }
+
+TEST_CASE("bad calibration files: a missing or repeated scenario does not shift the names of the others", "[calibration][hardening]") {
+  // A target names its place by the file as given in "scenarios". When an earlier file is
+  // missing or listed twice, the later ones must still be matched to their own names: the only
+  // problem reported is the missing (or repeated) file, not a spurious unknown place.
+  TempDir dir("calib-places-missing");
+  test::write_file(dir / "a.json", test::explicit_scenario({{{600, 0.1}}}, 1.0, 0.5).dump(2));
+  test::write_file(dir / "c.json", test::explicit_scenario({{{600, 0.8}}}, 1.0, 0.5).dump(2));
+  const json targets = json::array({{{"name", "unsafe c"}, {"metric", "unsafe_share"}, {"scenario", "c.json"}, {"value", 0.2}, {"tolerance", 0.01}}});
+  for (const std::string second : {"missing.json", "a.json"}) {
+    const json doc = {{"scenarios", {"a.json", second, "c.json"}}, {"replicates", 2},
+                      {"parameters", {{"safety.base", {{"range", {0.6, 0.9}}}}}}, {"targets", targets}};
+    std::string err;
+    try {
+      (void)cal::load_calibration_json(doc, (dir / "cal.json").string());
+    } catch (const wijksim::InputError& e) {
+      err = e.what();
+    }
+    INFO(second << ": " << err);
+    CHECK(contains(err, "scenarios[1]"));
+    CHECK(contains(err, second == "a.json" ? "listed twice" : "is not a file"));
+    CHECK_FALSE(contains(err, "targets[0].scenario"));
+    CHECK_FALSE(contains(err, "expected a scenario of this file"));
+  }
+}
