@@ -11,7 +11,7 @@ case "$mode" in demo|test) ;; *) echo "usage: bash tools/quickstart.sh demo|test
 
 packages=(g++ cmake ninja-build git pkg-config
           libeigen3-dev libboost-random-dev libboost-dev nlohmann-json3-dev catch2 libbenchmark-dev
-          libsqlite3-dev libnlopt-dev libnlopt-cxx-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin
+          libsqlite3-dev libnlopt-dev libnlopt-cxx-dev libcli11-dev python3-matplotlib python3-pytest libopenmpi-dev openmpi-bin
           python3-dev pybind11-dev python3-numpy python3-pandas  # the Python module (python/)
           chromium  # chromium: the report test opens the HTML report headless
           libcpp-httplib-dev libjs-chart.js  # wijksim serve: HTTP server, charts on its page

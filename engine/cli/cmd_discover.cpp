@@ -9,20 +9,33 @@
 namespace wijksim::cli {
 
 int cmd_discover(const std::vector<std::string>& argv) {
-  Args args("discover", argv);
+  Command cmd(
+      "discover",
+      "Scenario discovery (PRIM): which ranges of the experiment's sampled parameters lead to an outcome below or "
+      "above a threshold; written to DIR/discover.json.",
+      "wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME] [--alpha A] [--density D] [--quiet]");
+  std::vector<std::string> pos;
+  std::optional<std::string> outcome, below, above, variant, alpha, density;
   experiment::DiscoverOptions o;
-  const auto outcome = args.take("--outcome");
-  const auto below = args.take("--below"), above = args.take("--above");
-  o.variant = args.take("--variant").value_or("");
-  if (const auto a = args.take("--alpha")) o.prim.alpha = args.number("--alpha", *a, 0.01, 0.5);
-  if (const auto t = args.take("--density")) o.prim.threshold = args.number("--density", *t, 0, 1);
-  const auto pos = args.positionals(1, 1, "wijksim discover DIR --outcome NAME (--below T | --above T) [--variant NAME] [--alpha A] [--density D]");
+  cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` with a design (sampled parameters)");
+  cmd.option("--outcome", outcome, "NAME", "the outcome that defines a case (required)");
+  cmd.option("--below", below, "T", "a case is a run whose outcome is below T (write --below=-0.5 for a negative T)");
+  cmd.option("--above", above, "T", "a case is a run whose outcome is above T");
+  cmd.option("--variant", variant, "NAME",
+             "only this variant (default: every variant but the baseline, each on its own)");
+  cmd.option("--alpha", alpha, "A", "PRIM's peeling fraction, 0.01-0.5");
+  cmd.option("--density", density, "D", "stop peeling at this share of cases in the box, 0-1");
+  cmd.quiet_flag();
+  if (cmd.parse(argv)) return 0;
+  o.variant = variant.value_or("");
+  if (alpha) o.prim.alpha = cmd.number("--alpha", *alpha, 0.01, 0.5);
+  if (density) o.prim.threshold = cmd.number("--density", *density, 0, 1);
   if (!outcome) throw InputError(std::vector<Problem>{{"discover", "--outcome", "missing, expected an outcome of the experiment"}});
   if (below.has_value() == above.has_value())
     throw InputError(std::vector<Problem>{{"discover", "--below", "expected exactly one of --below T and --above T"}});
   o.outcome = *outcome;
   o.below = below.has_value();
-  o.threshold = args.number(o.below ? "--below" : "--above", o.below ? *below : *above, -1e12, 1e12);
+  o.threshold = cmd.number(o.below ? "--below" : "--above", o.below ? *below : *above, -1e12, 1e12);
   const auto s = experiment::discover(pos[0], o);
   for (const auto& v : s.variants) {
     std::printf("%s: %zu of %zu runs are cases; box: coverage %.2f, density %.2f, %zu runs\n", v.variant.c_str(), v.cases,

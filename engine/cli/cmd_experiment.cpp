@@ -11,6 +11,8 @@
 
 #include "args.hpp"
 #include "experiment_commands.hpp"
+#include "interrupt.hpp"
+#include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/batch.hpp"
 
@@ -23,7 +25,8 @@ namespace wijksim::cli {
 namespace {
 
 constexpr const char* kUsage =
-    "wijksim experiment FILE --out DIR [--threads T] [--dry-run] [--progress bar|jsonl|none] [--fail-fast] [--shard i/N]";
+    "wijksim experiment FILE --out DIR [--replicates N] [--threads T] [--dry-run] [--progress bar|jsonl|none]\n"
+    "                     [--fail-fast] [--shard i/N] [--quiet]";
 
 // Under mpirun (an MPI build started by mpirun): this process's rank and the number of ranks.
 struct MpiWorld {
@@ -62,39 +65,6 @@ class MpiSession {
 };
 #endif
 
-// SIGINT (Ctrl-C) and SIGTERM (what SLURM and most schedulers send before killing a job) stop
-// a batch cleanly: runs under way are abandoned, finished ones committed, and the command says
-// how to resume. The handlers reset themselves, so a second signal kills at once.
-std::atomic<bool> g_interrupt{false};
-volatile std::sig_atomic_t g_signal = 0;
-static_assert(std::atomic<bool>::is_always_lock_free, "the signal handler needs a lock-free flag");
-
-extern "C" void on_interrupt(int sig) {
-  g_signal = sig;
-  g_interrupt.store(true);
-}
-
-class InterruptHandlers {
- public:
-  InterruptHandlers() {
-    struct sigaction sa {};
-    sa.sa_handler = on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sa.sa_flags = SA_RESETHAND;
-    sigaction(SIGINT, &sa, &old_int_);
-    sigaction(SIGTERM, &sa, &old_term_);
-  }
-  ~InterruptHandlers() {
-    sigaction(SIGINT, &old_int_, nullptr);
-    sigaction(SIGTERM, &old_term_, nullptr);
-  }
-  InterruptHandlers(const InterruptHandlers&) = delete;
-  InterruptHandlers& operator=(const InterruptHandlers&) = delete;
-
- private:
-  struct sigaction old_int_ {}, old_term_ {};
-};
-
 std::string mib(std::size_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.1f MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
@@ -113,37 +83,75 @@ std::string duration(double s) {
 }  // namespace
 
 int cmd_experiment(const std::vector<std::string>& argv, const std::string& command_line) {
-  Args args("experiment", argv);
-  const auto out = args.take("--out");
+  Command cmd(
+      "experiment",
+      "Runs every variant x design point x replicate of an experiment file into a results store (DIR/results.sqlite). "
+      "Running it again resumes an interrupted batch, retries failed runs, or adds replicates (--replicates).",
+      kUsage);
+  std::vector<std::string> pos;
+  std::optional<std::string> out, threads_text, progress_text, shard_text, replicates_text;
+  bool dry_run = false, fail_fast = false;
+  cmd.positionals("FILE", pos, 1, 1,
+                  "the experiment JSON file (docs/EXPERIMENTS.md; scenarios/experiments/ has examples)");
+  cmd.option("--out", out, "DIR",
+             "the results store's folder (required); an existing store of the same experiment is resumed");
+  cmd.option(
+      "--replicates", replicates_text, "N",
+      "replicates per variant and design point, 1-100000 (default: the file's); more than the store holds adds the "
+      "missing ones, with the seeds a fresh run with N would use");
+  cmd.option("--threads", threads_text, "T",
+             "runs simulated at once, 1-1024 (default: every core); never changes results");
+  cmd.flag("--dry-run", dry_run, "print the plan (runs, time, memory) without running anything");
+  cmd.option("--progress", progress_text, "MODE", "bar (default), jsonl (one JSON line per run on stderr) or none");
+  cmd.flag("--fail-fast", fail_fast, "stop at the first failed run");
+  cmd.option("--shard", shard_text, "i/N",
+             "run only shard i of N (0 <= i < N), e.g. on N machines; `wijksim merge` joins them");
+  cmd.quiet_flag();
+  cmd.footer(
+      "Ctrl-C or SIGTERM stops cleanly: finished runs are kept; run the same command again to resume.\n"
+      "MPI builds: mpirun -np K wijksim experiment ... spreads the runs over K ranks.");
+  if (cmd.parse(argv)) return 0;
   unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  bool args_threads_given = false;
-  if (auto v = args.take("--threads")) {
-    threads = static_cast<unsigned>(args.integer("--threads", *v, 1, 1024));
-    args_threads_given = true;
-  }
-  const bool dry_run = args.take_flag("--dry-run");
-  const bool fail_fast = args.take_flag("--fail-fast");
+  const bool args_threads_given = threads_text.has_value();
+  if (threads_text) threads = static_cast<unsigned>(cmd.integer("--threads", *threads_text, 1, 1024));
   experiment::ProgressMode progress = experiment::ProgressMode::bar;
-  if (auto v = args.take("--progress")) {
-    if (*v == "jsonl") progress = experiment::ProgressMode::jsonl;
-    else if (*v == "none") progress = experiment::ProgressMode::none;
-    else if (*v != "bar")
-      throw InputError(std::vector<Problem>{{"experiment", "--progress", "found \"" + *v + "\", expected bar, jsonl or none"}});
+  if (progress_text) {
+    const std::string& v = cmd.choice("--progress", *progress_text, {"bar", "jsonl", "none"});
+    if (v == "jsonl")
+      progress = experiment::ProgressMode::jsonl;
+    else if (v == "none")
+      progress = experiment::ProgressMode::none;
   }
+  if (cli::quiet()) progress = experiment::ProgressMode::none;
   std::size_t shard_index = 0, shard_count = 1;
-  if (auto v = args.take("--shard")) {
-    const auto slash = v->find('/');
-    const std::string bad = "found \"" + *v + "\", expected i/N with 0 <= i < N (e.g. 0/2)";
+  if (shard_text) {
+    const std::string& v = *shard_text;
+    const auto slash = v.find('/');
+    const std::string bad = "found \"" + v + "\", expected i/N with 0 <= i < N (e.g. 0/2)";
     if (slash == std::string::npos) throw InputError(std::vector<Problem>{{"experiment", "--shard", bad}});
-    shard_count = static_cast<std::size_t>(args.integer("--shard", v->substr(slash + 1), 1, 100000));
-    shard_index = static_cast<std::size_t>(args.integer("--shard", v->substr(0, slash), 0, 100000));
+    shard_count = static_cast<std::size_t>(cmd.integer("--shard", v.substr(slash + 1), 1, 100000));
+    shard_index = static_cast<std::size_t>(cmd.integer("--shard", v.substr(0, slash), 0, 100000));
     if (shard_index >= shard_count) throw InputError(std::vector<Problem>{{"experiment", "--shard", bad}});
   }
-  const auto pos = args.positionals(1, 1, kUsage);
+  std::optional<unsigned> replicates;
+  if (replicates_text) replicates = static_cast<unsigned>(cmd.integer("--replicates", *replicates_text, 1, 100000));
   if (!out) throw InputError(std::vector<Problem>{{"experiment", "--out", "missing, expected --out DIR for the results store"}});
 
   // Every variant and design point is loaded here: nothing runs unless all of them are valid.
-  const experiment::Experiment e = experiment::load_experiment_file(pos[0]);
+  experiment::Experiment e = experiment::load_experiment_file(pos[0]);
+  if (replicates) {
+    if (e.adaptive.enabled())
+      throw InputError(std::vector<Problem>{{"experiment", "--replicates",
+                                             "found with adaptive replicates in " + e.file +
+                                                 ", expected one or the other (adaptive decides the count)"}});
+    if (e.uncertainty.enabled() && e.uncertainty.draws > *replicates)
+      throw InputError(
+          std::vector<Problem>{{"experiment", "--replicates",
+                                "found " + std::to_string(*replicates) + ", expected at least uncertainty.draws (" +
+                                    std::to_string(e.uncertainty.draws) + ")"}});
+    // Replicate r runs with (seed, r) whatever the total: more replicates extend a store.
+    e.replicates = *replicates;
+  }
   // Before anything is built (a dry run times one simulation too).
   experiment::refuse_if_too_large(e, threads);
 
@@ -248,10 +256,21 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
 namespace wijksim::cli {
 
 int cmd_merge(const std::vector<std::string>& argv) {
-  Args args("merge", argv);
-  const auto out = args.take("--out");
-  const auto pos = args.positionals(1, 100000, "wijksim merge DIR1 DIR2 ... --out DIR");
+  Command cmd(
+      "merge",
+      "Merges results stores of the same experiment (shards, other machines, MPI ranks) into one; runs present in "
+      "several must be identical.",
+      "wijksim merge DIR1 DIR2 ... --out DIR [--quiet]");
+  std::vector<std::string> pos;
+  std::optional<std::string> out;
+  cmd.positionals("DIR", pos, 1, 100000, "folders holding a results.sqlite of the same experiment");
+  cmd.option("--out", out, "DIR",
+             "the merged store's folder (required); may hold a store of the same experiment already");
+  cmd.quiet_flag();
+  if (cmd.parse(argv)) return 0;
   if (!out) throw InputError(std::vector<Problem>{{"merge", "--out", "missing, expected --out DIR for the merged store"}});
+  // Ctrl-C or SIGTERM: the merged store being built (a temporary folder) is removed, exit 130/143.
+  stop_cleanly_on_signal();
   const auto s = experiment::merge_stores(pos, *out);
   std::printf("merged %zu store(s): %zu run(s) added, %zu identical, %zu run(s) in %s/%s\n", s.inputs, s.added, s.identical, s.runs,
               out->c_str(), experiment::store_file_name);

@@ -19,58 +19,54 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kImportUsage =
-    "wijksim import-cbs [--kwb FILE] [--indicators FILE|none] (--gemeente NAME|CODE | --all) [--wijk CODE]... "
-    "[--income FILE] --out FILE [--force]";
+    "wijksim import-cbs (--gemeente NAME|CODE | --all) [--wijk CODE]... --out FILE [--force]\n"
+    "                     [--kwb FILE] [--indicators FILE|none] [--income FILE] [--quiet]";
 
-constexpr const char* kImportHelp = R"HELP(wijksim import-cbs - a scenario of a real place from CBS data
-
-usage:
-  wijksim import-cbs [--kwb FILE] [--indicators FILE|none] (--gemeente NAME|CODE | --all)
-                     [--wijk CODE]... [--income FILE] --out FILE [--force]
-
-  --gemeente X      a gemeente by name (case-insensitive, "Hengelo (O.)") or code (GM0164, 0164)
-  --all             every gemeente of the file, its wijken as wijken (city code NL00)
-  --wijk CODE       keep only these wijken (repeatable), e.g. --wijk WK016402
-  --kwb FILE        residents and age groups per buurt: a CBS Kerncijfers wijken en buurten export
-                    (default: the shipped 2024 table, data/cbs/cbs-kwb-2024-bevolking.csv). A newer
-                    one: CBS StatLine table 85984NED or its successor, exported as CSV with ';' as
-                    separator, all regions, columns Wijken en buurten, Codering, Soort regio,
-                    Gemeentenaam, Aantal inwoners and the five age groups (data/cbs/README.md)
-  --indicators FILE real buurt indicators (default: data/cbs/cbs-buurt-2024-indicators.csv):
-                    deprivation from mean WOZ value and the share of rented dwellings (national
-                    percentiles, P^1.5 so the national mean is 0.4), the owner-occupied share, and
-                    police-recorded crime per 1,000 residents (mean 2021-2024, pooled with the wijk
-                    over 500 residents). Suppressed buurten take their wijk's (else gemeente's)
-                    value; notes say how many. `none`: every buurt keeps deprivation 0.4
-  --income FILE     a richer KWB export with "Huishoudens met een laag inkomen (%)" (e.g. KWB
-                    2019); where a buurt matches (by code, else by name within the gemeente) its
-                    deprivation is clamp(share / 20, 0, 1) instead of the housing-based value
-  --out FILE        the scenario JSON to write (atomically); --force overwrites an existing one
-
-Buurten with 0 residents, and wijken left without residents, are left out (counted in notes).
+constexpr const char* kImportNotes =
+    R"(Buurten with 0 residents, and wijken left without residents, are left out (counted in notes).
 Age groups off the total by more than max(25, 5%) (CBS rounding) are scaled to the total.
-The data folder is found at WIJKSIM_DATA_DIR, else the source tree's data/cbs.
-Credit: Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED); Politie (47022NED).
-)HELP";
+The data folder is found at WIJKSIM_DATA_DIR, else the source tree's data/cbs (data/cbs/README.md).
+Credit: Bron: CBS, Kerncijfers wijken en buurten 2024 (85984NED); Politie (47022NED).)";
 
 }  // namespace
 
 int cmd_import_cbs(const std::vector<std::string>& argv) {
-  for (const auto& a : argv)
-    if (a == "--help" || a == "-h") {
-      std::cout << kImportHelp;
-      return 0;
-    }
-  Args args("import-cbs", argv);
-  const auto kwb_file = args.take("--kwb").value_or(data_file("cbs-kwb-2024-bevolking.csv"));
-  const auto indicators_file = args.take("--indicators").value_or(data_file("cbs-buurt-2024-indicators.csv"));
-  const auto gemeente = args.take("--gemeente");
-  const bool all = args.take_flag("--all");
-  const auto wijken = args.take_all("--wijk");
-  const auto income_file = args.take("--income");
-  const auto out = args.take("--out");
-  const bool force = args.take_flag("--force");
-  args.positionals(0, 0, kImportUsage);
+  Command cmd("import-cbs",
+              "Writes a scenario of a real place from CBS data: its wijken and buurten with residents, age "
+              "groups, deprivation and recorded crime.",
+              kImportUsage);
+  std::optional<std::string> kwb_given, indicators_given, gemeente, income_file, out;
+  std::vector<std::string> wijken;
+  bool all = false, force = false;
+  cmd.option("--gemeente", gemeente, "NAME|CODE",
+             "a gemeente by name (case-insensitive, \"Hengelo (O.)\") or code (GM0164, 0164)");
+  cmd.flag("--all", all, "every gemeente of the file, its wijken as wijken (city code NL00)");
+  cmd.repeated("--wijk", wijken, "CODE", "keep only these wijken (repeatable), e.g. --wijk WK016402");
+  cmd.option("--out", out, "FILE", "the scenario JSON to write (atomically)");
+  cmd.flag("--force", force, "overwrite an existing --out file");
+  cmd.option(
+      "--kwb", kwb_given, "FILE",
+      "residents and age groups per buurt, a CBS Kerncijfers wijken en buurten export (default: the shipped 2024 table, "
+      "data/cbs/cbs-kwb-2024-bevolking.csv). A newer one: CBS StatLine table 85984NED or its successor, exported as CSV "
+      "with ';' as separator, all regions, columns Wijken en buurten, Codering, Soort regio, Gemeentenaam, Aantal inwoners "
+      "and the five age groups");
+  cmd.option(
+      "--indicators", indicators_given, "FILE|none",
+      "real buurt indicators (default: data/cbs/cbs-buurt-2024-indicators.csv): deprivation from mean WOZ value and the "
+      "share of rented dwellings (national percentiles, P^1.5 so the national mean is 0.4), the owner-occupied share, and "
+      "police-recorded crime per 1,000 residents (mean 2021-2024, shrunk toward the wijk's rate with 500 pseudo-residents). Suppressed "
+      "buurten take their wijk's (else gemeente's) value. `none`: every buurt keeps deprivation 0.4");
+  cmd.option(
+      "--income", income_file, "FILE",
+      "a richer KWB export with \"Huishoudens met een laag inkomen (%)\" (e.g. KWB 2019); where a buurt matches (by code, "
+      "else by name within the gemeente) its deprivation is clamp(share / 20, 0, 1) instead of the housing-based value");
+  cmd.quiet_flag();
+  cmd.footer(kImportNotes);
+  if (cmd.parse(argv)) return 0;
+  // Ctrl-C while reading: a message and exit 130/143; the output file only appears complete.
+  stop_cleanly_on_signal();
+  const std::string kwb_file = kwb_given.value_or(data_file("cbs-kwb-2024-bevolking.csv"));
+  const std::string indicators_file = indicators_given.value_or(data_file("cbs-buurt-2024-indicators.csv"));
 
   std::vector<Problem> problems;
   if (!out) problems.push_back({"import-cbs", "--out", "missing, expected the scenario file to write"});

@@ -9,13 +9,16 @@
 namespace wijksim::cli {
 
 int cmd_metrics(const std::vector<std::string>& argv) {
-  Args args("metrics", argv);
-  const std::string format = args.take("--format").value_or("md");
-  args.positionals(0, 0, "wijksim metrics [--format md|json|csv]");
+  Command cmd("metrics", "Prints every metric the engine records: unit, meaning, level and which direction is better.",
+              "wijksim metrics [--format md|json|csv]");
+  std::optional<std::string> format_given;
+  cmd.option("--format", format_given, "FORMAT", "md (a Markdown table, default), json or csv");
+  if (cmd.parse(argv)) return 0;
+  const std::string format = cmd.choice("--format", format_given.value_or("md"), {"md", "json", "csv"});
   if (format == "md") std::cout << metric_catalogue_markdown();
   else if (format == "json") std::cout << metric_catalogue_json();
-  else if (format == "csv") std::cout << metric_catalogue_csv();
-  else throw InputError(std::vector<Problem>{{"metrics", "--format", "found \"" + format + "\", expected md, json or csv"}});
+  else
+    std::cout << metric_catalogue_csv();
   return 0;
 }
 

@@ -7,12 +7,15 @@
 namespace wijksim::cli {
 
 int cmd_params(const std::vector<std::string>& argv) {
-  Args args("params", argv);
-  const std::string format = args.take("--format").value_or("md");
-  args.positionals(0, 0, "wijksim params [--format md|json]");
+  Command cmd("params", "Prints every model parameter: path, unit, default, range, meaning, source, stage and prior.",
+              "wijksim params [--format md|json]");
+  std::optional<std::string> format_given;
+  cmd.option("--format", format_given, "FORMAT", "md (a Markdown table, default) or json");
+  if (cmd.parse(argv)) return 0;
+  const std::string format = cmd.choice("--format", format_given.value_or("md"), {"md", "json"});
   if (format == "md") std::cout << param_table_markdown();
-  else if (format == "json") std::cout << param_table_json();
-  else throw InputError(std::vector<Problem>{{"params", "--format", "found \"" + format + "\", expected md or json"}});
+  else
+    std::cout << param_table_json();
   return 0;
 }
 

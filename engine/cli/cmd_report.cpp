@@ -27,6 +27,7 @@
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/store.hpp"
+#include "wijksim/scenario/calendar.hpp"
 #include "wijksim/scenario/param_table.hpp"
 
 #ifndef WIJKSIM_TOOLS_DIR_DEFAULT
@@ -41,7 +42,7 @@ using json = nlohmann::json;
 namespace {
 
 constexpr const char* kReportUsage =
-    "wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force]";
+    "wijksim report DIR --out FILE.html [--lang nl|en] [--sensitivity SDIR] [--bench FILE.json] [--force] [--quiet]";
 
 // An existing --out may be replaced when it is an HTML page (an earlier report); anything
 // else may be the user's and needs --force.
@@ -201,13 +202,8 @@ json report_context(const experiment::Store& store) {
                        {"hash", spec->hash}, {"start_date", spec->start_date}};
     ctx["weeks"] = std::lround(p.simulation.years);
     ctx["burn_in_weeks"] = std::lround(p.simulation.burn_in);
-    json phases = json::array({"none"});
-    for (const auto& ph : spec->phases) phases.push_back(ph.name);
-    ctx["phase_names"] = phases;
-    json elections = json::array();
-    for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
-      elections.push_back(std::lround(t));
-    ctx["elections_weeks"] = elections;
+    ctx["phase_names"] = phase_timeline_names(*spec);
+    ctx["elections_weeks"] = election_weeks(p);
     ctx["programme"] = {{"enabled", p.programme.enabled}, {"planned_weeks", std::lround(p.building_blocks.long_breath)}};
     json units = json::object();
     units[spec->city.code] = spec->city.name;
@@ -238,11 +234,11 @@ void refresh(const std::string& dir, bool need_compare) {
       design.is_object() && design.contains("roles") && design.value("method", "") != "";
   if (need_compare && stale(fs::path(dir) / "comparison.json", db)) {
     const auto s = experiment::compare(dir);
-    std::fprintf(stderr, "report: compared %zu series with \"%s\"\n", s.comparisons, s.baseline.c_str());
+    if (!quiet()) std::fprintf(stderr, "report: compared %zu series with \"%s\"\n", s.comparisons, s.baseline.c_str());
   }
   if (sensitivity_design && stale(fs::path(dir) / "sensitivity.json", db)) {
     const auto s = experiment::sensitivity_report(dir, {});
-    std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
+    if (!quiet()) std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
   }
   if (need_compare) write_file_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
 }
@@ -250,16 +246,24 @@ void refresh(const std::string& dir, bool need_compare) {
 }  // namespace
 
 int cmd_report(const std::vector<std::string>& argv) {
-  Args args("report", argv);
-  const auto out = args.take("--out");
-  const std::string lang = args.take("--lang").value_or("nl");
-  const auto sens = args.take("--sensitivity");
-  const auto bench = args.take("--bench");
-  const bool force = args.take_flag("--force");
-  const auto pos = args.positionals(1, 1, kReportUsage);
+  Command cmd(
+      "report",
+      "Writes one self-contained HTML report for strategists: the answer to each contrast, the programme area next "
+      "to the city, charts, costs and the assumptions (tools/plot/README.md).",
+      kReportUsage);
+  std::vector<std::string> pos;
+  std::optional<std::string> out, lang_given, sens, bench;
+  bool force = false;
+  cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` or `wijksim run`");
+  cmd.option("--out", out, "FILE.html", "the report to write (required); an earlier report there is replaced");
+  cmd.option("--lang", lang_given, "LANG", "nl (default) or en");
+  cmd.option("--sensitivity", sens, "SDIR", "also show the Morris/Sobol' results of this experiment store");
+  cmd.option("--bench", bench, "FILE.json", "also show a Google Benchmark JSON file (the engine's speed)");
+  cmd.flag("--force", force, "replace an existing --out file that is not an HTML report");
+  cmd.quiet_flag();
+  if (cmd.parse(argv)) return 0;
   if (!out) throw InputError(std::vector<Problem>{{"report", "--out", "missing, expected --out FILE.html"}});
-  if (lang != "nl" && lang != "en")
-    throw InputError(std::vector<Problem>{{"report", "--lang", "found \"" + lang + "\", expected nl or en"}});
+  const std::string lang = cmd.choice("--lang", lang_given.value_or("nl"), {"nl", "en"});
   std::error_code ec;
   const fs::path out_path(*out);
   const fs::path parent = out_path.has_parent_path() ? out_path.parent_path() : fs::path(".");

@@ -41,30 +41,48 @@ void print_table(const ScenarioSpec& spec, const RunOutcome& outcome, double wal
 
 int cmd_run(const std::vector<std::string>& argv, const std::string& command_line) {
   const auto started = std::chrono::steady_clock::now();
-  Args args("run", argv);
+  Command cmd("run",
+              "Simulates one scenario: every replicate week by week, written to a folder of manifest.json, "
+              "timeseries.csv and summary.json, then a table of final-week outcomes.",
+              "wijksim run SCENARIO [--out DIR] [--seed N] [--replicates R] [--threads T] [--years Y]\n"
+              "                     [--detail city|wijk|buurt] [--set PATH=VALUE]... [--force] [--quiet]");
+  std::vector<std::string> pos;
+  std::optional<std::string> seed, replicates, years, detail, threads_text, out;
+  std::vector<std::string> sets;
+  bool force = false;
+  cmd.positionals("SCENARIO", pos, 1, 1,
+                  "the scenario JSON file (scenarios/ has examples; `wijksim import-cbs` makes one)");
+  cmd.option("--out", out, "DIR",
+             "output folder (default: out/<scenario name>); must be new, empty or an earlier run's with --force");
+  cmd.option("--seed", seed, "N", "master seed, 0-2147483647 (default: the scenario's simulation.seed)");
+  cmd.option("--replicates", replicates, "R", "independent replicates, 1-100000 (default: the scenario's)");
+  cmd.option("--threads", threads_text, "T",
+             "replicates simulated at once, 1-1024 (default: every core); never changes results");
+  cmd.option("--years", years, "Y", "simulated years after burn-in, 0.02-100 (default: the scenario's)");
+  cmd.option("--detail", detail, "LEVEL", "city, wijk or buurt: the finest level written to timeseries.csv");
+  cmd.repeated(
+      "--set", sets, "PATH=VALUE",
+      "override one parameter, e.g. --set building_blocks.trust=0.4 (repeatable; `wijksim params` lists them)");
+  cmd.flag("--force", force, "replace an existing output folder written by an earlier run");
+  cmd.quiet_flag();
+  cmd.footer("The folder is written under a temporary name and appears complete or not at all (also on Ctrl-C).");
+  if (cmd.parse(argv)) return 0;
   std::vector<Override> overrides;
   // Flags are shorthands for parameters, validated and recorded the same way.
-  if (auto v = args.take("--seed")) overrides.push_back({"simulation.seed", std::to_string(args.integer("--seed", *v, 0, 2147483647))});
-  if (auto v = args.take("--replicates"))
-    overrides.push_back({"simulation.replicates", std::to_string(args.integer("--replicates", *v, 1, 100000))});
-  if (auto v = args.take("--years")) {
-    args.number("--years", *v, 0.02, 100);
-    overrides.push_back({"simulation.years", *v});
+  if (seed) overrides.push_back({"simulation.seed", std::to_string(cmd.integer("--seed", *seed, 0, 2147483647))});
+  if (replicates)
+    overrides.push_back({"simulation.replicates", std::to_string(cmd.integer("--replicates", *replicates, 1, 100000))});
+  if (years) {
+    cmd.number("--years", *years, 0.02, 100);
+    overrides.push_back({"simulation.years", *years});
   }
-  if (auto v = args.take("--detail")) {
-    if (*v != "city" && *v != "wijk" && *v != "buurt")
-      throw InputError(std::vector<Problem>{{"run", "--detail", "found \"" + *v + "\", expected city, wijk or buurt"}});
-    overrides.push_back({"output.detail", "\"" + *v + "\""});
-  }
-  for (const auto& s : args.take_all("--set")) overrides.push_back(parse_override(s));
+  if (detail)
+    overrides.push_back({"output.detail", "\"" + cmd.choice("--detail", *detail, {"city", "wijk", "buurt"}) + "\""});
+  for (const auto& s : sets) overrides.push_back(set_override(s));
   const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
   unsigned threads = hw;
-  if (auto v = args.take("--threads")) threads = static_cast<unsigned>(args.integer("--threads", *v, 1, 1024));
-  const auto out = args.take("--out");
-  const bool force = args.take_flag("--force");
-  const bool quiet = args.take_flag("--quiet");
-  const auto pos = args.positionals(1, 1, "wijksim run SCENARIO [--out DIR] [--seed N] [--replicates R] [--threads T] "
-                                          "[--years Y] [--detail city|wijk|buurt] [--set PATH=VALUE]...");
+  if (threads_text) threads = static_cast<unsigned>(cmd.integer("--threads", *threads_text, 1, 1024));
+  const bool quiet = cli::quiet();
   const ScenarioSpec spec = load_scenario_file(pos[0], overrides);
 
   RunRequest req;

@@ -6,10 +6,17 @@
 namespace wijksim::cli {
 
 int cmd_validate(const std::vector<std::string>& argv) {
-  Args args("validate", argv);
+  Command cmd(
+      "validate",
+      "Checks a scenario file (with any --set overrides) and reports every problem at once, or its size and hash.",
+      "wijksim validate SCENARIO [--set PATH=VALUE]... [--quiet]");
+  std::vector<std::string> pos, sets;
+  cmd.positionals("SCENARIO", pos, 1, 1, "the scenario JSON file");
+  cmd.repeated("--set", sets, "PATH=VALUE", "override one parameter as `run` would (repeatable)");
+  cmd.quiet_flag();
+  if (cmd.parse(argv)) return 0;
   std::vector<Override> overrides;
-  for (const auto& s : args.take_all("--set")) overrides.push_back(parse_override(s));
-  const auto pos = args.positionals(1, 1, "wijksim validate SCENARIO [--set PATH=VALUE]...");
+  for (const auto& s : sets) overrides.push_back(set_override(s));
   const ScenarioSpec spec = load_scenario_file(pos[0], overrides);
   long long adults = 0, residents = 0, buurten = 0;
   for (const auto& w : spec.city.wijken)

@@ -19,6 +19,7 @@
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/store.hpp"
 #include "wijksim/io/stats.hpp"
+#include "wijksim/scenario/calendar.hpp"
 #include "wijksim/scenario/load.hpp"
 #include "wijksim/sim/simulation.hpp"
 
@@ -573,17 +574,11 @@ json RunManager::status(const std::string& id) const {
               {"all_results_seconds", run->all_results},
               {"report", run->report}};
   if (!run->error.empty()) out["error"] = run->error;
-  const auto& gov = run->specs.front().resolved;
-  // Elections on the timeline, in weeks after the start date.
-  try {
-    const double first = gov["governance"]["first_election_after"].get<double>();
-    const double every = gov["governance"]["election_interval"].get<double>();
-    json el = json::array();
-    for (double y = first; y * 52 <= run->weeks.back() + 0.5 && every > 0; y += every) el.push_back(std::lround(y * 52));
-    out["elections"] = el;
-  } catch (const json::exception&) {
-    out["elections"] = json::array();
-  }
+  // Elections on the timeline, in weeks after the start date, up to the last week shown.
+  json el = json::array();
+  for (const auto week : election_weeks(run->specs.front().params))
+    if (week <= run->weeks.back() + 0.5) el.push_back(week);
+  out["elections"] = el;
 
   // Fan charts per variant and outcome; paired differences with the baseline.
   const std::size_t base = run->exp.baseline;

@@ -355,7 +355,8 @@ class Experiment:
     def runs(self) -> pd.DataFrame:
         """One row per run: ``variant``, ``design_point``, ``replicate``, ``seed``, ``status``
         (ok or failed), ``error``, ``wall_seconds``, ``parameters`` (JSON of every override),
-        and a column per design parameter (as ``wijksim export``'s runs.csv)."""
+        and a column per design parameter. ``wijksim export``'s runs.csv has the same rows plus
+        each run's design role (A/B/AB_i, Morris trajectory and step) and the parameter ranges."""
         if self._runs is None:
             r = self._columns["runs"]
             df = pd.DataFrame({

@@ -167,8 +167,7 @@ TEST_CASE("cli: a successful run writes a self-describing folder", "[cli]") {
   const std::string scenario = small_scenario(dir);
   const auto out = dir / "run";
   const CliResult r = test::run_cli({"run", scenario, "--out", out.string(), "--seed", "77", "--replicates", "3",
-                                     "--threads", "2", "--detail", "buurt", "--set", "building_blocks.trust=0.4",
-                                     "--quiet"});
+                                     "--threads", "2", "--detail", "buurt", "--set", "building_blocks.trust = 0.4"});
   REQUIRE_EXIT(r, 0);
   CHECK(contains(r.out, "active_share"));
 

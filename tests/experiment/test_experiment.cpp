@@ -391,7 +391,9 @@ TEST_CASE("experiment: export writes tidy CSVs and compare writes the comparison
   REQUIRE_EXIT(ex, 0);
   const auto runs = test::read_file(dir / "out" / "runs.csv");
   const auto outcomes = test::read_file(dir / "out" / "outcomes.csv");
-  CHECK(runs.rfind("variant,design_point,replicate,seed,status,error,wall_seconds,parameters\n", 0) == 0);
+  CHECK(runs.rfind(
+            "variant,design_point,role,row,step,factor,direction,replicate,seed,status,error,wall_seconds,parameters\n",
+            0) == 0);
   CHECK(outcomes.rfind("variant,design_point,replicate,week,level,unit,metric,value\n", 0) == 0);
   CHECK(std::count(runs.begin(), runs.end(), '\n') == 7);
   CHECK(std::count(outcomes.begin(), outcomes.end(), '\n') == 1 + 6 * 14 * 2 * 2);

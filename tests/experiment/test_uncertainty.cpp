@@ -104,6 +104,46 @@ TEST_CASE("uncertainty: prior draws are one set per replicate, shared by every v
   CHECK(ex::load_cell(e0, e0.cells[0], 1).hash == ex::load_cell(e0, e0.cells[0]).hash);
 }
 
+TEST_CASE("uncertainty: \"parameters\" draws only the named rows, each as it would be drawn among all",
+          "[experiment][uncertainty]") {
+  TempDir dir("unc-only");
+  json doc = tiny_experiment(dir);
+  const ex::Experiment all = ex::load_experiment_file(write(dir, doc, "all.json"));
+  doc["uncertainty"]["parameters"] = {"safety.fear_rise", "physical.safety_effect"};
+  const ex::Experiment some = ex::load_experiment_file(write(dir, doc, "some.json"));
+  // Table order, and each column the same as in the full draw (one generator per row).
+  REQUIRE(some.uncertainty.parameters == std::vector<std::string>{"physical.safety_effect", "safety.fear_rise"});
+  for (std::size_t j = 0; j < 2; ++j) {
+    const auto k =
+        static_cast<std::size_t>(std::find(all.uncertainty.parameters.begin(), all.uncertainty.parameters.end(),
+                                           some.uncertainty.parameters[j]) -
+                                 all.uncertainty.parameters.begin());
+    REQUIRE(k < all.uncertainty.parameters.size());
+    for (std::size_t i = 0; i < 3; ++i) CHECK(some.uncertainty.sets[i][j] == all.uncertainty.sets[i][k]);
+  }
+  // A row the scenario sets, a fixed prior, an unknown path, and "parameters" with a posterior.
+  doc["uncertainty"]["parameters"] = {"safety.base", "programme.stop_at_election", "safety.fear_rse"};
+  const auto file = write(dir, doc, "bad.json");
+  try {
+    (void)ex::load_experiment_file(file);
+    FAIL("expected an InputError");
+  } catch (const wijksim::InputError& err) {
+    const std::string msg = err.what();
+    INFO(msg);
+    CHECK(contains(msg, "uncertainty.parameters[1]: found \"programme.stop_at_election\", whose prior is fixed"));
+    CHECK(contains(msg, "uncertainty.parameters[2]: found \"safety.fear_rse\", expected a numeric parameter"));
+  }
+  doc["uncertainty"]["parameters"] = {"safety.base"};
+  try {
+    (void)ex::load_experiment_file(write(dir, doc, "bad2.json"));
+    FAIL("expected an InputError");
+  } catch (const wijksim::InputError& err) {
+    CHECK(
+        contains(err.what(),
+                 "uncertainty.parameters[0]: found \"safety.base\", which the scenario, a variant or the design sets"));
+  }
+}
+
 TEST_CASE("uncertainty: compare states robustness and what a difference hinges on", "[experiment][uncertainty]") {
   TempDir dir("unc-compare");
   const json doc = tiny_experiment(dir);

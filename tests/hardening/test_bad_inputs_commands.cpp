@@ -291,7 +291,7 @@ TEST_CASE("bad inputs, merge: missing folders, other experiments, occupied outpu
   REQUIRE_REJECTED(test::run_cli({"merge", a, b, "--out", out}), 2, b, "different experiment");
   require_no_store(out);
   REQUIRE_REJECTED(test::run_cli({"merge", a}), 2, "--out", "missing");
-  REQUIRE_REJECTED(test::run_cli({"merge", "--out", out}), 2, "expected 1-100000 argument");
+  REQUIRE_REJECTED(test::run_cli({"merge", "--out", out}), 2, "expected at least 1 argument(s) (DIR), found 0");
   // The output holds a store of another experiment: refused, and left as it was.
   const auto before = test::read_file(fs::path(b) / "results.sqlite");
   REQUIRE_REJECTED(test::run_cli({"merge", a, "--out", b}), 2, b, "different experiment");

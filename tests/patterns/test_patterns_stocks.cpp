@@ -76,11 +76,12 @@ TEST_CASE("stocks (c): a well-run long programme leaves more behind than a short
   // paired replicates. Gain = active share minus no programme's at the same week. Nothing sets
   // what remains: it is what the programme built (organisers, bewonersgroepen, ties, trust,
   // physical capital) that keeps residents active once professionals have gone.
-  // Tolerances: two years after the 8-year programme ends at least 40% of its gain at the end
-  // remains (ratio of ensemble means >= 0.4), and that remaining gain exceeds the 2-year
-  // programme's two years after its end (paired 95% t-interval above 0). Issue 12 asks for
-  // half; with the default parameters a little under half remains (about 0.48 measured at
-  // model-actors' merge), so the check guards the lower bound that holds, not the one asked.
+  // Tolerances: two years after the 8-year programme ends at least half of its gain at the end
+  // remains: per replicate, remaining gain minus half the gain at the end, and the lower end of
+  // the paired 95% t-interval of that difference must be above 0 (so half is exceeded with the
+  // replicates' spread, not only on the mean); and that remaining gain exceeds the 2-year
+  // programme's two years after its end (paired 95% t-interval above 0). Measured (seed 23):
+  // gain 3.4 pt at the end, 2.3 pt two years later (67%).
   const std::uint32_t reps = 10;
   const json wijken = json::array({wijk("WK999801", json::array({buurt("BU99980101", 3000, 0.45), buurt("BU99980102", 3000, 0.60)}))});
   const std::vector<Override> well_run = {set("building_blocks.vision", "0.5"), set("building_blocks.anchoring", "0.9"),
@@ -106,7 +107,12 @@ TEST_CASE("stocks (c): a well-run long programme leaves more behind than a short
                                                         << "; 2-year programme at its end " << fmt(g2_end) << ", two years later "
                                                         << fmt(g2_after) << "; long - short after two years " << fmt(long_minus_short));
   REQUIRE(g8_end.ci_low > 0.0);
-  CHECK(g8_after.mean >= 0.4 * g8_end.mean);
+  std::vector<double> over_half(reps);
+  for (std::uint32_t i = 0; i < reps; ++i)
+    over_half[i] = (long8.at(10 * y)[i] - none.at(10 * y)[i]) - 0.5 * (long8.at(8 * y)[i] - none.at(8 * y)[i]);
+  const Summary h = summarise(over_half);
+  INFO("remaining gain minus half the gain at the end: " << fmt(h) << "; share remaining " << g8_after.mean / g8_end.mean);
+  CHECK(h.ci_low > 0.0);
   CHECK(long_minus_short.ci_low > 0.0);
 }
 

@@ -91,6 +91,23 @@ def fmt_ci(metric, lo, hi, lang, diff=True):
     return f"{f(lo)} … {f(hi)}"
 
 
+def clip_difference(metric, low, high, base):
+    """A difference of a count or of euros (variant minus baseline) whose interval reaches below
+    -base would put the variant below zero, which cannot happen: the low end is clipped at -base.
+    Returns (low, high, clipped)."""
+    if (catalogue.unit(metric) in ("count", "euros") and base is not None and low is not None
+            and not math.isnan(base) and not math.isnan(low) and low < -base):
+        return -base, high, True
+    return low, high, False
+
+
+def fmt_ci_clipped(metric, row, lang):
+    """fmt_ci of a final_row, clipped where the variant's level would go below zero (and saying so)."""
+    low, high, clipped = clip_difference(metric, row["low"], row["high"], row.get("base"))
+    text = fmt_ci(metric, low, high, lang)
+    return text + f' <span class="clipped">({report_text("clipped", lang)})</span>' if clipped else text
+
+
 def fmt_euro(x, lang, sign=False):
     return "€ " + fmt(x, 0, lang, sign)
 
@@ -362,7 +379,7 @@ class Report:
                     items.append(self.t("headline_effect", metric=esc(metric_label(metric, lang)).capitalize(),
                                         variant=esc(best["variant"]), diff=fmt_diff(metric, row["mean"], lang),
                                         baseline=esc(exp.baseline), where=self.where(self.scope),
-                                        ci=fmt_ci(metric, row["low"], row["high"], lang),
+                                        ci=fmt_ci_clipped(metric, row, lang),
                                         p=fmt_pct(row["p"], lang)))
                 else:
                     items.append(self.t("headline_best", metric=esc(metric_label(metric, lang)),
@@ -396,8 +413,8 @@ class Report:
                 c = self.final_row(v, metric, "city")
                 rows.append([esc(metric_label(metric, lang)), esc(v),
                              num_td(fmt_value(metric, a["base"], lang)),
-                             num_td(f'<b>{fmt_diff(metric, a["mean"], lang)}</b><br><span class="note">{fmt_ci(metric, a["low"], a["high"], lang)}</span>'),
-                             num_td(f'{fmt_diff(metric, c["mean"], lang)}<br><span class="note">{fmt_ci(metric, c["low"], c["high"], lang)}</span>')])
+                             num_td(f'<b>{fmt_diff(metric, a["mean"], lang)}</b><br><span class="note">{fmt_ci_clipped(metric, a, lang)}</span>'),
+                             num_td(f'{fmt_diff(metric, c["mean"], lang)}<br><span class="note">{fmt_ci_clipped(metric, c, lang)}</span>')])
         out.append(table(["", self.t("scenario_col"), self.t("area_level_col", baseline=esc(exp.baseline)),
                           self.t("area_diff_col"), self.t("city_diff_col")], rows))
         out.append(self.map_html())
@@ -471,7 +488,7 @@ class Report:
                 clear = r["low"] > 0 or r["high"] < 0
                 diff = fmt_diff(metric, r["mean"], lang)
                 row = [esc(v), num_td(f"<b>{diff}</b>" if clear else diff),
-                       num_td(fmt_ci(metric, r["low"], r["high"], lang)), num_td(fmt_pct(r["p"], lang))]
+                       num_td(fmt_ci_clipped(metric, r, lang)), num_td(fmt_pct(r["p"], lang))]
                 rows.append(([head] if head else []) + row)
         week = self.final_week()
         year = f"{labels.text('year_col', lang, n=fmt(week / WEEKS_PER_YEAR, 0, lang))}, week {week}"

@@ -308,3 +308,18 @@ def test_report_without_uncertainty_says_noise_only(exp_dir, tmp_path, lang):
     words = text_of(page)
     assert 'id="noise-only"' in page and "plausibele" not in words and "plausible" not in words
     assert ("tonen alleen simulatieruis" if lang == "nl" else "show simulation noise only") in words
+
+
+def test_intervals_of_counts_and_euros_do_not_go_below_zero():
+    """A difference of a count or euros whose interval would put the variant below zero is
+    clipped at minus the baseline's level, and the report says so; shares and means are not."""
+    row = {"mean": -1.0, "low": -7.5, "high": 2.0, "base": 3.0}
+    assert report.clip_difference("initiatives_completed", -7.5, 2.0, 3.0) == (-3.0, 2.0, True)
+    assert report.clip_difference("euros_spent", -9000.0, 10.0, 5000.0) == (-5000.0, 10.0, True)
+    assert report.clip_difference("initiatives_completed", -2.0, 2.0, 3.0) == (-2.0, 2.0, False)
+    assert report.clip_difference("mean_trust", -7.5, 2.0, 3.0) == (-7.5, 2.0, False)
+    nl = report.fmt_ci_clipped("initiatives_completed", row, "nl")
+    assert nl.startswith("\u22123 … +2") and "afgekapt" in nl
+    en = report.fmt_ci_clipped("initiatives_completed", row, "en")
+    assert "clipped" in en
+    assert "clipped" not in report.fmt_ci_clipped("initiatives_completed", dict(row, low=-2.0), "en")

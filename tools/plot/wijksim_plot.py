@@ -1083,7 +1083,7 @@ def build_parser():
                         help="label language (default nl)")
 
     parser = argparse.ArgumentParser(
-        prog="wijksim_plot.py",
+        prog="wijksim plot",  # run through `wijksim plot` (or directly as wijksim_plot.py)
         description="Plots for wijksim run folders and benchmarks.")
     sub = parser.add_subparsers(dest="command", required=True)
 

@@ -5,6 +5,7 @@
 
 #include "wijksim/city/build.hpp"
 #include "wijksim/model/processes.hpp"
+#include "wijksim/scenario/calendar.hpp"
 
 namespace wijksim {
 
@@ -42,10 +43,6 @@ std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t bu
   return static_cast<std::size_t>(per_resident * static_cast<double>(adults)) + buurten * 4096;
 }
 
-double equilibrium_disorder(const Params& p, double deprivation) {
-  return p.incidents.disorder_min + (p.incidents.disorder_max - p.incidents.disorder_min) * deprivation;
-}
-
 namespace {
 
 int derive_class(const Params& p, double deprivation) {
@@ -55,16 +52,6 @@ int derive_class(const Params& p, double deprivation) {
 }
 
 }  // namespace
-
-double baseline_trust(const Params& p, double ses, int band, double deprivation, double z) {
-  // Logit-normal around the lever: building_blocks.trust is the baseline trust of a resident of
-  // average resources (0.6) and age in an average buurt (0.4), so about that share trusts.
-  const double lever = std::clamp(p.building_blocks.trust, 1e-3, 1 - 1e-3);
-  const double logit = std::log(lever / (1 - lever)) + p.residents.trust_ses * (ses - p.residents.trust_ses_centre) +
-                       p.residents.trust_age[static_cast<std::size_t>(band)] -
-                       p.residents.trust_deprivation_shift * (deprivation - 0.4) + p.residents.trust_sd * z;
-  return 1.0 / (1.0 + std::exp(-logit));
-}
 
 void draw_resident(const World& w, Residents& r, std::uint32_t row, int band, double ses_deprivation,
                    double buurt_deprivation, CounterRng& rng) {
@@ -255,9 +242,7 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
   build_posts(w);
 
   // Council elections from the start date (week 0).
-  const double horizon = p.simulation.years;
-  for (double t = p.governance.first_election_after; t <= horizon + 1e-9; t += p.governance.election_interval)
-    w.election_weeks.push_back(static_cast<std::int32_t>(std::lround(t)));
+  w.election_weeks = election_weeks(p);
   w.step = 0;
   w.week = -static_cast<std::int32_t>(std::lround(p.simulation.burn_in));
 }

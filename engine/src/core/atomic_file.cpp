@@ -341,6 +341,8 @@ void unregister_cleanup(int slot) {
   if (slot >= 0 && slot < static_cast<int>(std::size(g_slots))) g_slots[slot].state.store(0);
 }
 
+void stop_cleanly_on_signal() { install_handlers(); }
+
 void kill_on_signal(pid_t process_group) {
   if (process_group > 0) install_handlers();
   g_child_group.store(process_group);

@@ -20,6 +20,7 @@
 #include "wijksim/city/build.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/thread_pool.hpp"
+#include "store_impl.hpp"
 #include "wijksim/sim/simulation.hpp"
 
 namespace wijksim::experiment {
@@ -486,7 +487,7 @@ Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned t
   if (std::filesystem::exists(std::filesystem::path(out_dir) / store_file_name, ec)) {
     const Store s = Store::open_read(out_dir);
     const json hash = s.manifest("experiment_hash");
-    if (!hash.is_string() || hash.get<std::string>() != e.hash)
+    if ((!hash.is_string() || hash.get<std::string>() != e.hash) && !more_replicates_of(s.manifest("experiment"), e))
       throw InputError(std::vector<Problem>{{out_dir, "", "holds the results of a different experiment; expected an empty folder or the same experiment"}});
     p.already_ok = s.ok_runs().size();
   }

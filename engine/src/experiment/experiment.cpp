@@ -233,7 +233,7 @@ void read_uncertainty(JsonChecker& c, const json& u, Experiment& e) {
     c.problem("uncertainty", "found " + describe(u) + R"(, expected {"source": "prior" | "posterior", "draws": N})");
     return;
   }
-  c.only_keys(u, "uncertainty", {"source", "draws", "file"});
+  c.only_keys(u, "uncertainty", {"source", "draws", "file", "parameters"});
   const auto source = c.string(u, "source", "uncertainty", true);
   if (source && *source != "prior" && *source != "posterior") {
     const auto near = nearest(*source, {"prior", "posterior"});
@@ -244,6 +244,29 @@ void read_uncertainty(JsonChecker& c, const json& u, Experiment& e) {
   const auto draws = c.integer(u, "draws", "uncertainty", 2, 100000, true);
   const auto file = c.string(u, "file", "uncertainty", false);
   if (file && source && *source != "posterior") c.problem("uncertainty.file", "only used with \"source\": \"posterior\"");
+  // "parameters": draw only these rows from their priors (the others keep their values).
+  if (u.contains("parameters")) {
+    const json& ps = u["parameters"];
+    if (source && *source != "prior") c.problem("uncertainty.parameters", "only used with \"source\": \"prior\"");
+    if (!ps.is_array() || ps.empty()) {
+      c.problem("uncertainty.parameters", "found " + describe(ps) + ", expected a non-empty array of parameter paths");
+    } else {
+      for (std::size_t j = 0; j < ps.size(); ++j) {
+        const std::string at = "uncertainty.parameters[" + std::to_string(j) + "]";
+        const ParamDef* d = ps[j].is_string() ? find_param(ps[j].get<std::string>()) : nullptr;
+        if (!d || !(d->kind == ParamKind::real || d->kind == ParamKind::integer))
+          c.problem(at, "found " + describe(ps[j]) + ", expected a numeric parameter of the table (`wijksim params`)");
+        else if (d->prior.is_fixed())
+          c.problem(at,
+                    "found \"" + d->path +
+                        "\", whose prior is fixed; expected a parameter with a prior (`wijksim params`, column prior)");
+        else if (std::find(e.uncertainty.only.begin(), e.uncertainty.only.end(), d->path) != e.uncertainty.only.end())
+          c.problem(at, "found \"" + d->path + "\" twice, expected each parameter once");
+        else
+          e.uncertainty.only.push_back(d->path);
+      }
+    }
+  }
   if (!source || !draws) return;
   if (e.adaptive.enabled()) {
     c.problem("uncertainty", "cannot be combined with adaptive replicates, expected a fixed number of replicates");
@@ -302,6 +325,7 @@ void draw_from_prior(Experiment& e) {
   for (const auto& d : param_table()) {
     if (d.prior.is_fixed() || !(d.kind == ParamKind::real || d.kind == ParamKind::integer)) continue;
     if (set_elsewhere(e, d.path) || std::find(kReserved.begin(), kReserved.end(), d.path) != kReserved.end()) continue;
+    if (!u.only.empty() && std::find(u.only.begin(), u.only.end(), d.path) == u.only.end()) continue;
     u.parameters.push_back(d.path);
   }
   u.sets.assign(n, std::vector<double>(u.parameters.size()));
@@ -529,6 +553,16 @@ Experiment load_experiment_json(const json& doc, const std::string& file) {
   }
   if (e.uncertainty.enabled()) {
     if (e.uncertainty.source == "prior") {
+      bool taken = false;
+      for (std::size_t j = 0; j < e.uncertainty.only.size(); ++j)
+        if (set_elsewhere(e, e.uncertainty.only[j])) {
+          taken = true;
+          problems.push_back(
+              {file, "uncertainty.parameters[" + std::to_string(j) + "]",
+               "found \"" + e.uncertainty.only[j] +
+                   "\", which the scenario, a variant or the design sets; expected a parameter left free to draw"});
+        }
+      if (taken) throw InputError(problems);
       draw_from_prior(e);
     } else {
       if (e.uncertainty.file.empty())
@@ -629,7 +663,7 @@ Posterior read_posterior(const std::string& file) {
   JsonChecker c(file);
   Posterior post;
   if (!doc.is_object()) throw InputError(std::vector<Problem>{{file, "", "found " + describe(doc) + ", expected an object"}});
-  c.only_keys(doc, "", {"description", "method", "parameters", "draws", "weights", "notes"});
+  c.only_keys(doc, "", {"description", "method", "parameters", "draws", "weights", "notes", "abc", "provenance"});
   if (!doc.contains("parameters") || !doc["parameters"].is_array() || doc["parameters"].empty()) {
     c.problem("parameters", "expected a non-empty array of parameter paths");
   } else {

@@ -62,6 +62,12 @@ json read_manifest(sql::Db& db, const std::string& key) {
   return json::parse(st.text(0), nullptr, false);
 }
 
+void write_manifest(sql::Db& db, const std::string& key, const json& value) {
+  sql::Stmt st(db.get(), "INSERT OR REPLACE INTO manifest (key, value) VALUES (?, ?)");
+  st.bind(1, key).bind(2, value.dump());
+  st.step();
+}
+
 std::string utc_now() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -183,6 +189,19 @@ void create_schema(sql::Db& db, const json& manifest) {
 }
 
 }  // namespace
+
+// Whether `e` is the experiment stored as `stored` with a higher fixed number of replicates:
+// replicate r runs with (seed, r) whatever the total, so the runs already stored are exactly
+// those a fresh run of `e` would make.
+bool more_replicates_of(const json& stored, const Experiment& e) {
+  if (!stored.is_object() || !e.document.is_object() || e.adaptive.enabled()) return false;
+  const json& had = stored.contains("replicates") ? stored["replicates"] : json();
+  if (!had.is_number_integer() || had.get<long long>() >= static_cast<long long>(e.replicates)) return false;
+  json a = stored, b = e.document;
+  a.erase("replicates");
+  b.erase("replicates");
+  return a == b;
+}
 
 json role_json(const Experiment& e, std::size_t point) {
   const auto& r = e.design.roles.at(point);
@@ -346,7 +365,7 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
       if (has_table(check, "outcomes")) verify_values(check, dir);
       // Another experiment's store is refused before anything (even the journal mode) changes.
       const json hash = has_table(check, "manifest") ? read_manifest(check, "experiment_hash") : json();
-      if (!hash.is_null() && hash != json(e.hash)) {
+      if (!hash.is_null() && hash != json(e.hash) && !more_replicates_of(read_manifest(check, "experiment"), e)) {
         const json other = read_manifest(check, "experiment_file");
         throw InputError(std::vector<Problem>{
             {dir, "", "holds the results of a different experiment (" +
@@ -369,7 +388,8 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
       create_schema(db, manifest);
     } else {
       const json hash = read_manifest(db, "experiment_hash");
-      if (!hash.is_string() || hash.get<std::string>() != e.hash) {
+      const bool extended = hash != json(e.hash) && more_replicates_of(read_manifest(db, "experiment"), e);
+      if ((!hash.is_string() || hash.get<std::string>() != e.hash) && !extended) {
         const json other = read_manifest(db, "experiment_file");
         throw InputError(std::vector<Problem>{
             {dir, "", "holds the results of a different experiment (" +
@@ -388,6 +408,17 @@ Store Store::open_for(const Experiment& e, const std::string& dir, const json& m
             {dir, "", "was made from a different version of " + e.scenario_file + " (resolved scenario of variant \"" + which +
                           "\" changed); expected the same scenario to resume, or a new folder"}});
       }
+      // More replicates than the store was made for (the file's count raised, or --replicates N):
+      // the store becomes the fresh store of this experiment; the missing replicates are run.
+      if (extended) {
+        write_manifest(db, "experiment", e.document);
+        write_manifest(db, "experiment_hash", e.hash);
+        write_manifest(db, "experiment_file", e.file);
+      }
+      const json had = read_manifest(db, "replicates");
+      if (!e.adaptive.enabled() && had.is_number_integer() &&
+          had.get<long long>() < static_cast<long long>(e.replicates))
+        write_manifest(db, "replicates", e.replicates);
     }
   });
   prepare_writes(*impl);

@@ -25,6 +25,7 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/number_text.hpp"
 #include "wijksim/io/stats.hpp"
+#include "wijksim/scenario/calendar.hpp"
 #include "wijksim/version.hpp"
 
 namespace wijksim {
@@ -378,13 +379,8 @@ ojson run_manifest(const ScenarioSpec& spec, const RunRequest& req, const Runner
   m["interval_weeks"] = std::lround(p.output.interval);
   m["threads"] = req.threads;
   m["command_line"] = req.command_line;
-  ojson phases = ojson::array({"none"});
-  for (const auto& ph : spec.phases) phases.push_back(ph.name);
-  m["phase_names"] = phases;
-  ojson elections = ojson::array();
-  for (double t = p.governance.first_election_after; t <= p.simulation.years + 1e-9; t += p.governance.election_interval)
-    elections.push_back(std::lround(t));
-  m["elections_weeks"] = elections;
+  m["phase_names"] = phase_timeline_names(spec);
+  m["elections_weeks"] = election_weeks(p);
   ojson unit_names;
   unit_names[spec.city.code] = spec.city.name;
   for (const auto& wk : spec.city.wijken) {

@@ -22,7 +22,7 @@ void stop_programme(World& w) {
   w.programme.ended = w.week;
   auto& r = w.residents;
   const auto& p = *w.p;
-  const auto recent = static_cast<std::int32_t>(std::lround(p.governance.recent_invitation_weeks));
+  const double remember = 1.0 - p.expectations.fade;
   for (auto& b : w.buurten) {
     if (!b.in_programme) continue;
     for (auto& in : b.initiatives) {
@@ -42,9 +42,14 @@ void stop_programme(World& w) {
         if (r.engagement[row] == Engagement::initiator) r.engagement[row] = Engagement::active;
       }
     }
-    // Residents the programme recently invited were promised involvement.
-    for (std::uint32_t row = b.first; row < b.first + b.count; ++row)
-      if (r.invited_until[row] > w.week - recent) add_bad_experience(r, row);
+    // Residents the programme invited were promised involvement. Each still holds that promise
+    // with the probability of not having forgotten it since the invitation ended, forgotten at
+    // the rate of any unmet expectation (expectations.fade): the stop breaks what is remembered.
+    CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x30000000u});
+    for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
+      const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
+      if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
+    }
     b.programme_budget = 0;
     b.invest_week = 0;
   }

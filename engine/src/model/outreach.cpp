@@ -5,6 +5,7 @@
 // contact marks the resident invited (a programme invitation is a promise: expectations.cpp),
 // records who was reached (breadth and diversity of uitnodigen), and moves trust toward what
 // the professionals have earned here.
+#include <array>
 #include <cmath>
 
 #include "wijksim/model/processes.hpp"
@@ -25,19 +26,30 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   const auto& op = p.outreach;
   const float floor_w = static_cast<float>(op.targeting_floor), gain_w = static_cast<float>(op.targeting_gain);
   const auto targeting = static_cast<Targeting>(p.outreach.targeting);
+  // Branch-free over local pointers, one loop per targeting rule: whether a resident can be
+  // contacted is a coin flip to the branch predictor, and byte stores would force reloads.
+  const std::uint32_t n = b.count;
+  const Engagement* engagement = r.engagement.data() + b.first;
+  const std::int32_t* invited_until = r.invited_until.data() + b.first;
+  const float* trust = r.trust.data() + b.first;
+  const float* tie_active = s.tie_active.data();
+  float* weights = s.weight.data();
+  const std::int32_t week = w.week;
   double total = 0;
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
-    float weight = 0;
-    if (r.engagement[row] == Engagement::passive && r.invited_until[row] <= w.week) {
-      switch (targeting) {
-        case Targeting::random: weight = 1.f; break;
-        case Targeting::low_trust_first: weight = floor_w + gain_w * (1.f - r.trust[row]) * (1.f - r.trust[row]); break;
-        case Targeting::via_active: weight = floor_w + gain_w * s.tie_active[i]; break;
-      }
+  auto spread = [&](auto rule) {
+    for (std::uint32_t i = 0; i < n; ++i) {
+      const bool open = (engagement[i] == Engagement::passive) & (invited_until[i] <= week);
+      const float weight = open ? rule(i) : 0.f;
+      weights[i] = weight;
+      total += weight;
     }
-    s.weight[i] = weight;
-    total += weight;
+  };
+  switch (targeting) {
+    case Targeting::random: spread([](std::uint32_t) { return 1.f; }); break;
+    case Targeting::low_trust_first:
+      spread([&](std::uint32_t i) { return floor_w + gain_w * (1.f - trust[i]) * (1.f - trust[i]); });
+      break;
+    case Targeting::via_active: spread([&](std::uint32_t i) { return floor_w + gain_w * tie_active[i]; }); break;
   }
   if (total <= 0) return;
   // Process leadership: perceived neutrality makes contact count more for those who distrust.
@@ -46,15 +58,22 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   const double scale = contacts / total;
   const auto invite = static_cast<std::int32_t>(std::lround(p.participation.invite_weeks));
   const auto neutral = static_cast<float>(1.0 - pl);
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    if (s.weight[i] <= 0) continue;
-    const std::uint32_t row = b.first + i;
+  const auto scale_f = static_cast<float>(scale);
+  // The response below is at most 1 when both factors are shares (as the parameter table
+  // bounds them), so x <= scale x weight: most residents are decided on that bound alone.
+  const bool response_capped = p.trust.low_trust_reach >= 0 && neutral >= 0.f;
+  const std::array<float, 4>* draws = s.draws.data();
+  for (std::uint32_t i = 0; i < n; ++i) {
     // reach = 1 - exp(-x) <= x: most draws are decided without computing the exponential.
-    const float u = s.draws[i][draw_outreach];
+    const float u = draws[i][draw_outreach];
+    const float sw = scale_f * weights[i];
+    if (u >= sw && response_capped) continue;  // also every resident of weight 0
+    if (weights[i] <= 0) continue;
+    const std::uint32_t row = b.first + i;
     // A contact with a distrustful resident fails more often (the door stays shut), less so
     // where a neutral process leader works.
-    const float response = 1.f - (1.f - outreach_response(p, r.trust[row])) * neutral;
-    const float x = static_cast<float>(scale) * s.weight[i] * response;
+    const float response = 1.f - (1.f - outreach_response(p, trust[i])) * neutral;
+    const float x = sw * response;
     if (u >= x || u >= 1.f - std::exp(-x)) continue;
     r.invited_until[row] = w.week + invite;
     if (!(r.flags[row] & flag_reached)) {

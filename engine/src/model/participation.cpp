@@ -89,7 +89,8 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const std::int32_t week = w.week;
     for (std::uint32_t i = 0; i < n; ++i) {
       const float crew = static_cast<float>((flags[i] & flag_in_crew) != 0);
-      const float asked = static_cast<float>(engagement[i] != Engagement::passive && invited_until[i] > week);
+      // `&`, not `&&`: a short-circuit is control flow, which keeps the loop from vectorising.
+      const float asked = static_cast<float>((engagement[i] != Engagement::passive) & (invited_until[i] > week));
       const float F = fatigue[i];
       fatigue[i] = clamp01(F * keep + rise * (crew + invited_load * asked) * (1.f - F));
     }

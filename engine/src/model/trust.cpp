@@ -36,6 +36,11 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
     const float* __restrict hk = s.hk_target.data();
     const float bad_news = news * static_cast<float>(damping);
     const float learn = static_cast<float>(tp.baseline_learning), sensitivity = static_cast<float>(tp.low_trust_sensitivity);
+    // Two arrays written: GCC drops the locals' restrict and would not vectorise; ivdep restores
+    // it (every array is read and written at index i only). Clang would warn on the pragma.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC ivdep
+#endif
     for (std::uint32_t i = 0; i < n; ++i) {
       float T = T_[i];
       const float good = static_cast<float>(good_own[i]) + news * news_good[i];

@@ -75,6 +75,10 @@ constexpr const char* kStructure = "fixed: network structure (a fixed out-degree
 constexpr const char* kRun = "fixed: a setting of the run, not of the model";
 constexpr const char* kOutput = "fixed: what is written, not what is simulated";
 constexpr const char* kWide = "assumption: default +-50%, because no source gives its size";
+// Programme effects on safety that SCP (2013) did not find outside the renewed buurten of the
+// Vogelaar wijken: no effect at all is as plausible as the default, so the prior reaches 0.
+constexpr const char* kScpNone =
+    "assumption: from none to 1.5 x the default, because SCP 2013 found no gain in perceived safety in the Vogelaar wijken beyond renewal";
 constexpr const char* kFactor = "assumption: within a factor 2 of the default, because no source gives its size (a rate or scale)";
 constexpr const char* kZaanstadRange = "assumption: +-30% around a reading of Zaanstad's quadrant, which gives no numbers";
 constexpr const char* kDentersRange = "assumption: +-30% around Denters et al. 2012's qualitative finding";
@@ -233,9 +237,6 @@ std::vector<ParamDef> build_table() {
               programme, around(0.5, kWide)),
       WJ_REAL("governance.survival_results_cap", governance.survival_results_cap, none, 3, 0, 100,
               "completed initiatives per 1,000 programme residents that count at most at an election", "assumption: a burst of small initiatives cannot guarantee survival",
-              programme, around(0.5, kWide)),
-      WJ_REAL("governance.recent_invitation_weeks", governance.recent_invitation_weeks, weeks, 26, 0, 520,
-              "a stop disappoints residents whose invitation runs or ended within this many weeks", "assumption: promises of involvement are remembered about half a year",
               programme, around(0.5, kWide)),
       WJ_REAL("governance.support_threshold", governance.support_threshold, share, 0.25, 0, 1,
               "wendbaar review: support (legitimacy of the plan among programme residents) below which the plan goes back to its vision phase", kPlatform31,
@@ -614,7 +615,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("initiatives.project_hours", initiatives.project_hours, hours_per_week, 200, 1, 1e5, "professional project hours per visible result (a total, not per week)", kStructural,
               programme, around(0.5, kWide)),
       WJ_REAL("initiatives.project_disorder_share", initiatives.project_disorder_share, share, 0.5, 0, 1, "a project's disorder effect relative to a resident initiative's", kStructural,
-              programme, around(0.5, kWide)),
+              programme, uniform(0, 0.75, kScpNone)),
       WJ_REAL("initiatives.meeting_recruit", initiatives.meeting_recruit, none, 0.5, 0, 10, "extra crew recruitment attempts per meeting place per 1,000 residents", kAssumed,
               burn_in, around(0.5, kWide)),
       WJ_REAL("initiatives.meeting_cost_relief", initiatives.meeting_cost_relief, share, 0.2, 0, 0.5, "share of the cost of taking part removed per meeting place per 1,000 residents above meeting_places_ref", kAssumed,
@@ -636,9 +637,9 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("physical.half_capital", physical.half_capital, euros, 500, 1, 1e6, "capital per resident at which its effect is half the maximum", kAssumed,
               programme, around(0.5, kWide)),
       WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of physical capital", kAssumed,
-              programme, around(0.5, kWide)),
+              programme, uniform(0, 0.375, kScpNone)),
       WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp,
-              programme, around(0.5, kWide)),
+              programme, uniform(0, 0.12, kScpNone)),
 
       // Resident self-organisation (MODEL.md §7.7.1).
       WJ_REAL("self_organisation.critical_mass", self_organisation.critical_mass, none, 6, 1, 1000, "active organisers who know another organiser needed for a bewonersgroep to form", kOliver,
@@ -681,7 +682,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("incidents.efficacy_effect", incidents.efficacy_effect, share, 0.5, 0, 1, "b in (1 - b CE)", kSampson,
               burn_in, around(0.5, kWide)),
       WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed,
-              burn_in, around(0.5, kWide)),
+              burn_in, uniform(0, 0.3, kScpNone)),
       WJ_REAL("incidents.victims_per_incident", incidents.victims_per_incident, none, 6, 0, 100, "victimisation experiences (incl. unrecorded) per recorded incident: 17-20% a year", kVm,
               burn_in, uniform(4, 8, "CBS Veiligheidsmonitor: 17-20% victimised a year against recorded crime")),
       WJ_REAL("incidents.disorder_per_incident", incidents.disorder_per_incident, none, 0.01, 0, 1, "disorder added per weekly incident per 1,000 residents", kKeizer,
@@ -709,7 +710,7 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("safety.w_victim", safety.w_victim, none, 0.35, 0, 5, "unsafety while one's own victimisation is recent (victims ~5x as afraid)", kVm,
               burn_in, uniform(0.2, 0.5, "CBS Veiligheidsmonitor: victims are several times as often afraid")),
       WJ_REAL("safety.w_presence", safety.w_presence, none, 0.04, 0, 5, "safety from visible professionals", kAssumed,
-              build, around(0.5, kWide)),
+              build, uniform(0, 0.06, kScpNone)),
       WJ_REAL("safety.w_active", safety.w_active, none, 0.3, 0, 5, "safety per unit of active share in the buurt", "Steenbeek & Hipp 2011",
               burn_in, around(0.5, kWide)),
       WJ_REAL("safety.fear_rise", safety.fear_rise, per_week, 0.3, 0, 1, "weekly approach of P to a lower target (fear comes fast)", kPrieto,

@@ -27,7 +27,10 @@ Tally tally_buurt(const World& w, const Buurt& b) {
   const auto& r = w.residents;
   const float unsafe_below = static_cast<float>(w.p->safety.unsafe_threshold);
   Tally t{};
-  double active = 0, initiators = 0, unsafe = 0, trusting = 0, st = 0, ss = 0, sse = 0;
+  // Counts in integers (the same values as summing 0/1 in doubles, but off the floating-point
+  // add's latency chain); the sums stay doubles added in row order.
+  std::uint32_t active = 0, initiators = 0, unsafe = 0, trusting = 0;
+  double st = 0, ss = 0, sse = 0;
   for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
     const auto e = r.engagement[row];
     active += e != Engagement::passive;

@@ -90,5 +90,9 @@ class AtomicFolder {
 int register_for_cleanup(const std::filesystem::path& path, bool folder);
 void unregister_cleanup(int slot);
 void kill_on_signal(pid_t process_group);
+// From now on SIGINT/SIGTERM remove what is registered, say "wijksim: stopped by SIGINT" and end
+// the process by that signal (exit status 130/143 in a shell), even while nothing is being
+// written yet: for commands that read or compute for a while before they write.
+void stop_cleanly_on_signal();
 
 }  // namespace wijksim

@@ -70,6 +70,7 @@ struct Uncertainty {
   std::string source;                      // "prior" or "posterior"; empty: none
   std::uint32_t draws = 0;
   std::string file;                        // posterior: the file the sets came from
+  std::vector<std::string> only;           // prior: draw only these rows (empty: every row with a prior)
   std::vector<std::string> parameters;     // drawn paths, table order
   std::vector<std::vector<double>> sets;   // sets[i][j]: value of parameters[j], user units
   bool enabled() const { return draws > 0; }

@@ -10,8 +10,9 @@
 
 namespace wijksim::experiment {
 
-// Writes DIR/runs.csv and DIR/outcomes.csv. Returns the number of outcome rows.
-std::size_t export_csv(const std::string& dir);
+// Writes runs.csv, outcomes.csv and metrics.csv of the store in DIR into `out` (default: DIR;
+// created when missing). Returns the number of outcome rows.
+std::size_t export_csv(const std::string& dir, const std::string& out = "");
 
 // Which way an outcome improves; `none` for counts and inputs that are neither good nor bad.
 enum class Direction { higher, lower, none };

@@ -92,7 +92,6 @@ struct GovernanceParams {
   int allocation = 0;               // Allocation
   double monitoring_aspiration = 0; // active share below which a buurt counts as in need
   double survival_results_cap = 0;  // completed initiatives per 1,000 that count at most
-  double recent_invitation_weeks = 0;  // a stop disappoints invitations ended within this window
   // Wendbaar review: go back to an earlier phase when support falls short.
   double support_threshold = 0;
   int max_returns = 0;

@@ -99,67 +99,103 @@ struct Initiative {
   std::array<std::uint32_t, max_crew> crew{};  // local indices in the buurt
 };
 
+// One buurt's state, grouped by the process that writes each field (files in engine/src/).
+// Other processes read it within the week in the order of Simulation::step, or through last
+// week's aggregates. Several counters are also reset by governance at the programme's start
+// (week 0): "from week 0" below. The fields keep their names: the grouping is the first half
+// of splitting this struct by owner (issue 17).
 struct Buurt {
-  // fixed
+  // Fixed at build (city/population.cpp, from the ScenarioSpec); read everywhere.
   std::string code;
   std::uint64_t key = 0;  // entity key for random streams: hash of the CBS code
   std::uint32_t first = 0, count = 0;  // rows of residents aged 15+
   std::uint32_t wijk = 0;
   int residents_total = 0;
   double deprivation = 0;
-  double crime_factor = 1;  // the buurt's recorded crime relative to the model's expectation (incidents.cpp)
-  // programme
+  double crime_factor = 1;  // the buurt's recorded crime relative to the model's expectation (read by incidents)
+  double meeting_places_per_1000 = 0;    // read by initiatives
+  double participation_cost_factor = 1;  // meeting places make taking part cheaper (read by participation)
+  double owner_occupied = -1;  // share of owner-occupied dwellings from the spec; < 0: derived (read by mobility)
+
+  // Governance (model/governance.cpp): programme membership, budgets, decisions. Read by
+  // professional_time (in_programme, allocation_weight), physical_capital (invest_week),
+  // incidents (incident_multiplier).
   bool in_programme = false;
   double allocation_weight = 1;  // within-wijk weight for programme hours (monitoring)
-  // this week's professional hours by activity
+  double programme_budget = 0, baseline_budget = 0, invest_week = 0;  // euros; initiatives spends the budgets
+  double incident_multiplier = 1;
+
+  // Professional time (model/professional_time.cpp): this week's hours by activity. Read by
+  // outreach, vision, initiatives, casework, trust (h_leader) and metrics.
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
-  double relationship = 0;     // hours-weighted relationship capital of the professionals here
-  double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week
-  double presence = 0;         // visible presence 0..1
-  double project_hours_acc = 0;
-  // money (euros)
-  double programme_budget = 0, baseline_budget = 0, invest_week = 0;
+  double relationship = 0;     // hours-weighted relationship capital of the professionals here (read by outreach)
+  double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week (read by initiatives)
+  double presence = 0;         // visible presence 0..1 (read by incidents and the safety target)
+
+  // Money (euros), added to by governance, professional_time (staff_euros), initiatives and
+  // physical_capital (euros_spent); read by metrics.
   double euros_spent = 0;      // cumulative from week 0
   double staff_euros = 0;      // cumulative from week 0: professional hours at their cost per FTE
-  // conditions
+
+  // Incidents (model/incidents.cpp; initiatives lowers disorder when a project completes).
+  // Read by mobility, the safety target and metrics.
   double disorder = 0;
-  double incident_multiplier = 1;
   int incidents_week = 0;
-  // durable stocks (physical_capital.cpp, self_organisation.cpp)
+
+  // Physical capital (model/physical_capital.cpp).
   double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (fixed)
   double physical_capital = 0;  // euros per resident invested in dwellings and streets, not yet worn out
-  double meeting_places_per_1000 = 0;  // fixed
-  double participation_cost_factor = 1;  // fixed: meeting places make taking part cheaper
+
+  // Self-organisation (model/self_organisation.cpp). Read by initiatives (group_active).
   bool group_active = false;    // a bewonersgroep exists
   int group_core = 0;           // organisers still active and tied to another organiser
   std::int32_t group_since = 0;
   int groups_formed = 0, groups_collapsed = 0;  // cumulative from the start of burn-in
+
+  // Casework (model/casework.cpp).
   double casework_acc = 0;      // fractional cases carried to next week
-  int visible_results_week = 0;
+
+  // Outreach (model/outreach.cpp; governance resets at week 0, mobility removes movers).
+  // Read by expectations (contacts_week) and metrics.
+  int reached = 0;
+  std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
+  int contacts_week = 0;        // residents invited by the programme for the first time this week
+  int resisting_week = 0;       // residents who opposed a project that went ahead this week (also vision)
+
+  // Vision (model/vision.cpp; governance resets at week 0, mobility removes movers). Read by
+  // initiatives, participation, professional_time and metrics.
   double vision = 0;
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
   int vision_participants = 0;
-  int reached = 0;
-  std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
+
   // Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
+  // Expectations (model/expectations.cpp) and vision; governance resets at week 0. Read by
+  // participation (legitimacy) and metrics.
   double legitimacy = 0;        // of the plan among residents, 0..1
   double expectation = 0;       // results owed to residents, per 1,000 residents (>= 0)
-  int contacts_week = 0;        // residents invited by the programme for the first time this week
   int disappointed_week = 0;    // residents disappointed this week
-  int resisting_week = 0;       // residents who opposed a project that went ahead this week
-  // residential mobility (mobility.cpp)
-  double owner_occupied = -1;  // share of owner-occupied dwellings from the spec; < 0: derived
+
+  // Mobility (model/mobility.cpp). Read by metrics.
   int moved_in_week = 0;       // residents who moved in this week
-  // the active core (participation.cpp): how far it mirrors the adults by age band x resources
-  // (1 - dissimilarity index; 1: a perfect mirror), and its mean resources and 65+ share
+
+  // Participation (model/participation.cpp): how far the active core mirrors the adults by age
+  // band x resources (1 - dissimilarity index; 1: a perfect mirror), and its mean resources and
+  // 65+ share. Read by metrics.
   double core_breadth = 1, core_ses = 0, core_old_share = 0;
-  // last week's aggregates, read by this week's processes
+
+  // Last week's aggregates, written at the end of the week (sim/simulation.cpp) and read by
+  // this week's processes (governance, incidents, the safety target).
   double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
-  // initiatives
+
+  // Initiatives (model/initiatives.cpp; governance resets the counters at week 0 and ends
+  // open initiatives when the programme stops). Read by governance, mobility, work_ties and
+  // metrics.
   std::vector<Initiative> initiatives;
+  double project_hours_acc = 0;
+  int visible_results_week = 0;  // read by expectations, trust and vision
   int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
-  int completed_term = 0;  // completed since the last election (visible results)
+  int completed_term = 0;  // completed since the last election (visible results; governance resets it)
 };
 
 struct Post {
