@@ -252,9 +252,9 @@ json stage_scenario(double burn_in_years) {
   // use and an election inside the observed weeks.
   doc["participation"] = {{"initiator_rate", 0.6}, {"dropout", 0.24}};
   doc["classes"] = {{"red", {{"style", "regisseren"}}}};
-  // The safety and drop-out values before the fit across gemeenten (docs/CALIBRATION.md): with
-  // the fitted weight of disorder (0) the deprivation bias could not act at all, and these
-  // values keep the initiatives of this small window going.
+  // The safety and drop-out values before the fits across gemeenten (docs/CALIBRATION.md): a
+  // weight of disorder twice the fitted one (0.1), so the deprivation bias acts clearly, and
+  // values that keep the initiatives of this small window going.
   doc["safety"] = {{"base", 0.774}, {"initial_sd", 0.18}, {"w_disorder", 0.2}};
   doc["governance"] = {{"first_election_after", 0.1}};
   return doc;
