@@ -22,8 +22,11 @@ namespace {
 json tiny_city() { return test::explicit_scenario({{{600, 0.1}, {600, 0.4}}, {{600, 0.8}}}, 1.0, 0.5); }
 
 json tiny_calibration(const json& targets, const json& parameters) {
+  // The deprivation bias the tests recover acts through the weight of disorder; they keep the
+  // weight they were written for (0.2), twice the default fitted across gemeenten (0.1, its
+  // lower bound, docs/CALIBRATION.md), so the bias moves the targets clearly.
   return json{{"scenario", "city.json"}, {"replicates", 4}, {"seed", 3}, {"average_weeks", 26},
-              {"parameters", parameters}, {"targets", targets},
+              {"set", {{"safety.w_disorder", 0.2}}}, {"parameters", parameters}, {"targets", targets},
               {"optimiser", {{"max_evaluations", 120}, {"restarts", 1}, {"xtol", 0.002}, {"ftol", 0.001}}}};
 }
 
@@ -208,6 +211,7 @@ TEST_CASE("calibration across places: per-place targets and the spread between t
                               {{"name", "unsafe b"}, {"metric", "unsafe_share"}, {"scenario", "GM9999"}, {"value", 0.5}, {"tolerance", 0.006}},
                               {{"name", "spread"}, {"metric", "unsafe_share"}, {"statistic", "between_sd"}, {"value", 0.1}, {"tolerance", 0.006}}});
   json doc = {{"scenarios", {"a.json", "b.json"}}, {"replicates", 3}, {"seed", 5}, {"average_weeks", 26},
+              {"set", {{"safety.w_disorder", 0.2}}},  // so the deprivation bias acts (see tiny_calibration)
               {"parameters", parameters}, {"targets", targets},
               {"optimiser", {{"method", "sbplx"}, {"max_evaluations", 100}, {"initial_step", 0.2}, {"xtol", 0.002}, {"ftol", 0.0005}}}};
   const auto file = (dir / "calibration.json").string();
@@ -256,4 +260,29 @@ TEST_CASE("bad calibration files: unknown place, spread over one place, unknown 
   CHECK(contains(err, "did you mean \"between_sd\""));  // typo with a suggestion
   CHECK(contains(err, "optimiser.method"));
   CHECK(contains(err, "sbplx"));
+}
+
+TEST_CASE("bad calibration files: a missing or repeated scenario does not shift the names of the others", "[calibration][hardening]") {
+  // A target names its place by the file as given in "scenarios". When an earlier file is
+  // missing or listed twice, the later ones must still be matched to their own names: the only
+  // problem reported is the missing (or repeated) file, not a spurious unknown place.
+  TempDir dir("calib-places-missing");
+  test::write_file(dir / "a.json", test::explicit_scenario({{{600, 0.1}}}, 1.0, 0.5).dump(2));
+  test::write_file(dir / "c.json", test::explicit_scenario({{{600, 0.8}}}, 1.0, 0.5).dump(2));
+  const json targets = json::array({{{"name", "unsafe c"}, {"metric", "unsafe_share"}, {"scenario", "c.json"}, {"value", 0.2}, {"tolerance", 0.01}}});
+  for (const std::string second : {"missing.json", "a.json"}) {
+    const json doc = {{"scenarios", {"a.json", second, "c.json"}}, {"replicates", 2},
+                      {"parameters", {{"safety.base", {{"range", {0.6, 0.9}}}}}}, {"targets", targets}};
+    std::string err;
+    try {
+      (void)cal::load_calibration_json(doc, (dir / "cal.json").string());
+    } catch (const wijksim::InputError& e) {
+      err = e.what();
+    }
+    INFO(second << ": " << err);
+    CHECK(contains(err, "scenarios[1]"));
+    CHECK(contains(err, second == "a.json" ? "listed twice" : "is not a file"));
+    CHECK_FALSE(contains(err, "targets[0].scenario"));
+    CHECK_FALSE(contains(err, "expected a scenario of this file"));
+  }
 }

@@ -26,6 +26,15 @@ setup)
   # The benchmark chart only with --bench.
   grep -q "Rekensnelheid" "$work/report-nl.html"
   if grep -q "Engine speed" "$work/report-en.html"; then echo "FAIL: benchmark chart without --bench"; exit 1; fi
+  # Without parameter uncertainty the report says its intervals are simulation noise only;
+  # with it, it says per scenario in how many plausible parameter sets which one wins.
+  grep -q 'id="noise-only"' "$work/report-nl.html"
+  "$wijksim" experiment "$src/tests/report/tiny-uncertainty.json" --out "$work/unc" --threads 2 --progress none
+  "$wijksim" report "$work/unc" --out "$work/unc-nl.html" --lang nl
+  "$wijksim" report "$work/unc" --out "$work/unc-en.html" --lang en
+  grep -q "van de plausibele parametersets is" "$work/unc-nl.html"
+  grep -q "of the plausible parameter sets" "$work/unc-en.html"
+  if grep -q 'id="noise-only"' "$work/unc-nl.html"; then echo "FAIL: noise-only note with parameter uncertainty"; exit 1; fi
   # A run folder reports too (one variant, no comparisons).
   "$wijksim" run "$src/tests/report/tiny-scenario.json" --out "$work/run" --replicates 2 --quiet --force
   "$wijksim" report "$work/run" --out "$work/run.html"
@@ -71,6 +80,8 @@ errors)
 browser)
   /usr/bin/python3 "$src/tests/report/browser_check.py" "$work/report-nl.html" \
     --screenshot "$work/report-nl.png" --min-images 10 --section kernpunten
+  /usr/bin/python3 "$src/tests/report/browser_check.py" "$work/unc-nl.html" \
+    --screenshot "$work/unc-nl.png" --min-images 8 --section parameter-uncertainty
   ;;
 *) echo "unknown stage $stage" >&2; exit 2 ;;
 esac

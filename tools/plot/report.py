@@ -20,6 +20,7 @@ import io
 import json
 import math
 import os
+import re
 import sys
 
 try:
@@ -162,6 +163,9 @@ class Report:
         self.others = [v for v in exp.variants if v != exp.baseline
                        and exp.runs_per_variant.get(v)]
         self.comparison_rows = results.load_comparison_rows(exp) if not exp.has_design() else {}
+        # Set when every replicate drew its own parameter set (experiment key "uncertainty").
+        self.parameter_uncertainty = (exp.comparison or {}).get("parameter_uncertainty") \
+            if self.comparison_rows else None
         self.area = exp.programme_area()
         # The programme area's figures lead when the programme covers part of the city: the
         # city figure dilutes the effect by the residents it never reaches.
@@ -238,6 +242,7 @@ class Report:
         parts.append(self.scenarios_section())
         if self.others:
             parts.append(self.numbers_section())
+            parts.append(self.uncertainty_section())
             parts.append(self.tipping_section())
             parts.append(self.cost_section())
         parts.append(self.charts_section())
@@ -384,6 +389,8 @@ class Report:
                 if c.get("status") == "ok":
                     items.append(self.t("headline_cost", variant=esc(v), cost=fmt_euro(c["cost"], lang),
                                         ci=f'{fmt_euro(c["cost_ci"][0], lang)} … {fmt_euro(c["cost_ci"][1], lang)}'))
+        if self.parameter_uncertainty and primary:
+            items += [x for x in (self.robustness_sentence(v, primary) for v in self.others) if x]
         lis = "".join(f"<li>{i}</li>" for i in items)
         return (f'<div class="headline" id="kernpunten"><h2 style="border:0;margin-top:10px">{self.t("headline")}</h2>'
                 f"<ul>{lis}</ul></div>")
@@ -488,6 +495,111 @@ class Report:
         return (f"<h2>{self.t('numbers', year=year)}</h2>"
                 + table(["", self.t("scenario_col"), self.t("diff_col"), "95%", self.t("p_col")], rows)
                 + f'<p class="note">{esc(self.t("numbers_note", baseline=exp.baseline))}</p>')
+
+    # ---- parameter uncertainty (comparison.json, key parameter_uncertainty) -------------------
+
+    def uncertainty_of(self, variant, metric):
+        """The city-level row's parameter_uncertainty for variant against the baseline, or None."""
+        row = self.comparison_rows.get((variant, metric)) or {}
+        return row.get("parameter_uncertainty")
+
+    def winner_and_share(self, variant, u):
+        """(winner, loser, share of sets in which the winner is better) as compare decided it:
+        its statement names the winner and the share; without one, from share_of_sets_better."""
+        base = self.exp.baseline
+        statement, share = u.get("statement") or "", u.get("share_of_sets_better")
+        m = re.match(r"in (\d+)% of the plausible parameter sets, ", statement)
+        if m:
+            if statement[m.end():].startswith(f"{variant} beats {base} on "):
+                return variant, base, int(m.group(1)) / 100
+            return base, variant, int(m.group(1)) / 100
+        if share is None:
+            return None
+        return (variant, base, share) if share >= 0.5 else (base, variant, 1 - share)
+
+    def hinges_text(self, u, limit=3):
+        """'participation.dropout (+0,62), …' with what kind of correlation it is."""
+        lang = self.lang
+        hinges = (u.get("hinges_on") or [])[:limit]
+        if not hinges:
+            return ""
+        meaning = {p["name"]: p.get("meaning", "") for p in self.exp.context.get("parameters") or []}
+        names = []
+        for h in hinges:
+            m = meaning.get(h["parameter"])
+            names.append(f'<span class="mono">{esc(h["parameter"])}</span>'
+                         + (f" ({esc(m)}; {fmt(h['correlation'], 2, lang, True)})" if m
+                            else f" ({fmt(h['correlation'], 2, lang, True)})"))
+        how = self.t("hinges_prcc") if "partial" in (u.get("hinges_method") or "") and "too few" not in \
+            (u.get("hinges_method") or "") else self.t("hinges_few", sets=u.get("sets", "?"))
+        return self.t("hinges_sentence", params=", ".join(names), how=esc(how))
+
+    def robustness_sentence(self, variant, metric, hinges=True):
+        """In words: in how many of the plausible parameter sets the one beats the other on
+        `metric`, whether that ranking is robust, and what the difference hinges on."""
+        u = self.uncertainty_of(variant, metric)
+        if not u or u.get("sets", 0) < 2:
+            return ""
+        lang = self.lang
+        lo, hi = (u.get("interval95_over_sets") or [None, None])[:2]
+        # compare gives parameter uncertainty for city-level rows only: say so when the
+        # report otherwise leads with the programme area.
+        label = esc(metric_label(metric, lang)) + (" " + self.where("city") if self.area else "")
+        if lo == 0 and hi == 0:
+            return self.t("no_difference_sentence", variant=esc(variant), baseline=esc(self.exp.baseline),
+                          metric=label)
+        ws = self.winner_and_share(variant, u)
+        if ws is None:  # an outcome without a better direction: only the spread over the sets
+            return ""
+        winner, loser, share = ws
+        key = "robust_sentence" if u.get("robust") else "not_robust_sentence"
+        text = self.t(key, pct=fmt_pct(share, lang), winner=esc(winner), loser=esc(loser), metric=label,
+                      ci=fmt_ci(metric, lo, hi, lang))
+        if hinges:
+            h = self.hinges_text(u)
+            text += (" " + h) if h else ""
+        return text
+
+    def uncertainty_section(self):
+        """Whether the intervals include parameter uncertainty, and if so, per outcome, how firm
+        each ranking against the baseline is and what it hinges on."""
+        lang, exp = self.lang, self.exp
+        head = f'<h2 id="parameter-uncertainty">{self.t("uncertainty")}</h2>'
+        pu = self.parameter_uncertainty
+        if not pu and exp.manifest.get("uncertainty"):
+            # Drawn sets, but no per-row statements (a design store, or compare not yet run).
+            return head + f'<p id="uncertainty-intro">{esc(self.t("uncertainty_no_rows"))}</p>'
+        if not pu:
+            return head + f'<p id="noise-only">{esc(self.t("noise_only"))}</p>'
+        source = self.t("source_" + pu.get("source", "prior")) if pu.get("source") in ("prior", "posterior") \
+            else esc(pu.get("source", ""))
+        out = [head, f'<p id="uncertainty-intro">{esc(self.t("uncertainty_intro", sets=pu.get("sets", "?"), source=source))}</p>']
+        primary = self.primary()
+        sentences = [x for x in (self.robustness_sentence(v, primary) for v in self.others) if x] if primary else []
+        if sentences:
+            out.append("<ul>" + "".join(f"<li>{x}</li>" for x in sentences) + "</ul>")
+        metrics = list(dict.fromkeys([primary] + list(self.headline.values()) + [
+            m for m in exp.outcomes if m not in ("phase", "programme_alive")]))
+        rows = []
+        for metric in [m for m in metrics if m]:
+            for v in self.others:
+                u = self.uncertainty_of(v, metric)
+                if not u or u.get("sets", 0) < 2:
+                    continue
+                lo, hi = (u.get("interval95_over_sets") or [None, None])[:2]
+                robust = u.get("robust")
+                hinges = ", ".join(f'<span class="mono">{esc(h["parameter"])}</span> ({fmt(h["correlation"], 2, lang, True)})'
+                                   for h in (u.get("hinges_on") or [])[:3])
+                rows.append([esc(metric_label(metric, lang)), esc(v),
+                             num_td(fmt_pct(u.get("share_of_sets_better"), lang)),
+                             num_td(fmt_ci(metric, lo, hi, lang)),
+                             "–" if robust is None else labels.REPORT_TEXT[lang]["yes" if robust else "no"],
+                             hinges or "–"])
+        if rows:
+            out.append(table(["", self.t("scenario_col"), self.t("unc_better_col"), self.t("unc_interval_col"),
+                              self.t("unc_robust_col"), self.t("unc_hinges_col")], rows))
+            out.append(f'<p class="note">{esc(self.t("unc_note", baseline=exp.baseline))}</p>')
+        return "\n".join(out)
 
     def tipping_section(self):
         lang = self.lang

@@ -235,6 +235,81 @@ def test_every_label_exists_in_both_languages():
         assert set(table["nl"]) == set(table["en"])
 
 
+# ---- parameter uncertainty --------------------------------------------------------------------
+
+def write_comparison(directory, with_uncertainty):
+    """comparison.json for the synthetic store: plus beats base on active_share in 92% of 25
+    parameter sets (robust), same against base on unsafe_share in only 60% (not robust)."""
+    def row(variant, outcome, mean, share, robust, statement, hinges):
+        r = {"variant": variant, "outcome": outcome, "level": "city", "unit": "GM1", "design_point": -1,
+             "week": 104, "n_pairs": REPS, "baseline_mean": 0.25, "mean_difference": mean,
+             "ci95_t": [mean - 0.01, mean + 0.01], "probability_of_improvement": share}
+        if with_uncertainty:
+            r["parameter_uncertainty"] = {
+                "sets": 25, "interval95_over_sets": [mean - 0.03, mean + 0.03],
+                "share_of_sets_better": share, "robust": robust, "statement": statement,
+                "hinges_on": hinges, "hinges_method": "partial rank correlation (PRCC) of the difference"}
+        return r
+    rows = [row("plus", "active_share", 0.05, 0.92, True,
+                "in 92% of the plausible parameter sets, plus beats base on active_share",
+                [{"parameter": "staff.turnover", "correlation": -0.61},
+                 {"parameter": "participation.dropout", "correlation": 0.34}]),
+            row("same", "active_share", 0.0, 0.4, False,
+                "in 60% of the plausible parameter sets, base beats same on active_share; not robust: "
+                "the ranking depends on parameter values",
+                [{"parameter": "building_blocks.resources", "correlation": 0.72}])]
+    doc = {"baseline": "base", "comparisons": rows}
+    if with_uncertainty:
+        doc["parameter_uncertainty"] = {"source": "prior", "sets": 25, "parameters": 150}
+    with open(os.path.join(directory, "comparison.json"), "w") as f:
+        json.dump(doc, f)
+
+
+def text_of(page):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_states_robustness_over_parameter_sets(exp_dir, tmp_path, lang):
+    write_comparison(exp_dir, with_uncertainty=True)
+    out = str(tmp_path / "r.html")
+    assert report.main([exp_dir, "--out", out, "--lang", lang]) == 0
+    page = open(out, encoding="utf-8").read()
+    words = text_of(page)
+    assert 'id="parameter-uncertainty"' in page and 'id="noise-only"' not in page
+    if lang == "nl":
+        assert "In 92% van de plausibele parametersets is plus beter dan base op aandeel actieve bewoners: " \
+               "die rangorde is robuust" in words
+        # The not-robust ranking: the winner as compare decided it (base), the share, the verdict.
+        assert "De rangorde van base en same op aandeel actieve bewoners is niet robuust: " \
+               "maar in 60% van de plausibele parametersets is base beter" in words
+        assert "25 sets uit de prior" in words
+        assert "Het verschil hangt vooral af van staff.turnover (leaving; −0,61), participation.dropout (+0,34)" in words
+        assert "simulatieruis én parameteronzekerheid" in words
+    else:
+        assert "In 92% of the plausible parameter sets, plus beats base on share of active residents: " \
+               "the ranking is robust" in words
+        assert "The ranking of base and same on share of active residents is not robust: " \
+               "base is better in only 60% of the plausible parameter sets" in words
+        assert "The difference hinges mostly on staff.turnover (leaving; −0.61)" in words
+    # The headline carries the primary outcome's verdict too; the table lists both rows.
+    head = text_of(page[page.index('id="kernpunten"'):page.index("</div>", page.index('id="kernpunten"'))])
+    assert ("92%" in head) and ("60%" in head)
+    table_part = text_of(page[page.index('id="parameter-uncertainty"'):page.index("<h2", page.index('id="parameter-uncertainty"'))])
+    assert "building_blocks.resources (+0,72)" in table_part or "building_blocks.resources (+0.72)" in table_part
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_report_without_uncertainty_says_noise_only(exp_dir, tmp_path, lang):
+    write_comparison(exp_dir, with_uncertainty=False)
+    out = str(tmp_path / "r.html")
+    assert report.main([exp_dir, "--out", out, "--lang", lang]) == 0
+    page = open(out, encoding="utf-8").read()
+    words = text_of(page)
+    assert 'id="noise-only"' in page and "plausibele" not in words and "plausible" not in words
+    assert ("tonen alleen simulatieruis" if lang == "nl" else "show simulation noise only") in words
+
+
 def test_intervals_of_counts_and_euros_do_not_go_below_zero():
     """A difference of a count or euros whose interval would put the variant below zero is
     clipped at minus the baseline's level, and the report says so; shares and means are not."""

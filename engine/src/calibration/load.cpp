@@ -279,7 +279,10 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
   } else {
     c.problem("scenario", "missing, expected \"scenario\": FILE or \"scenarios\": [FILE, ...] (relative to the calibration file)");
   }
-  std::vector<std::string> scenario_paths;  // JSON path of each resolved scenario
+  // Aligned with cal.scenario_files (a missing or repeated file is in neither): the JSON path
+  // and the text as given of each resolved scenario.
+  std::vector<std::string> scenario_paths;
+  std::vector<std::string> scenario_texts;
   for (const auto& [at, s] : given) {
     fs::path p(s);
     if (p.is_relative()) p = fs::path(file).parent_path() / p;
@@ -295,6 +298,7 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
     }
     cal.scenario_files.push_back(resolved);
     scenario_paths.push_back(at);
+    scenario_texts.push_back(s);
   }
 
   if (const auto y = c.number(doc, "years", "", 0.02, 100, false)) cal.years = *y;
@@ -362,7 +366,7 @@ Calibration load_calibration_json(const json& doc, const std::string& file) {
       int found = -1;
       for (std::size_t k = 0; k < cal.scenario_files.size(); ++k) {
         const std::string code = cal.scenario_labels[k].substr(0, cal.scenario_labels[k].find(' '));
-        if (sn.name == code || sn.name == given[k].second) found = static_cast<int>(k);
+        if (sn.name == code || sn.name == scenario_texts[k]) found = static_cast<int>(k);
       }
       if (found < 0) {
         std::string list;
