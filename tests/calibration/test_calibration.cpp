@@ -22,11 +22,8 @@ namespace {
 json tiny_city() { return test::explicit_scenario({{{600, 0.1}, {600, 0.4}}, {{600, 0.8}}}, 1.0, 0.5); }
 
 json tiny_calibration(const json& targets, const json& parameters) {
-  // The deprivation bias the tests recover acts through the weight of disorder; they keep the
-  // weight they were written for (0.2), twice the default fitted across gemeenten (0.1, its
-  // lower bound, docs/CALIBRATION.md), so the bias moves the targets clearly.
   return json{{"scenario", "city.json"}, {"replicates", 4}, {"seed", 3}, {"average_weeks", 26},
-              {"set", {{"safety.w_disorder", 0.2}}}, {"parameters", parameters}, {"targets", targets},
+              {"parameters", parameters}, {"targets", targets},
               {"optimiser", {{"max_evaluations", 120}, {"restarts", 1}, {"xtol", 0.002}, {"ftol", 0.001}}}};
 }
 
@@ -211,7 +208,6 @@ TEST_CASE("calibration across places: per-place targets and the spread between t
                               {{"name", "unsafe b"}, {"metric", "unsafe_share"}, {"scenario", "GM9999"}, {"value", 0.5}, {"tolerance", 0.006}},
                               {{"name", "spread"}, {"metric", "unsafe_share"}, {"statistic", "between_sd"}, {"value", 0.1}, {"tolerance", 0.006}}});
   json doc = {{"scenarios", {"a.json", "b.json"}}, {"replicates", 3}, {"seed", 5}, {"average_weeks", 26},
-              {"set", {{"safety.w_disorder", 0.2}}},  // so the deprivation bias acts (see tiny_calibration)
               {"parameters", parameters}, {"targets", targets},
               {"optimiser", {{"method", "sbplx"}, {"max_evaluations", 100}, {"initial_step", 0.2}, {"xtol", 0.002}, {"ftol", 0.0005}}}};
   const auto file = (dir / "calibration.json").string();

@@ -250,12 +250,8 @@ json stage_scenario(double burn_in_years) {
   doc["simulation"]["seed"] = 7;
   // Many initiatives (so the rows of their life cycle act during burn-in), a fourth style in
   // use and an election inside the observed weeks.
-  doc["participation"] = {{"initiator_rate", 0.6}, {"dropout", 0.24}};
+  doc["participation"] = {{"initiator_rate", 0.6}};
   doc["classes"] = {{"red", {{"style", "regisseren"}}}};
-  // The safety and drop-out values before the fits across gemeenten (docs/CALIBRATION.md): a
-  // weight of disorder twice the fitted one (0.1), so the deprivation bias acts clearly, and
-  // values that keep the initiatives of this small window going.
-  doc["safety"] = {{"base", 0.774}, {"initial_sd", 0.18}, {"w_disorder", 0.2}};
   doc["governance"] = {{"first_election_after", 0.1}};
   return doc;
 }

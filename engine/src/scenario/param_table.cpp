@@ -61,9 +61,6 @@ constexpr const char* kStructural = "assumption (structural constant, formerly i
 constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
-// The no-programme baseline fitted jointly to 29 real gemeenten (Veiligheidsmonitor 2023, their
-// spread, national participation): scenarios/calibration/gemeenten.json.
-constexpr const char* kFittedPlaces = "fitted: docs/CALIBRATION.md";
 
 // Bases shared by many priors.
 constexpr const char* kLever = "fixed: a building block, set by the scenario and varied by variants or a design";
@@ -474,8 +471,8 @@ std::vector<ParamDef> build_table() {
               build, around_log(2, kFactor)),
       WJ_REAL("participation.join_rate", participation.join_rate, per_year, 0.4, 0, 1, "annual probability of joining when utility is far above the threshold", kAssumed,
               build, uniform(0.2, 0.6, "assumption: most who want to join do so within a few years")),
-      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.30, 0, 1, "base annual drop-out probability of active residents (moving away counted apart: residential mobility)", kFittedPlaces,
-              build, normal(0.30, 0.04, 0.18, 0.46, "fitted across 29 gemeenten (docs/CALIBRATION.md); sd 0.04 an assumption until a posterior exists")),
+      WJ_REAL("participation.dropout", participation.dropout, per_year, 0.24, 0, 1, "base annual drop-out probability of active residents (moving away now counted apart: residential mobility)", "calibrated 0.32 (docs/CALIBRATION.md) less the ~10%/yr of active residents who now move away (mobility.*); recalibrate",
+              build, normal(0.24, 0.04, 0.12, 0.4, "calibrated 0.32 less moves now modelled (docs/CALIBRATION.md); sd 0.04 an assumption until a posterior exists")),
       WJ_REAL("participation.dropout_frustration", participation.dropout_frustration, none, 2.0, 0, 50, "drop-out multiplier per unit of frustration", kAssumed,
               burn_in, around(0.5, kWide)),
       WJ_REAL("participation.dropout_duty", participation.dropout_duty, none, 0.5, 0, 50, "drop-out multiplier per year of continuous crew duty", kOliver,
@@ -694,15 +691,14 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed,
               build, uniform(0.25, 0.45, "assumption: visible disorder in the most deprived buurten")),
 
-      WJ_REAL("safety.base", safety.base, share, 0.873, 0, 1, "perceived safety target at average conditions", kFittedPlaces,
-              build, normal(0.873, 0.03, 0.76, 0.98, "fitted across 29 gemeenten (docs/CALIBRATION.md); sd 0.03 an assumption until a posterior exists")),
+      WJ_REAL("safety.base", safety.base, share, 0.774, 0, 1, "perceived safety target at average conditions", kCalibrated,
+              build, normal(0.774, 0.03, 0.65, 0.9, "calibrated (docs/CALIBRATION.md); sd 0.03 an assumption until a posterior exists")),
       WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011",
               build, around(0.5, kWide)),
       WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson,
               build, around(0.5, kWide)),
-      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.1, 0, 5, "unsafety per unit of perceived disorder (besides the incidents disorder invites)",
-              "fitted: docs/CALIBRATION.md (at its lower bound 0.1, set from Skogan 1990 and Markowitz et al. 2001: disorder lowers perceived safety)",
-              build, uniform(0.1, 0.4, "the fit's range: the literature's lower bound 0.1 to twice the earlier reading of Markowitz et al. 2001 (0.2)")),
+      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001",
+              build, around(0.5, kWide)),
       WJ_REAL("safety.deprivation_bias", safety.deprivation_bias, none, 0.1, 0, 2, "compositional bias: disorder is perceived as higher in deprived buurten", "Sampson & Raudenbush 2004",
               build, around(0.5, kWide)),
       WJ_REAL("safety.w_heard", safety.w_heard, none, 0.08, 0, 5, "unsafety while an incident heard of through ties is recent", kVm,
@@ -725,8 +721,7 @@ std::vector<ParamDef> build_table() {
               burn_in, around(0.5, kWide)),
       WJ_REAL("safety.victim_weeks", safety.victim_weeks, weeks, 26, 0, 520, "weeks one's own victimisation keeps weighing", kVm,
               burn_in, uniform(13, 52, "CBS Veiligheidsmonitor asks about the last 12 months; a quarter to a year")),
-      WJ_REAL("safety.initial_sd", safety.initial_sd, none, 0.27, 0, 0.5, "sd of individual safety around the target",
-              "fitted: docs/CALIBRATION.md (first fit across gemeenten; fixed in the refit: shares cannot scale it apart from safety.base)",
+      WJ_REAL("safety.initial_sd", safety.initial_sd, none, 0.18, 0, 0.5, "sd of individual safety around the target", kAssumed,
               build, around(0.5, kWide)),
 
       WJ_REAL("trust.asymmetry", trust.asymmetry, none, 3, 1, 10, "lambda: weight of a bad experience against a good one (2-5)", kSlovic,
