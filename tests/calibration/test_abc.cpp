@@ -69,25 +69,6 @@ std::string without_provenance(const std::string& posterior) {
   return j.dump();
 }
 
-pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& err) {
-  std::vector<std::string> all = {test::cli_path().string()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDWR);
-    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(e, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 }  // namespace
 
 TEST_CASE("abc recovers a known parameter from summaries the model generated itself", "[calibration]") {
@@ -164,7 +145,7 @@ TEST_CASE("wijksim abc stops on SIGINT or SIGTERM with exit 128 + signal and wri
   for (const int sig : {SIGINT, SIGTERM}) {
     const fs::path out = dir / ("out-" + std::to_string(sig));
     const pid_t pid =
-        spawn_cli({"abc", file, "--out", out.string(), "--threads", "1", "--progress", "none"}, dir / "err");
+        test::spawn_cli({"abc", file, "--out", out.string(), "--threads", "1", "--progress", "none"}, dir / "err");
     // The handlers are in place before loading; 2,000 draws of three years take minutes.
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));
     kill(pid, sig);

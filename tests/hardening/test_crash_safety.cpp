@@ -30,27 +30,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Starts the CLI with stdout and stderr discarded; returns its pid.
-pid_t spawn_cli(const std::vector<std::string>& args) {
-  std::vector<std::string> all = {test::cli_path().string()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDWR);
-    if (null >= 0) {
-      dup2(null, 0);
-      dup2(null, 1);
-      dup2(null, 2);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // Waits for `pid`; returns the raw status.
 int wait_for(pid_t pid) {
   int status = 0;
@@ -92,7 +71,7 @@ TEST_CASE("crash safety: SIGKILL during run leaves the folder absent or complete
 
   // The uninterrupted reference, timed to spread the kills over a whole run.
   const auto t0 = Clock::now();
-  const int ref_status = wait_for(spawn_cli(run_args(dir / "reference", false)));
+  const int ref_status = wait_for(test::spawn_cli(run_args(dir / "reference", false)));
   const double ref_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   REQUIRE(WIFEXITED(ref_status));
   REQUIRE(WEXITSTATUS(ref_status) == 0);
@@ -112,7 +91,7 @@ TEST_CASE("crash safety: SIGKILL during run leaves the folder absent or complete
     if (force) fs::copy(dir / "reference", out);
     const double delay = when(rng);
     INFO("trial " << trials << (force ? " (--force over a complete run)" : "") << ", kill after " << delay << " s");
-    const pid_t pid = spawn_cli(run_args(out, force));
+    const pid_t pid = test::spawn_cli(run_args(out, force));
     REQUIRE(pid > 0);
     std::this_thread::sleep_for(std::chrono::duration<double>(delay));
     kill(pid, SIGKILL);
@@ -153,7 +132,7 @@ TEST_CASE("crash safety: SIGKILL during run leaves the folder absent or complete
   const fs::path stale_tmp = dir / ("again.tmp-" + std::to_string(gone));
   fs::create_directories(stale_tmp);
   test::write_file(stale_tmp / "timeseries.csv", "partial");
-  const int status = wait_for(spawn_cli(run_args(again, false)));
+  const int status = wait_for(test::spawn_cli(run_args(again, false)));
   REQUIRE(WIFEXITED(status));
   REQUIRE(WEXITSTATUS(status) == 0);
   require_complete(again, reference_ts);

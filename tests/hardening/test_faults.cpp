@@ -75,26 +75,6 @@ std::vector<std::string> entries(const fs::path& dir) {
   return names;
 }
 
-// Starts the CLI with stdout discarded and stderr to `err`; returns its pid.
-pid_t spawn_cli(const std::vector<std::string>& args, const fs::path& err) {
-  std::vector<std::string> all = {test::cli_path().string()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDWR);
-    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(e, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 int wait_status(pid_t pid) {
   int status = 0;
   while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -154,7 +134,7 @@ TEST_CASE("faults 7: of two runs into the same new folder, the second refuses", 
   a.insert(a.end(), {"--seed", "1"});
   b.insert(b.end(), {"--seed", "2"});
   // Both pass the start checks (the folder does not exist yet), then both simulate.
-  const pid_t pa = spawn_cli(a, dir / "a.err"), pb = spawn_cli(b, dir / "b.err");
+  const pid_t pa = test::spawn_cli(a, dir / "a.err"), pb = test::spawn_cli(b, dir / "b.err");
   const int sa = wait_status(pa), sb = wait_status(pb);
   REQUIRE(WIFEXITED(sa));
   REQUIRE(WIFEXITED(sb));
@@ -172,7 +152,7 @@ TEST_CASE("faults 10: SIGTERM or SIGINT during run removes the unfinished folder
   TempDir dir("faults-sigterm");
   for (int sig : {SIGTERM, SIGINT}) {
     const fs::path out = dir / ("out" + std::to_string(sig));
-    const pid_t pid = spawn_cli({"run", small_scenario().string(), "--out", out.string(), "--quiet", "--years", "30",
+    const pid_t pid = test::spawn_cli({"run", small_scenario().string(), "--out", out.string(), "--quiet", "--years", "30",
                                  "--replicates", "2", "--threads", "1"},
                                 dir / "err");
     // Wait until the temporary folder exists (the run is simulating), then stop it.

@@ -19,30 +19,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
-pid_t spawn(const std::vector<std::string>& args, const fs::path& err) {
-  std::vector<std::string> all = {test::cli_path().string()};
-  all.insert(all.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : all) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int null = open("/dev/null", O_RDWR);
-    const int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    dup2(null, 0);
-    dup2(null, 1);
-    dup2(e, 2);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 // Starts the command, signals it after `delay`, and checks how it ended.
 void stop_and_check(const std::vector<std::string>& args, int sig, std::chrono::milliseconds delay, const TempDir& dir,
                     const fs::path& output) {
   const fs::path err = dir / ("err" + std::to_string(sig));
-  const pid_t pid = spawn(args, err);
+  const pid_t pid = test::spawn_cli(args, err);
   std::this_thread::sleep_for(delay);
   kill(pid, sig);
   int status = 0;

@@ -1,5 +1,6 @@
 #include "test_support.hpp"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,6 +68,25 @@ void write_file(const fs::path& file, const std::string& text) {
   out << text;
   out.close();
   if (!out) throw std::runtime_error("cannot write " + file.string());
+}
+
+int spawn_cli(const std::vector<std::string>& args, const fs::path& err) {
+  std::vector<std::string> all = {cli_path().string()};
+  all.insert(all.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& a : all) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int null = open("/dev/null", O_RDWR);
+    const int e = err.empty() ? null : open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(e, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
 }
 
 CliResult run_cli(const std::vector<std::string>& args) {

@@ -46,6 +46,10 @@ struct CliResult {
 };
 CliResult run_cli(const std::vector<std::string>& args);
 
+// Starts the CLI in the background (for tests that signal or kill it): stdin and stdout go to
+// /dev/null, stderr to `err` (or /dev/null when empty). Returns its pid; the caller waits.
+int spawn_cli(const std::vector<std::string>& args, const std::filesystem::path& err = {});
+
 // Whether s contains part (messages, CLI output).
 bool contains(const std::string& s, const std::string& part);
 
