@@ -264,8 +264,8 @@ double Command::number(const std::string& flag, const std::string& value, double
   return v;
 }
 
-const std::string& Command::choice(const std::string& flag, const std::string& value,
-                                   const std::vector<std::string>& allowed) const {
+std::string Command::choice(const std::string& flag, const std::string& value,
+                            const std::vector<std::string>& allowed) const {
   for (const auto& a : allowed)
     if (a == value) return a;
   std::string list;

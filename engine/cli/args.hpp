@@ -53,8 +53,9 @@ class Command {
 
   long long integer(const std::string& flag, const std::string& value, long long lo, long long hi) const;
   double number(const std::string& flag, const std::string& value, double lo, double hi) const;
-  // One of `allowed`, else an error listing them.
-  const std::string& choice(const std::string& flag, const std::string& value,
+  // One of `allowed`, else an error listing them. By value: `allowed` is usually a braced list,
+  // a temporary that is gone by the caller's next statement.
+  std::string choice(const std::string& flag, const std::string& value,
                             const std::vector<std::string>& allowed) const;
 
  private:

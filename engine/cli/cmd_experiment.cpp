@@ -116,7 +116,7 @@ int cmd_experiment(const std::vector<std::string>& argv, const std::string& comm
   if (threads_text) threads = static_cast<unsigned>(cmd.integer("--threads", *threads_text, 1, 1024));
   experiment::ProgressMode progress = experiment::ProgressMode::bar;
   if (progress_text) {
-    const std::string& v = cmd.choice("--progress", *progress_text, {"bar", "jsonl", "none"});
+    const std::string v = cmd.choice("--progress", *progress_text, {"bar", "jsonl", "none"});
     if (v == "jsonl")
       progress = experiment::ProgressMode::jsonl;
     else if (v == "none")
