@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "require_exit.hpp"
 #include "test_support.hpp"
 
 using namespace wijksim;
@@ -14,11 +15,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#define REQUIRE_EXIT(result, code)                                                            \
-  do {                                                                                        \
-    INFO((result).command << "\nstdout:\n" << (result).out << "\nstderr:\n" << (result).err); \
-    REQUIRE((result).exit_code == (code));                                                    \
-  } while (false)
 
 // Every command and, for each, options its help must explain.
 struct CommandHelp {

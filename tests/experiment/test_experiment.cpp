@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "require_exit.hpp"
 #include "test_support.hpp"
 #include "wijksim/experiment/batch.hpp"
 #include "wijksim/experiment/experiment.hpp"
@@ -29,11 +30,6 @@ namespace {
 
 using wijksim::test::contains;
 
-#define REQUIRE_EXIT(result, code)                                                            \
-  do {                                                                                        \
-    INFO((result).command << "\nstdout:\n" << (result).out << "\nstderr:\n" << (result).err); \
-    REQUIRE((result).exit_code == (code));                                                    \
-  } while (false)
 
 // The minimal form of docs/EXPERIMENTS.md, shortened to 1 year and 3 replicates, next to a
 // copy of hengelo-noord.json so the relative scenario path is exercised.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "require_exit.hpp"
 #include "test_support.hpp"
 
 using namespace wijksim;
@@ -17,11 +18,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-#define REQUIRE_EXIT(result, code)                                                            \
-  do {                                                                                        \
-    INFO((result).command << "\nstdout:\n" << (result).out << "\nstderr:\n" << (result).err); \
-    REQUIRE((result).exit_code == (code));                                                    \
-  } while (false)
 
 // A small city with its own simulation.seed (99), which experiments do not use: their seed is
 // the experiment's.
