@@ -506,7 +506,7 @@ std::vector<ParamDef> build_table() {
               programme, uniform(0, 0.6, "assumption: from none to twice an invitation's pull (size unmeasured)")),
       WJ_REAL("participation.crowding_weeks", participation.crowding_weeks, weeks, 52, 1, 520, "e-folding memory of who made the buurt's visible results (crowding-out)",
               "assumption: residents judge who does the work in their buurt over about a year",
-              burn_in, uniform(26, 104, "assumption: half a year to two years")),
+              programme, uniform(26, 104, "assumption: half a year to two years")),
 
       WJ_CHOICE("outreach.targeting", outreach.targeting, 0,
                 (std::vector<std::string>{"random", "low_trust_first", "via_active"}),
