@@ -104,6 +104,16 @@ def main():
          "source": "CBS Veiligheidsmonitor: more than 25% in focus wijken (read as 25-35%)"},
         {"name": "unsafe well-off", "metric": "unsafe_share", "group": "well_off", "value": 0.075, "tolerance": 0.025,
          "source": "CBS Veiligheidsmonitor: 5-10% in green wijken"},
+        # The scale: how much more often victims feel unsafe than others. Shares below a
+        # threshold fix only (target - threshold) / spread; this contrast ties the spread of
+        # residents to the weight of one's own victimisation (docs/CALIBRATION.md, identifiability).
+        {"name": "unsafe victims", "metric": "unsafe_share_victims", "value": 0.277, "tolerance": 0.03,
+         "source": "CBS Veiligheidsmonitor 2019: 27.7% of victims of common crime in the past 12 months sometimes "
+                   "feel unsafe in their buurt (Akkermans & Kloosterman 2020, Statistische Trends, table 2.1.1)"},
+        # A check only (weight 0): the gemeente targets set the level.
+        {"name": "unsafe non-victims", "metric": "unsafe_share_nonvictims", "value": 0.123, "tolerance": 0.02,
+         "source": "CBS Veiligheidsmonitor 2019: 12.3% of those not victimised in the past 12 months "
+                   "(Akkermans & Kloosterman 2020, table 2.1.1)", "weight": 0.0},
         {"name": "active", "metric": "active_share", "value": 0.071, "tolerance": 0.01,
          "source": "CBS StatLine 85541NED (2022): 7.1% of 15+ volunteer for their buurt"},
         # A check only (weight 0): the trust lever is calibrated apart (docs/CALIBRATION.md).
@@ -124,19 +134,21 @@ def main():
         "replicates": 3,
         "seed": 1,
         "average_weeks": 52,
-        # Fixed, not free: shares below a threshold fix only (target - threshold) / spread, so the
-        # level, the slope and the spread of residents around their buurt's target can all be
-        # scaled together; with the spread free the fit slid along that valley (base and
-        # initial_sd correlated 1.00, docs/CALIBRATION.md). The spread keeps its earlier fitted value.
-        "set": {"safety.initial_sd": 0.27},
+        # The unit of the safety scale: shares below a threshold fix only (target - threshold) / spread,
+        # so the spread of residents around their buurt's target and every weight can be scaled
+        # together. The spread stays at its documented 0.18 (the unit the literature weights were
+        # read in); the victims' contrast then pins the weight of victimisation (docs/CALIBRATION.md).
+        "set": {"safety.initial_sd": 0.18},
         # The intercept and the weight of disorder set the level and the slope of unsafety against
-        # deprivation; drop-out sets the active share.
+        # deprivation; the weight of victimisation how much more often victims feel unsafe (and, with
+        # recorded crime, how far gemeenten differ); drop-out sets the active share.
         "parameters": {
             "safety.base": {"range": [0.6, 1.0]},
             # Bounded below by the literature: visible disorder lowers perceived safety (Skogan 1990;
             # Markowitz et al. 2001, who find disorder's effect on fear about as large as crime's),
             # and it is the pathway through which initiatives improve liveability. 0 is excluded.
-            "safety.w_disorder": {"range": [0.1, 0.4], "start": 0.2},
+            "safety.w_disorder": {"range": [0.1, 0.4]},
+            "safety.w_victim": {"range": [0.05, 0.5]},
             "participation.dropout": {"range": [0.1, 0.6]},
         },
         "targets": targets,
