@@ -65,6 +65,22 @@ def sample(doc, k):
     return list(wijken.values())
 
 
+def victim_contrast(mean, victimised=0.17):
+    """Unsafe shares of victims and others at a pool's mean unsafe share, keeping the national
+    probit gap of the Veiligheidsmonitor 2019 (27.7% against 12.3%); victimised: the share
+    victimised in a year (about 17%, incidents.victims_per_incident)."""
+    normal = statistics.NormalDist()
+    gap = normal.inv_cdf(0.277) - normal.inv_cdf(0.123)
+    lo, hi = 0.0, mean
+    for _ in range(60):  # bisection on the others' share so that the mixture has the pool's mean
+        others = (lo + hi) / 2
+        if (1 - victimised) * others + victimised * normal.cdf(normal.inv_cdf(others) + gap) > mean:
+            hi = others
+        else:
+            lo = others
+    return round(normal.cdf(normal.inv_cdf(others) + gap), 3), round(others, 3), gap
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -93,6 +109,8 @@ def main():
         targets.append({"name": f"unsafe {name}", "metric": "unsafe_share", "scenario": code, "value": unsafe,
                         "tolerance": 0.03, "source": f"CBS Veiligheidsmonitor {YEAR} (85146NED): {name}"})
     spread = statistics.stdev(observed)
+    mean = statistics.fmean(observed)
+    victims, others, gap = victim_contrast(mean)
     targets += [
         {"name": "unsafe spread", "metric": "unsafe_share", "statistic": "between_sd", "value": round(spread, 4),
          "tolerance": 0.015, "source": f"CBS Veiligheidsmonitor {YEAR}: standard deviation over the {len(observed)} gemeenten"},
@@ -107,13 +125,15 @@ def main():
         # The scale: how much more often victims feel unsafe than others. Shares below a
         # threshold fix only (target - threshold) / spread; this contrast ties the spread of
         # residents to the weight of one's own victimisation (docs/CALIBRATION.md, identifiability).
-        {"name": "unsafe victims", "metric": "unsafe_share_victims", "value": 0.277, "tolerance": 0.03,
-         "source": "CBS Veiligheidsmonitor 2019: 27.7% of victims of common crime in the past 12 months sometimes "
-                   "feel unsafe in their buurt (Akkermans & Kloosterman 2020, Statistische Trends, table 2.1.1)"},
+        {"name": "unsafe victims", "metric": "unsafe_share_victims", "value": victims, "tolerance": 0.03,
+         "source": f"CBS Veiligheidsmonitor 2019: 27.7% of victims of common crime in the past 12 months and 12.3% of "
+                   f"others sometimes feel unsafe in their buurt (Akkermans & Kloosterman 2020, Statistische Trends, "
+                   f"table 2.1.1), a probit gap of {gap:.2f}; the same gap at these gemeenten's mean ({mean:.1%}) gives "
+                   f"{victims:.1%} for victims and {others:.1%} for others"},
         # A check only (weight 0): the gemeente targets set the level.
-        {"name": "unsafe non-victims", "metric": "unsafe_share_nonvictims", "value": 0.123, "tolerance": 0.02,
-         "source": "CBS Veiligheidsmonitor 2019: 12.3% of those not victimised in the past 12 months "
-                   "(Akkermans & Kloosterman 2020, table 2.1.1)", "weight": 0.0},
+        {"name": "unsafe non-victims", "metric": "unsafe_share_nonvictims", "value": others, "tolerance": 0.02,
+         "source": "as 'unsafe victims', for those not victimised (a check: the gemeente targets set the level)",
+         "weight": 0.0},
         {"name": "active", "metric": "active_share", "value": 0.071, "tolerance": 0.01,
          "source": "CBS StatLine 85541NED (2022): 7.1% of 15+ volunteer for their buurt"},
         # A check only (weight 0): the trust lever is calibrated apart (docs/CALIBRATION.md).
@@ -126,7 +146,7 @@ def main():
                        "participation and trust targets.",
         "notes": "Places made by tools/scenarios/make_calibration_places.py from data/cbs. Re-run: wijksim calibrate "
                  "scenarios/calibration/gemeenten.json --out out/calibration-gemeenten --threads 2 (docs/CALIBRATION.md: "
-                 "about 22 simulated points from the defaults, 2 CPU-minutes, 7 minutes on 2 busy cores). The free parameters start at the engine defaults.",
+                 "about 56 simulated points from the defaults, 4.5 CPU-minutes, 23 minutes on 2 busy cores). The free parameters start at the engine defaults.",
         "scenarios": places,
         # One year after the 4-year burn-in: the state at the scenario's start date, averaged over
         # its 52 weeks; three replicates with common random numbers (docs/CALIBRATION.md, speed).
