@@ -24,7 +24,7 @@ int metric_index(std::string_view name) {
   return -1;
 }
 
-Tally tally_buurt(const World& w, const Buurt& b) {
+Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week) {
   const auto& r = w.residents;
   const float unsafe_below = static_cast<float>(w.p->safety.unsafe_threshold);
   Tally t{};
@@ -32,7 +32,7 @@ Tally tally_buurt(const World& w, const Buurt& b) {
   // add's latency chain); the sums stay doubles added in row order.
   // Victimised in the past 52 weeks (the Veiligheidsmonitor's "past 12 months"): the week of
   // the latest victimisation is victim_until minus the weeks it keeps weighing.
-  const std::int32_t victim_since = w.week - 52 + static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks));
+  const std::int32_t victim_since = week - 52 + static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks));
   std::uint32_t active = 0, initiators = 0, unsafe = 0, trusting = 0, victims = 0, unsafe_victims = 0;
   double st = 0, ss = 0, sse = 0;
   for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {

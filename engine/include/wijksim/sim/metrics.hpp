@@ -90,8 +90,10 @@ std::string metric_catalogue_json();      // {"metrics": [{name, unit, better, s
 std::string metric_catalogue_markdown();  // a table, one row per metric
 std::string metric_catalogue_csv();       // metric,unit,better,scope,meaning,label_nl,label_en
 
-// Sums the state of one buurt (run after its weekly processes).
-Tally tally_buurt(const World& w, const Buurt& b);
+// Sums the state of one buurt at the end of `week` (run after its weekly processes; the week is
+// explicit because World::week moves on when the step ends, and "victimised in the past 52
+// weeks" is counted back from it).
+Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week);
 // Derives the metric values of a unit from its tally and the programme state.
 std::array<double, metric_count> derive_metrics(const Tally& t, const World& w);
 
