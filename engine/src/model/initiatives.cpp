@@ -260,14 +260,23 @@ void initiatives(World& w, Buurt& b) {
   // Where a wijkregisseur brings the domains together, the same hours find combined projects
   // (koppelkansen: a street renewal that is also a meeting place), so a result costs fewer hours.
   const double hours_per_result = ip.project_hours / (1.0 + p.staff.koppelkans_gain * b.regisseur);
+  const int resident_results = b.visible_results_week;  // initiatives completed this week
+  int project_results = 0;
   b.project_hours_acc += b.h_projects;
   while (hours_per_result > 0 && b.project_hours_acc >= hours_per_result) {
     b.project_hours_acc -= hours_per_result;
     ++b.visible_results_week;
+    ++project_results;
     // Residents use and keep a project as far as the plan is theirs (legitimacy); some oppose it.
     b.disorder = std::max(0.0, b.disorder - ip.project_disorder_share * disorder_step * project_uptake(w, b));
     project_resistance(w, b);
   }
+  // Who made the results (crowding-out, participation.cpp): the programme's share of this week's
+  // project hours counts as the programme's; regular services' projects are the baseline's.
+  const double programme_share = b.h_projects > 0 ? b.h_projects_programme / b.h_projects : 0.0;
+  const double keep = 1.0 - 1.0 / std::max(1.0, p.participation.crowding_weeks);
+  b.programme_results_recent = b.programme_results_recent * keep + project_results * programme_share;
+  b.resident_results_recent = b.resident_results_recent * keep + resident_results;
   self_organisation(w, b);
 }
 

@@ -88,9 +88,10 @@ double move_probability(const Params& p, const Buurt& b) {
   return clamp01(base * std::max(0.0, 1.0 + mp.disorder_effect * (b.disorder - kDisorderCentre)));
 }
 
-void residential_mobility(World& w, Buurt& b) {
-  b.moved_in_week = 0;
-  if (b.count == 0) return;
+namespace {
+
+// Ordinary moves: how many from the buurt's move probability, who by selectivity.
+void residential_moves(World& w, Buurt& b, const BuurtSpec& spec) {
   const Params& p = *w.p;
   const double q = move_probability(p, b);
   if (q <= 0) return;
@@ -99,8 +100,6 @@ void residential_mobility(World& w, Buurt& b) {
   boost::random::binomial_distribution<int, double> movers(static_cast<int>(b.count), q);
   const auto m = static_cast<std::uint32_t>(movers(rng));
   if (m == 0) return;
-  const auto& wk = w.wijken[b.wijk];
-  const BuurtSpec& spec = w.spec->city.wijken[b.wijk].buurten[static_cast<std::size_t>(&b - &w.buurten[wk.first_buurt])];
   // Who leaves: odds exp(slope (ses - expected mean)), by rejection against the largest odds
   // (|ses - mean| <= 1), so the number of movers stays binomial and only their mix is selective.
   const double d = std::clamp(b.deprivation, 0.02, 0.98);
@@ -118,7 +117,44 @@ void residential_mobility(World& w, Buurt& b) {
     arrive(w, b, spec, local);
     ++moved;
   }
-  b.moved_in_week = static_cast<int>(moved);
+  b.moved_in_week += static_cast<int>(moved);
+}
+
+// Herstructurering rehouses the tenants of the dwellings it renews (MODEL.md §7.14,
+// relocation): the week's share of residents is the week's investment per resident over the
+// cost of renewing one resident's dwelling. Whoever lives there must go, whatever their
+// resources, so they are drawn uniformly (a row at most once a week, movers included); each
+// leaves with their crews and memberships, and a newcomer without history takes the renewed
+// dwelling. A stream of its own, so the ordinary moves draw the same numbers with or without
+// renewal (common random numbers).
+void relocation(World& w, Buurt& b, const BuurtSpec& spec) {
+  const double euros = herstructurering_week(w, b);
+  if (euros <= 0 || w.p->physical.renewal_cost <= 0) return;
+  const double q = clamp01(euros / w.p->physical.renewal_cost);
+  auto& r = w.residents;
+  CounterRng rng = w.rng(Stream::mobility, EntityId{b.key, 0xFFFFFFFEu});
+  boost::random::binomial_distribution<int, double> rehoused(static_cast<int>(b.count), q);
+  const auto m = static_cast<std::uint32_t>(rehoused(rng));
+  std::uint32_t moved = 0;
+  for (std::uint32_t attempt = 0; moved < m && attempt < 64 * m; ++attempt) {
+    const auto local = std::min(b.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.count));
+    if (r.arrived[b.first + local] == w.step) continue;  // already replaced this week
+    leave(b, r, local);
+    arrive(w, b, spec, local);
+    ++moved;
+  }
+  b.moved_in_week += static_cast<int>(moved);
+}
+
+}  // namespace
+
+void residential_mobility(World& w, Buurt& b) {
+  b.moved_in_week = 0;
+  if (b.count == 0) return;
+  const auto& wk = w.wijken[b.wijk];
+  const BuurtSpec& spec = w.spec->city.wijken[b.wijk].buurten[static_cast<std::size_t>(&b - &w.buurten[wk.first_buurt])];
+  residential_moves(w, b, spec);
+  relocation(w, b, spec);
 }
 
 }  // namespace wijksim::model

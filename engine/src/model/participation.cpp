@@ -28,6 +28,10 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const float inv_noise = static_cast<float>(1.0 / pp.noise);
   // The plan's legitimacy among residents (vision.cpp) raises or lowers willingness to join.
   const double legitimacy = programme_reaches(w, b) ? p.legitimacy.join_weight * (b.legitimacy - p.legitimacy.neutral) : 0.0;
+  // Crowding-out: where the programme's professionals made most of the buurt's recent results,
+  // taking part seems less needed and less one's own (last week's counts, initiatives.cpp).
+  const double made = b.programme_results_recent + b.resident_results_recent;
+  const double crowding = made > 0 ? pp.crowding_out * b.programme_results_recent / made : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
   const double organiser_stay = 1.0 - p.self_organisation.organiser_commitment;
   for (std::uint32_t i = 0; i < b.count; ++i) {
@@ -41,7 +45,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const bool invited = r.invited_until[row] > w.week;
     const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
                      pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
-                     pp.beta_cost * cost * b.participation_cost_factor - r.frustration[row] + legitimacy -
+                     pp.beta_cost * cost * b.participation_cost_factor - r.frustration[row] + legitimacy - crowding -
                      pp.beta_fatigue * r.fatigue[row] - pp.beta_tired_ties * s.tie_tired[i] +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;

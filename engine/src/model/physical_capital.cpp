@@ -17,6 +17,16 @@ double physical_effect(const Params& p, const Buurt& b) {
   return c > 0 ? c / (c + p.physical.half_capital) : 0.0;
 }
 
+double herstructurering_week(const World& w, const Buurt& b) {
+  const Params& p = *w.p;
+  const auto& pp = p.physical;
+  // Under the programme's performance agreements the corporatie renews its own dwellings, only in
+  // the buurten deprived enough to qualify (Vogelaar: where it owned most).
+  const PhaseSpec* ph = w.phase();
+  if (!(programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)) return 0.0;
+  return pp.herstructurering * corporatie_share(p, b.deprivation) * p.building_blocks.resources;
+}
+
 void physical_capital(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& pp = p.physical;
@@ -24,11 +34,7 @@ void physical_capital(World& w, Buurt& b) {
   if (b.residents_total <= 0) return;
   double euros = b.invest_week;  // the municipality's programme budget for public space (governance)
   b.euros_spent += b.invest_week;
-  // Herstructurering: under the programme's performance agreements the corporatie renews its own
-  // dwellings, only in the buurten deprived enough to qualify (Vogelaar: where it owned most).
-  const PhaseSpec* ph = w.phase();
-  if (programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)
-    euros += pp.herstructurering * b.residents_total * b.corporatie_share * p.building_blocks.resources;
+  euros += herstructurering_week(w, b) * b.residents_total;  // the corporatie's own dwellings
   const double wear = pp.lifetime > 0 ? 1.0 / pp.lifetime : 1.0;
   b.physical_capital = b.physical_capital * (1.0 - wear) + euros / b.residents_total;
 }

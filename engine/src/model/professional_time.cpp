@@ -62,6 +62,7 @@ void professional_time(World& w) {
   const PhaseSpec* ph = w.phase();
   for (auto& b : w.buurten) {
     b.h_outreach = b.h_vision = b.h_support = b.h_projects = b.h_casework = b.h_coordination = b.h_visible = b.h_leader = 0;
+    b.h_projects_programme = 0;
     b.relationship = 0;
     b.regisseur = 0;
   }
@@ -193,6 +194,7 @@ void professional_time(World& w) {
         b.h_outreach += proactive * s.outreach;
         b.h_vision += proactive * s.vision;
         b.h_projects += proactive * s.projects;
+        if (role.programme) b.h_projects_programme += proactive * s.projects;
         b.h_support += proactive * s.support + on_request;
         // Visible roles are in the street with their free hours; in a programme role the wijk's
         // working style sets how much (loslaten: little presence). Regular services keep theirs.

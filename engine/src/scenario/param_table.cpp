@@ -501,6 +501,12 @@ std::vector<ParamDef> build_table() {
               programme, around(0.5, kWide)),
       WJ_REAL("participation.fatigue_tired", participation.fatigue_tired, share, 0.5, 0, 1, "fatigue above which a resident counts as burnt out to their ties", "assumption: the middle of the scale",
               burn_in, uniform(0.3, 0.7, "assumption: +-0.2 around the middle")),
+      WJ_REAL("participation.crowding_out", participation.crowding_out, none, 0, 0, 5, "utility lost when every visible result of the past crowding_weeks was a programme project (professionals took over what residents did)",
+              "Frey & Jegen 2001 (motivation crowding-out: intervention seen as controlling lowers intrinsic motivation); size unmeasured: default 0 until the programme-evidence ABC sets it (docs/CALIBRATION.md; at 0.3 even the default plan lowers participation, pattern 5)",
+              programme, uniform(0, 0.6, "assumption: from none to twice an invitation's pull (size unmeasured)")),
+      WJ_REAL("participation.crowding_weeks", participation.crowding_weeks, weeks, 52, 1, 520, "e-folding memory of who made the buurt's visible results (crowding-out)",
+              "assumption: residents judge who does the work in their buurt over about a year",
+              programme, uniform(26, 104, "assumption: half a year to two years")),
 
       WJ_CHOICE("outreach.targeting", outreach.targeting, 0,
                 (std::vector<std::string>{"random", "low_trust_first", "via_active"}),
@@ -637,6 +643,9 @@ std::vector<ParamDef> build_table() {
               programme, uniform(0, 0.375, kScpNone)),
       WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp,
               programme, uniform(0, 0.12, kScpNone)),
+      WJ_REAL("physical.renewal_cost", physical.renewal_cost, euros, 40000, 1000, 1e6, "herstructurering cost per resident whose dwelling is renewed (they are relocated: MODEL.md §7.14)",
+              "assumption: renovation with relocation about EUR 40-80k and demolition with new build about EUR 150-200k per dwelling, about 2.2 residents per dwelling (CBS); mostly renovation",
+              programme, log_uniform(20000, 80000, "assumption: from renovation only (about EUR 20k per resident) to mostly demolition and new build (about EUR 80k)")),
 
       // Resident self-organisation (MODEL.md §7.7.1).
       WJ_REAL("self_organisation.critical_mass", self_organisation.critical_mass, none, 6, 1, 1000, "active organisers who know another organiser needed for a bewonersgroep to form", kOliver,

@@ -45,6 +45,10 @@ void publish_views(World& w, const Buurt& b);
 void physical_capital(World& w, Buurt& b);  // called by incidents_and_disorder
 double physical_effect(const Params& p, const Buurt& b);  // saturating effect 0..1 of the capital
 double corporatie_share(const Params& p, double deprivation);
+// The corporatie's herstructurering in buurt b this week, euros per resident (0 where the
+// programme does not renew): the flow into physical capital and, through renewal_cost, the
+// share of residents relocated (mobility.cpp).
+double herstructurering_week(const World& w, const Buurt& b);
 double group_support_hours(const Params& p, const Buurt& b);
 // A buurt's police-recorded crime relative to what the model expects for its deprivation
 // (1 without data): a fixed multiplier on its incident base rate.

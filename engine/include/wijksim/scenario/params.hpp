@@ -176,6 +176,11 @@ struct ParticipationParams {
   double fatigue_invited_load = 0;                // load of an invitation while already active
   double beta_fatigue = 0, dropout_fatigue = 0, beta_tired_ties = 0;
   double fatigue_tired = 0;                       // fatigue above which a resident counts as burnt out
+  // Crowding-out: the share of the buurt's visible results of the past crowding_weeks that the
+  // programme's professionals made (projects) rather than residents (initiatives) lowers the
+  // utility of taking part (MODEL.md §7.5).
+  double crowding_out = 0;    // utility lost when every recent result was the programme's own
+  double crowding_weeks = 0;  // weeks: e-folding memory of who made the results
 };
 
 struct OutreachParams {
@@ -239,6 +244,10 @@ struct PhysicalParams {
   double half_capital = 0;             // euros per resident at which the effect is half its maximum
   double disorder_effect = 0;          // shift of equilibrium disorder at full effect
   double safety_effect = 0;            // shift of the safety target at full effect
+  // Herstructurering renews dwellings, and their tenants move: the share of the buurt's residents
+  // rehoused in a week is that week's herstructurering per resident over the cost of renewing
+  // the dwelling of one resident (MODEL.md §7.14, relocation).
+  double renewal_cost = 0;             // euros per resident whose dwelling is renewed
 };
 
 struct SelfOrganisationParams {

@@ -129,6 +129,7 @@ struct Buurt {
   // outreach, vision, initiatives, casework, trust (h_leader) and metrics.
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
+  double h_projects_programme = 0;  // the part of h_projects by programme roles (crowding-out)
   double relationship = 0;     // hours-weighted relationship capital of the professionals here (read by outreach)
   double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week (read by initiatives)
   double presence = 0;         // visible presence 0..1 (read by incidents and the safety target)
@@ -194,6 +195,10 @@ struct Buurt {
   std::vector<Initiative> initiatives;
   double project_hours_acc = 0;
   int visible_results_week = 0;  // read by expectations, trust and vision
+  // Who made the buurt's visible results lately (exponentially weighted counts): the
+  // programme's projects and residents' completed initiatives. Read by participation
+  // (crowding-out) next week.
+  double programme_results_recent = 0, resident_results_recent = 0;
   int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
   int completed_term = 0;  // completed since the last election (visible results; governance resets it)
 };
