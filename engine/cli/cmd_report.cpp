@@ -282,10 +282,8 @@ int cmd_report(const std::vector<std::string>& argv) {
   if (!fs::is_directory(pos[0], ec))
     throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment` or `wijksim run`"}});
 
-  // A `run` folder (no store) is read by the tools directly as an experiment of one variant.
-  const bool run_folder = !fs::exists(fs::path(pos[0]) / experiment::store_file_name, ec) &&
-                          fs::is_regular_file(fs::path(pos[0]) / "timeseries.csv", ec);
-  if (!run_folder) refresh(pos[0], true);
+  // A `run` folder holds the same store as an experiment of one variant.
+  refresh(pos[0], true);
   if (sens) refresh(*sens, false);
 
   // Python writes a temporary name; only this process puts it in place, so nothing appears under

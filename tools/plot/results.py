@@ -1,4 +1,5 @@
-"""Reading an experiment folder written by `wijksim experiment`, `compare` and `sensitivity`.
+"""Reading an experiment folder written by `wijksim experiment` (or a run folder of `wijksim
+run`, which holds the same store), `compare` and `sensitivity`.
 
 Only the self-describing outputs are read: DIR/results.sqlite (tables manifest, runs,
 outcomes), comparison.json, sensitivity.json and report_context.json (written by
@@ -265,90 +266,16 @@ class Experiment:
             self._db = None
 
 
-def is_run_folder(directory):
-    return (not os.path.isfile(os.path.join(directory, STORE_FILE))
-            and os.path.isfile(os.path.join(directory, "manifest.json"))
-            and os.path.isfile(os.path.join(directory, "timeseries.csv")))
-
-
-def open_run_folder(directory):
-    """A `wijksim run` folder read as an experiment of one variant (the scenario as run), so the
-    report and the experiment charts work on it: timeseries.csv goes into an in-memory store of
-    the same shape as results.sqlite; the context comes from manifest.json and `wijksim params`."""
-    import csv
-    manifest_run = read_json(os.path.join(directory, "manifest.json"), "run manifest")
-    name = str(manifest_run.get("scenario_name") or "run")
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
-               "replicate INTEGER, status TEXT)")
-    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, metric TEXT, value REAL)")
-    metrics, levels, reps = [], [], set()
-    path = os.path.join(directory, "timeseries.csv")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, [])
-            if header != ["replicate", "week", "level", "unit", "metric", "value"]:
-                raise ResultsError(f"{path}: header is {','.join(header)}; expected replicate,week,level,unit,metric,value")
-            rows = []
-            for row in reader:
-                if len(row) != 6:
-                    continue
-                rep = int(row[0])
-                reps.add(rep)
-                if row[4] not in metrics:
-                    metrics.append(row[4])
-                if row[2] not in levels:
-                    levels.append(row[2])
-                rows.append((rep + 1, int(row[1]), row[2], row[3], row[4], float(row[5])))
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{path}: cannot read: {exc}") from exc
-    db.executemany("INSERT INTO runs VALUES (?, ?, 0, ?, 'ok')", [(r + 1, name, r) for r in sorted(reps)])
-    db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
-    manifest = {"experiment": {"description": (manifest_run.get("scenario") or {}).get("description", ""),
-                               "variants": [{"name": name}]},
-                "experiment_file": manifest_run.get("scenario_file"), "variants": [name], "baseline": name,
-                "outcomes": metrics, "levels": levels, "replicates": len(reps),
-                "seeds": {"experiment": manifest_run.get("seed")}, "engine": manifest_run.get("engine") or {},
-                "command_line": manifest_run.get("command_line", ""), "created_utc": "",
-                "scenario_file": manifest_run.get("scenario_file")}
-    scen = manifest_run.get("scenario") or {}
-    city = scen.get("city") or {}
-    params = []
-    try:
-        for p in catalogue.engine_json("params", "--format", "json"):
-            value = scen
-            for part in p["name"].split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            params.append({"name": p["name"], "value": p.get("default") if value is None else value,
-                           "default": p.get("default"), "unit": p.get("unit", ""),
-                           "meaning": p.get("meaning", ""), "source": p.get("source", "")})
-    except catalogue.CatalogueError:
-        pass
-    context = {"scenario": {"name": name, "file": manifest_run.get("scenario_file"),
-                            "hash": manifest_run.get("scenario_hash"), "start_date": manifest_run.get("start_date")},
-               "units": manifest_run.get("units") or {}, "phase_names": manifest_run.get("phase_names"),
-               "elections_weeks": manifest_run.get("elections_weeks"), "parameters": params,
-               "credit": city.get("credit") or "", "run_folder": True,
-               "programme": {"enabled": (scen.get("programme") or {}).get("enabled", False)}}
-    exp = Experiment(dir=directory, manifest=manifest, variants=[name], baseline=name, outcomes=metrics,
-                     ok_runs=len(reps), failed_runs=0, runs_per_variant={name: len(reps)}, context=context, _db=db)
-    exp.path = lambda: os.path.join(directory, "timeseries.csv")
-    return exp
-
-
 def open_experiment(directory):
-    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it; a
-    `wijksim run` folder is read as an experiment of one variant (open_run_folder)."""
+    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it. A
+    `wijksim run` folder holds the same store, of an experiment of one variant."""
     if not os.path.isdir(directory):
         raise ResultsError(f"{directory}: folder not found (expected the --out folder of "
                            f"'wijksim experiment' or 'wijksim run')")
-    if is_run_folder(directory):
-        return open_run_folder(directory)
     path = os.path.join(directory, STORE_FILE)
     if not os.path.isfile(path):
         raise ResultsError(f"{directory}: holds no {STORE_FILE} (expected the --out folder of "
-                           f"'wijksim experiment')")
+                           f"'wijksim experiment' or 'wijksim run')")
     try:
         db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
         manifest = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM manifest")}
