@@ -317,7 +317,20 @@ int cmd_report(const std::vector<std::string>& argv) {
 }
 
 int cmd_plot(const std::vector<std::string>& argv) {
-  // Everything goes to wijksim_plot.py, which has its own --help and argument checking.
+  // The charts of differences draw the engine's intervals (differences.csv, from compare):
+  // brought up to date first. A folder that is not a readable store is left to the tools' own
+  // error messages.
+  if (argv.size() >= 2 && (argv[0] == "diff" || argv[0] == "ranking")) {
+    const fs::path db = fs::path(argv[1]) / experiment::store_file_name;
+    std::error_code ec;
+    if (fs::is_regular_file(db, ec) && stale(fs::path(argv[1]) / "differences.csv", db)) {
+      try {
+        (void)experiment::compare(argv[1]);
+      } catch (const InputError&) {
+      }
+    }
+  }
+  // Everything else goes to wijksim_plot.py, which has its own --help and argument checking.
   const int rc = run_python("wijksim_plot.py", argv);
   return rc == 0 ? 0 : rc == 2 ? 2 : 1;
 }

@@ -246,7 +246,7 @@ namespace {
 // What compare, export and report write beside a store; a run folder may hold them too.
 const std::set<std::string> derived_files = {"comparison.json", "comparison.csv", "bands.csv",
                                              "runs.csv",        "outcomes.csv",   "metrics.csv",
-                                             "report_context.json"};
+                                             "report_context.json", "differences.csv"};
 
 // A folder `run --force` may replace: one that a run wrote (its manifest says so) and that
 // holds nothing but the files the manifest lists or the downstream commands derived from them.
