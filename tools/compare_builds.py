@@ -128,6 +128,9 @@ def smaller_copy(f, replicates, years, tmp):
         return f
     if replicates is not None and "replicates" in doc:
         doc["replicates"] = min(doc["replicates"], replicates)
+        if isinstance(doc.get("uncertainty"), dict) and "draws" in doc["uncertainty"]:
+            # at most one parameter set per replicate (the engine refuses more)
+            doc["uncertainty"]["draws"] = min(doc["uncertainty"]["draws"], max(2, doc["replicates"]))
     if years is not None and "years" in doc:
         doc["years"] = min(doc["years"], years)
     doc["scenario"] = str((f.parent / doc["scenario"]).resolve())
