@@ -14,6 +14,10 @@ every outcome value with all 17 significant digits. `compare` and `export` are r
 store and their outputs compared byte for byte as well (export's runs.csv without its
 wall_seconds column).
 
+Files the new build adds on purpose are named with --added NAME (e.g. results.sqlite, which
+`run` writes since issue 17): present only on the new side they are reported as added, not as a
+difference, and left out of manifest.json's list of files.
+
 Experiments run as shipped unless --replicates/--years make them smaller (a copy of the file with
 those fields changed; the comparison is then of that smaller experiment). Exit 0 when everything
 is identical, 1 otherwise.
@@ -49,8 +53,10 @@ def run(cmd):
     return p.returncode, p.stdout, p.stderr
 
 
-def normalised_manifest(path):
+def normalised_manifest(path, added=()):
     doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    if isinstance(doc.get("files"), list):
+        doc["files"] = [f for f in doc["files"] if f not in added]
     for k in MANIFEST_VOLATILE:
         doc.pop(k, None)
     for k in ENGINE_VOLATILE:
@@ -91,17 +97,20 @@ def runs_csv(path):
     return [[v for i, v in enumerate(r) if i != drop] for r in rows]
 
 
-def compare_trees(a, b):
-    """Differences between two output folders (file names and contents)."""
+def compare_trees(a, b, added=()):
+    """(differences, files added on purpose) between two output folders (names and contents)."""
     diffs = []
     fa = sorted(p.relative_to(a) for p in Path(a).rglob("*") if p.is_file())
     fb = sorted(p.relative_to(b) for p in Path(b).rglob("*") if p.is_file())
-    if fa != fb:
-        diffs.append(f"file lists differ: {sorted(set(map(str, fa)) ^ set(map(str, fb)))}")
+    new_only = sorted(set(fb) - set(fa))
+    plus = [str(p) for p in new_only if p.name in added]
+    odd = sorted((set(map(str, fa)) ^ set(map(str, fb))) - set(plus))
+    if odd:
+        diffs.append(f"file lists differ: {odd}")
     for rel in sorted(set(fa) & set(fb)):
         pa, pb = Path(a) / rel, Path(b) / rel
         if rel.name == "manifest.json":
-            same = normalised_manifest(pa) == normalised_manifest(pb)
+            same = normalised_manifest(pa, added) == normalised_manifest(pb, added)
         elif rel.suffix == ".sqlite":
             same = store_dump(pa) == store_dump(pb)
         elif rel.name == "runs.csv":
@@ -110,7 +119,7 @@ def compare_trees(a, b):
             same = filecmp.cmp(pa, pb, shallow=False)
         if not same:
             diffs.append(f"{rel} differs")
-    return diffs
+    return diffs, plus
 
 
 def smaller_copy(f, replicates, years, tmp):
@@ -119,6 +128,9 @@ def smaller_copy(f, replicates, years, tmp):
         return f
     if replicates is not None and "replicates" in doc:
         doc["replicates"] = min(doc["replicates"], replicates)
+        if isinstance(doc.get("uncertainty"), dict) and "draws" in doc["uncertainty"]:
+            # at most one parameter set per replicate (the engine refuses more)
+            doc["uncertainty"]["draws"] = min(doc["uncertainty"]["draws"], max(2, doc["replicates"]))
     if years is not None and "years" in doc:
         doc["years"] = min(doc["years"], years)
     doc["scenario"] = str((f.parent / doc["scenario"]).resolve())
@@ -142,6 +154,8 @@ def main():
                          "scenario's hash) but do not run it, e.g. netherlands")
     ap.add_argument("--only", help="only files whose name contains this")
     ap.add_argument("--kind", choices=("run", "experiment"), help="only scenarios (run) or only experiments")
+    ap.add_argument("--added", action="append", default=[], metavar="NAME",
+                    help="a file only the new build writes, on purpose (repeatable), e.g. results.sqlite")
     args = ap.parse_args()
     run_years = dict(s.split("=", 1) for s in args.run_years)
     work = Path(args.work)
@@ -187,13 +201,16 @@ def main():
                     (work / side / f"{f.stem}.{command}.txt").write_text(said, encoding="utf-8")
             outs.append(out)
         else:
-            diffs = compare_trees(*outs)
+            diffs, plus = compare_trees(*outs, added=set(args.added))
             if kind == "experiment":
                 for suffix in (".compare.txt", ".export.txt"):
                     a, b = work / "old" / (f.stem + suffix), work / "new" / (f.stem + suffix)
                     if not filecmp.cmp(a, b, shallow=False):
                         diffs.append(f"{suffix[1:]} differs")
-            print(f"{label} ({kind}): {'identical' if not diffs else '; '.join(diffs)}")
+            said = "identical" if not diffs else "; ".join(diffs)
+            if plus:
+                said += f" (added in new: {', '.join(plus)})"
+            print(f"{label} ({kind}): {said}")
             failures += bool(diffs)
     print("all identical" if not failures else f"{failures} differ or failed")
     return 1 if failures else 0

@@ -282,10 +282,8 @@ int cmd_report(const std::vector<std::string>& argv) {
   if (!fs::is_directory(pos[0], ec))
     throw InputError(std::vector<Problem>{{pos[0], "", "folder not found, expected the --out folder of `wijksim experiment` or `wijksim run`"}});
 
-  // A `run` folder (no store) is read by the tools directly as an experiment of one variant.
-  const bool run_folder = !fs::exists(fs::path(pos[0]) / experiment::store_file_name, ec) &&
-                          fs::is_regular_file(fs::path(pos[0]) / "timeseries.csv", ec);
-  if (!run_folder) refresh(pos[0], true);
+  // A `run` folder holds the same store as an experiment of one variant.
+  refresh(pos[0], true);
   if (sens) refresh(*sens, false);
 
   // Python writes a temporary name; only this process puts it in place, so nothing appears under
@@ -319,7 +317,20 @@ int cmd_report(const std::vector<std::string>& argv) {
 }
 
 int cmd_plot(const std::vector<std::string>& argv) {
-  // Everything goes to wijksim_plot.py, which has its own --help and argument checking.
+  // The charts of differences draw the engine's intervals (differences.csv, from compare):
+  // brought up to date first. A folder that is not a readable store is left to the tools' own
+  // error messages.
+  if (argv.size() >= 2 && (argv[0] == "diff" || argv[0] == "ranking")) {
+    const fs::path db = fs::path(argv[1]) / experiment::store_file_name;
+    std::error_code ec;
+    if (fs::is_regular_file(db, ec) && stale(fs::path(argv[1]) / "differences.csv", db)) {
+      try {
+        (void)experiment::compare(argv[1]);
+      } catch (const InputError&) {
+      }
+    }
+  }
+  // Everything else goes to wijksim_plot.py, which has its own --help and argument checking.
   const int rc = run_python("wijksim_plot.py", argv);
   return rc == 0 ? 0 : rc == 2 ? 2 : 1;
 }

@@ -51,6 +51,7 @@ int cmd_run(const std::vector<std::string>& argv, const std::string& command_lin
   const auto started = std::chrono::steady_clock::now();
   Command cmd("run",
               "Simulates one scenario: every replicate week by week, written to a folder of manifest.json, "
+              "results.sqlite (the store of an experiment of one variant: compare, export, report and plot read it), "
               "timeseries.csv and summary.json, then a table of final-week outcomes.",
               "wijksim run SCENARIO [--out DIR] [--seed N] [--replicates R] [--threads T] [--years Y]\n"
               "                     [--detail city|wijk|buurt] [--set PATH=VALUE]... [--force] [--quiet]");

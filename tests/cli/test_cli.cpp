@@ -1,10 +1,13 @@
 // The wijksim command line: exit codes (0 ok, 2 invalid input or arguments, 1 failure while
 // running), messages that name file, path and fix, and self-describing run folders.
 #include <catch2/catch.hpp>
+#include <map>
 #include <set>
+#include <sstream>
 #include <string>
 
 #include "test_support.hpp"
+#include "wijksim/experiment/store.hpp"
 #include "wijksim/scenario/param_table.hpp"
 #include "wijksim/sim/metrics.hpp"
 #include "wijksim/sim/simulation.hpp"
@@ -171,10 +174,10 @@ TEST_CASE("cli: a successful run writes a self-describing folder", "[cli]") {
   REQUIRE_EXIT(r, 0);
   CHECK(contains(r.out, "active_share"));
 
-  // Only the three files, and nothing temporary left next to the folder.
+  // Only the four files (no -wal or -shm of the store), and nothing temporary left next to the folder.
   std::set<std::string> files;
   for (const auto& e : fs::directory_iterator(out)) files.insert(e.path().filename().string());
-  CHECK(files == std::set<std::string>{"manifest.json", "timeseries.csv", "summary.json"});
+  CHECK(files == std::set<std::string>{"manifest.json", "results.sqlite", "timeseries.csv", "summary.json"});
   CHECK(test::entries_containing(dir.path(), ".tmp-").empty());
 
   const ScenarioSpec spec = load_scenario_file(scenario, {Override{"simulation.seed", "77"},
@@ -223,6 +226,39 @@ TEST_CASE("cli: a successful run writes a self-describing folder", "[cli]") {
     CHECK_FALSE(contains(ts, "nan"));
     CHECK_FALSE(contains(ts, "inf"));
   }
+  SECTION("results.sqlite: the store of an experiment of one variant, holding timeseries.csv's values") {
+    const auto store = experiment::Store::open_read(out.string());
+    CHECK(store.manifest("variants") == json::array({"cli-small"}));
+    CHECK(store.manifest("baseline") == "cli-small");
+    CHECK(store.manifest("replicates") == 3);
+    CHECK(store.manifest("levels") == json::array({"city", "wijk", "buurt"}));
+    CHECK(store.manifest("outcomes").size() == metric_count);
+    CHECK(store.manifest("experiment")["seed"] == 77);
+    CHECK(store.manifest("experiment")["variants"][0]["set"]["building_blocks.trust"] == 0.4);
+    std::map<std::string, std::string> csv;  // "replicate,week,level,unit,metric" -> value text
+    {
+      std::istringstream in(test::read_file(out / "timeseries.csv"));
+      std::string line;
+      std::getline(in, line);
+      while (std::getline(in, line)) csv[line.substr(0, line.rfind(','))] = line.substr(line.rfind(',') + 1);
+    }
+    const auto runs = store.runs();
+    REQUIRE(runs.size() == 3);
+    std::size_t rows = 0;
+    for (const auto& run : runs) {
+      CHECK(run.ok);
+      CHECK(run.seed == 77);
+      for (const auto& row : run.rows) {
+        const std::string key = std::to_string(run.key.replicate) + "," + std::to_string(row.week) + "," +
+                                experiment::level_name(row.level) + "," + row.unit + "," + std::string(metric_name(row.metric));
+        INFO(key);
+        REQUIRE(csv.count(key) == 1);
+        CHECK(std::stod(csv[key]) == row.value);
+        ++rows;
+      }
+    }
+    CHECK(rows == csv.size());
+  }
   SECTION("summary.json") {
     const json s = json::parse(test::read_file(out / "summary.json"));
     CHECK(s["replicates"] == 3);
@@ -240,6 +276,51 @@ TEST_CASE("cli: a successful run writes a self-describing folder", "[cli]") {
     }
     CHECK(s["levels"]["wijk"].size() == spec.city.wijken.size());
     CHECK(s["levels"]["buurt"].size() == buurten);
+  }
+}
+
+TEST_CASE("cli: compare and export read a run folder, and run --force still replaces it", "[cli]") {
+  TempDir dir("cli-run-store");
+  const std::string scenario = small_scenario(dir);
+  const auto out = dir / "run";
+  const CliResult r = test::run_cli({"run", scenario, "--out", out.string(), "--replicates", "2", "--quiet"});
+  REQUIRE_EXIT(r, 0);
+  const CliResult compared = test::run_cli({"compare", out.string()});
+  REQUIRE_EXIT(compared, 0);
+  CHECK(contains(compared.out, "baseline \"cli-small\""));
+  const json comparison = json::parse(test::read_file(out / "comparison.json"));
+  CHECK(comparison["comparisons"].empty());  // one variant: nothing to compare with
+  CHECK(contains(test::read_file(out / "bands.csv"), "\ncli-small,-1,active_share,city,"));
+  const CliResult exported = test::run_cli({"export", out.string()});
+  REQUIRE_EXIT(exported, 0);
+  CHECK(contains(test::read_file(out / "runs.csv"), "cli-small"));
+  // What the downstream commands wrote belongs to the run folder: --force may replace it.
+  const CliResult again = test::run_cli({"run", scenario, "--out", out.string(), "--replicates", "2", "--quiet", "--force"});
+  REQUIRE_EXIT(again, 0);
+  CHECK_FALSE(fs::exists(out / "comparison.json"));
+}
+
+TEST_CASE("cli: a run's store holds the runs `wijksim experiment` makes of the same document", "[cli]") {
+  TempDir dir("cli-run-as-experiment");
+  const std::string scenario = small_scenario(dir);
+  const auto out = dir / "run";
+  const CliResult r = test::run_cli({"run", scenario, "--out", out.string(), "--replicates", "2", "--seed", "5",
+                                     "--years", "0.25", "--set", "building_blocks.trust=0.3", "--quiet"});
+  REQUIRE_EXIT(r, 0);
+  const json doc = experiment::Store::open_read(out.string()).manifest("experiment");
+  test::write_file(dir / "as-experiment.json", doc.dump());
+  const CliResult e = test::run_cli({"experiment", (dir / "as-experiment.json").string(), "--out", (dir / "exp").string(),
+                                     "--threads", "2", "--progress", "none"});
+  REQUIRE_EXIT(e, 0);
+  const auto a = experiment::Store::open_read(out.string()).runs();
+  const auto b = experiment::Store::open_read((dir / "exp").string()).runs();
+  REQUIRE(a.size() == 2);
+  REQUIRE(b.size() == 2);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    CHECK(a[i].key.tie() == b[i].key.tie());
+    CHECK(a[i].parameters == b[i].parameters);
+    REQUIRE(a[i].rows.size() == b[i].rows.size());
+    for (std::size_t k = 0; k < a[i].rows.size(); ++k) CHECK(a[i].rows[k].value == b[i].rows[k].value);
   }
 }
 

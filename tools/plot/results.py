@@ -1,4 +1,5 @@
-"""Reading an experiment folder written by `wijksim experiment`, `compare` and `sensitivity`.
+"""Reading an experiment folder written by `wijksim experiment` (or a run folder of `wijksim
+run`, which holds the same store), `compare` and `sensitivity`.
 
 Only the self-describing outputs are read: DIR/results.sqlite (tables manifest, runs,
 outcomes), comparison.json, sensitivity.json and report_context.json (written by
@@ -19,6 +20,7 @@ import numpy as np
 import catalogue
 
 STORE_FILE = "results.sqlite"
+DIFFERENCES_FILE = "differences.csv"  # written by `wijksim compare`
 WEEKS_PER_YEAR = 52
 
 # The three questions strategists ask, each answered by the first outcome the experiment has.
@@ -92,10 +94,13 @@ def read_json(path, what):
 
 @dataclass
 class Series:
-    """One outcome of one variant: values[k, j] for key k = (design point, replicate), week j."""
+    """One outcome of one variant: values[k, j] for key k = (design point, replicate), week j.
+    `source` is (experiment, metric, level, unit) for a series read from the store, so its
+    differences can be taken from the engine's differences.csv; None for derived series."""
     weeks: np.ndarray
     keys: list
     values: np.ndarray
+    source: tuple = None
 
     def bands(self):
         """Median, 50% and 90% bands per week (as bands.csv: linear interpolation)."""
@@ -118,6 +123,7 @@ class Experiment:
     _db: object = None
     _units: dict = field(default_factory=dict)
     _series: dict = field(default_factory=dict)
+    _differences: dict = None
 
     # ---- what the store holds -------------------------------------------------------------
 
@@ -191,8 +197,34 @@ class Experiment:
             values = np.full((len(keys), len(weeks)), np.nan)
             values[key_index.ravel(), np.searchsorted(weeks, sel[:, 2])] = sel[:, 3]
             out[variant] = Series(weeks=weeks.astype(int),
-                                  keys=[(int(a), int(b)) for a, b in keys], values=values)
+                                  keys=[(int(a), int(b)) for a, b in keys], values=values,
+                                  source=(self, metric, level, unit))
         return out
+
+    def engine_differences(self):
+        """{(variant, against, outcome, level, unit): {week: (n, mean, low, high)}} from the
+        differences.csv `wijksim compare` wrote beside the store (paired differences with their
+        95% t-intervals per week), or {} when it is missing or older than the store. Also {} for
+        a store with a design: its rows are per design point, the tools pool the points."""
+        if self._differences is not None:
+            return self._differences
+        self._differences = {}
+        path = os.path.join(self.dir, DIFFERENCES_FILE)
+        store = os.path.join(self.dir, STORE_FILE)
+        if self.has_design() or not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
+            return self._differences
+        import csv
+        number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    key = (row["variant"], row["against"], row["outcome"], row["level"], row["unit"])
+                    self._differences.setdefault(key, {})[int(row["week"])] = (
+                        int(row["n_pairs"]), float(row["mean_difference"]),
+                        number(row["ci_t_low"]), number(row["ci_t_high"]))
+        except (OSError, KeyError, ValueError) as exc:
+            raise ResultsError(f"{path}: cannot read the engine's differences: {exc}") from exc
+        return self._differences
 
     def programme_area(self):
         """Codes of the wijken the programme covers, in scenario order; [] when it covers the
@@ -265,90 +297,16 @@ class Experiment:
             self._db = None
 
 
-def is_run_folder(directory):
-    return (not os.path.isfile(os.path.join(directory, STORE_FILE))
-            and os.path.isfile(os.path.join(directory, "manifest.json"))
-            and os.path.isfile(os.path.join(directory, "timeseries.csv")))
-
-
-def open_run_folder(directory):
-    """A `wijksim run` folder read as an experiment of one variant (the scenario as run), so the
-    report and the experiment charts work on it: timeseries.csv goes into an in-memory store of
-    the same shape as results.sqlite; the context comes from manifest.json and `wijksim params`."""
-    import csv
-    manifest_run = read_json(os.path.join(directory, "manifest.json"), "run manifest")
-    name = str(manifest_run.get("scenario_name") or "run")
-    db = sqlite3.connect(":memory:")
-    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
-               "replicate INTEGER, status TEXT)")
-    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, metric TEXT, value REAL)")
-    metrics, levels, reps = [], [], set()
-    path = os.path.join(directory, "timeseries.csv")
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
-            header = next(reader, [])
-            if header != ["replicate", "week", "level", "unit", "metric", "value"]:
-                raise ResultsError(f"{path}: header is {','.join(header)}; expected replicate,week,level,unit,metric,value")
-            rows = []
-            for row in reader:
-                if len(row) != 6:
-                    continue
-                rep = int(row[0])
-                reps.add(rep)
-                if row[4] not in metrics:
-                    metrics.append(row[4])
-                if row[2] not in levels:
-                    levels.append(row[2])
-                rows.append((rep + 1, int(row[1]), row[2], row[3], row[4], float(row[5])))
-    except (OSError, ValueError) as exc:
-        raise ResultsError(f"{path}: cannot read: {exc}") from exc
-    db.executemany("INSERT INTO runs VALUES (?, ?, 0, ?, 'ok')", [(r + 1, name, r) for r in sorted(reps)])
-    db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
-    manifest = {"experiment": {"description": (manifest_run.get("scenario") or {}).get("description", ""),
-                               "variants": [{"name": name}]},
-                "experiment_file": manifest_run.get("scenario_file"), "variants": [name], "baseline": name,
-                "outcomes": metrics, "levels": levels, "replicates": len(reps),
-                "seeds": {"experiment": manifest_run.get("seed")}, "engine": manifest_run.get("engine") or {},
-                "command_line": manifest_run.get("command_line", ""), "created_utc": "",
-                "scenario_file": manifest_run.get("scenario_file")}
-    scen = manifest_run.get("scenario") or {}
-    city = scen.get("city") or {}
-    params = []
-    try:
-        for p in catalogue.engine_json("params", "--format", "json"):
-            value = scen
-            for part in p["name"].split("."):
-                value = value.get(part) if isinstance(value, dict) else None
-            params.append({"name": p["name"], "value": p.get("default") if value is None else value,
-                           "default": p.get("default"), "unit": p.get("unit", ""),
-                           "meaning": p.get("meaning", ""), "source": p.get("source", "")})
-    except catalogue.CatalogueError:
-        pass
-    context = {"scenario": {"name": name, "file": manifest_run.get("scenario_file"),
-                            "hash": manifest_run.get("scenario_hash"), "start_date": manifest_run.get("start_date")},
-               "units": manifest_run.get("units") or {}, "phase_names": manifest_run.get("phase_names"),
-               "elections_weeks": manifest_run.get("elections_weeks"), "parameters": params,
-               "credit": city.get("credit") or "", "run_folder": True,
-               "programme": {"enabled": (scen.get("programme") or {}).get("enabled", False)}}
-    exp = Experiment(dir=directory, manifest=manifest, variants=[name], baseline=name, outcomes=metrics,
-                     ok_runs=len(reps), failed_runs=0, runs_per_variant={name: len(reps)}, context=context, _db=db)
-    exp.path = lambda: os.path.join(directory, "timeseries.csv")
-    return exp
-
-
 def open_experiment(directory):
-    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it; a
-    `wijksim run` folder is read as an experiment of one variant (open_run_folder)."""
+    """Opens DIR/results.sqlite read-only with its manifest and the JSON files beside it. A
+    `wijksim run` folder holds the same store, of an experiment of one variant."""
     if not os.path.isdir(directory):
         raise ResultsError(f"{directory}: folder not found (expected the --out folder of "
                            f"'wijksim experiment' or 'wijksim run')")
-    if is_run_folder(directory):
-        return open_run_folder(directory)
     path = os.path.join(directory, STORE_FILE)
     if not os.path.isfile(path):
         raise ResultsError(f"{directory}: holds no {STORE_FILE} (expected the --out folder of "
-                           f"'wijksim experiment')")
+                           f"'wijksim experiment' or 'wijksim run')")
     try:
         db = sqlite3.connect(f"file:{os.path.abspath(path)}?mode=ro", uri=True)
         manifest = {k: json.loads(v) for k, v in db.execute("SELECT key, value FROM manifest")}
@@ -423,10 +381,31 @@ def _index(keys, wanted):
     return [pos[k] for k in wanted]
 
 
+def engine_interval(series, variant, baseline, weeks, d):
+    """(mean, low, high, n) per week of the paired difference as the engine computed it
+    (differences.csv), or None when it has no such rows or they are not of these pairs."""
+    source = series[variant].source
+    if source is None:
+        return None
+    exp, metric, level, unit = source
+    rows = exp.engine_differences().get((variant, baseline, metric, level, unit))
+    if not rows:
+        return None
+    n = np.sum(~np.isnan(d), axis=0)
+    picked = [rows.get(int(w)) for w in weeks]
+    # The same pairs or nothing: a count that differs means the rows are of another store state.
+    if any((r is None) != (k == 0) or (r is not None and r[0] != k) for r, k in zip(picked, n)):
+        return None
+    cols = np.array([r[1:] if r else (math.nan,) * 3 for r in picked], dtype=float).reshape(len(weeks), 3)
+    return cols[:, 0], cols[:, 1], cols[:, 2], n
+
+
 def difference(series, variant, baseline):
+    """Paired difference per week with its 95% t-interval: the engine's (differences.csv) for a
+    series read from the store, computed here only for derived series (the programme area)."""
     weeks, vv, bb = paired(series, variant, baseline)
     d = vv - bb
-    mean, low, high, n = mean_ci(d)
+    mean, low, high, n = engine_interval(series, variant, baseline, weeks, d) or mean_ci(d)
     final = d[:, -1] if d.shape[1] else np.array([])
     return Difference(variant, weeks, mean, low, high, n, final[~np.isnan(final)])
 
@@ -454,6 +433,12 @@ def ranking(series, baseline, metric):
     for v in variants:
         d = final[v] - final[baseline]
         mean, low, high, n = mean_ci(d[:, None])
+        if v != baseline:  # the engine's interval at the final week, when it is of these pairs
+            week = series[v].weeks[-1]
+            engine = engine_interval(series, v, baseline, np.array([week]), d[:, None]) \
+                if week == series[baseline].weeks[-1] else None
+            if engine is not None:
+                mean, low, high, n = engine
         rows.append({"variant": v, "mean": float(mean[0]), "low": float(low[0]),
                      "high": float(high[0]), "n": int(n[0]), "p_best": float(p_best[v]),
                      "level": float(np.nanmean(final[v])) if np.isfinite(final[v]).any() else math.nan})

@@ -323,3 +323,58 @@ def test_intervals_of_counts_and_euros_do_not_go_below_zero():
     en = report.fmt_ci_clipped("initiatives_completed", row, "en")
     assert "clipped" in en
     assert "clipped" not in report.fmt_ci_clipped("initiatives_completed", dict(row, low=-2.0), "en")
+
+
+# ---- the engine's intervals -------------------------------------------------------------------
+
+def write_differences(exp_dir, rows):
+    """differences.csv as `wijksim compare` writes it, newer than the store."""
+    path = os.path.join(exp_dir, results.DIFFERENCES_FILE)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("variant,against,design_point,outcome,level,unit,week,n_pairs,mean_difference,ci_t_low,ci_t_high\n")
+        for r in rows:
+            f.write(",".join(map(str, r)) + "\n")
+    store = os.path.join(exp_dir, results.STORE_FILE)
+    os.utime(path, (os.path.getmtime(store) + 10, os.path.getmtime(store) + 10))
+
+
+def test_differences_drawn_are_the_engines(exp_dir):
+    """difference() and ranking() take the interval per week from differences.csv (the engine's),
+    not from a t-table of their own: marked numbers come back as written."""
+    exp = results.open_experiment(exp_dir)
+    series = exp.series("active_share")
+    unit = exp.units("city")[0]
+    computed = results.difference(series, "plus", "base")
+    rows = [("plus", "base", -1, "active_share", "city", unit, int(w), int(n), m, 100 + j, 200 + j)
+            for j, (w, n, m) in enumerate(zip(computed.weeks, computed.n, computed.mean))]
+    write_differences(exp_dir, rows)
+    exp = results.open_experiment(exp_dir)
+    series = exp.series("active_share")
+    d = results.difference(series, "plus", "base")
+    assert list(d.low) == [100 + j for j in range(len(rows))]
+    assert list(d.high) == [200 + j for j in range(len(rows))]
+    rank = {r["variant"]: r for r in results.ranking(series, "base", "active_share")}
+    assert (rank["plus"]["low"], rank["plus"]["high"]) == (100 + len(rows) - 1, 200 + len(rows) - 1)
+    # Rows of other pairs (a count that differs) are not taken for these.
+    write_differences(exp_dir, [r[:7] + (r[7] + 1,) + r[8:] for r in rows])
+    exp = results.open_experiment(exp_dir)
+    d = results.difference(exp.series("active_share"), "plus", "base")
+    assert np.allclose(d.low, computed.low, equal_nan=True)
+
+
+def test_engine_differences_match_the_store(exp_dir):
+    """`wijksim compare` on the store: its t-intervals per week are those of the pairs."""
+    binary = os.environ.get("WIJKSIM_BIN")
+    if not binary:
+        pytest.skip("WIJKSIM_BIN not set (ctest sets it)")
+    import subprocess
+    done = subprocess.run([binary, "compare", exp_dir], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    exp = results.open_experiment(exp_dir)
+    series = exp.series("active_share")
+    d = results.difference(series, "plus", "base")
+    _, vv, bb = results.paired(series, "plus", "base")
+    mean, low, high, n = results.mean_ci(vv - bb)  # the table here is accurate to about 1e-3
+    assert exp.engine_differences()  # read, not recomputed
+    assert np.allclose(d.mean, mean) and np.array_equal(d.n, n)
+    assert np.allclose(d.low, low, atol=1e-3 * np.nanmax(np.abs(high - low)), equal_nan=True)

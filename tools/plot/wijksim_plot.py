@@ -86,6 +86,15 @@ def require_run_dir(run_dir):
                         f"--out folder of 'wijksim run')")
 
 
+def is_run_folder(directory):
+    """Whether DIR is the --out folder of `wijksim run` (its manifest says so)."""
+    try:
+        with open(os.path.join(directory, "manifest.json"), encoding="utf-8") as f:
+            return "wijksim_run" in json.load(f)
+    except (OSError, ValueError, TypeError):
+        return False
+
+
 def load_manifest(run_dir):
     """The run's manifest.json as a dict."""
     require_run_dir(run_dir)
@@ -1140,7 +1149,9 @@ def run(args):
         metrics = list(dict.fromkeys(args.metrics))
         plot_fan(args.run_dir, args.out, metrics, level, args.unit, args.lang)
     elif args.command == "heatgrid":
-        if os.path.isfile(os.path.join(args.run_dir, results.STORE_FILE)):
+        # A run folder's grid comes from its timeseries.csv (every level, as before); an
+        # experiment's from the store.
+        if not is_run_folder(args.run_dir) and os.path.isfile(os.path.join(args.run_dir, results.STORE_FILE)):
             exp = open_for_plot(args.run_dir)
             require_outcome(exp, args.metric)
             grid = experiment_heatgrid(exp, args.metric, args.variant, args.minus)

@@ -32,24 +32,6 @@ namespace {
 
 double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
 
-// Appends the outcome rows of the week just stepped, at the experiment's levels.
-void observe(const Experiment& e, const Simulation& sim, std::vector<OutcomeRow>& rows) {
-  const World& w = sim.world();
-  const std::int32_t week = w.week - 1;
-  if (week % e.interval != 0 && week != sim.last_week()) return;
-  auto add = [&](Level level, const std::string& unit, const Tally& t) {
-    const auto m = derive_metrics(t, w);
-    for (Metric k : e.outcomes) rows.push_back({week, level, unit, k, m[static_cast<std::size_t>(k)]});
-  };
-  for (Level l : e.levels) {
-    if (l == Level::city) add(l, w.spec->city.code, sim.city_tally());
-    if (l == Level::wijk)
-      for (std::size_t i = 0; i < w.wijken.size(); ++i) add(l, w.wijken[i].code, sim.wijk_tallies()[i]);
-    if (l == Level::buurt)
-      for (std::size_t i = 0; i < w.buurten.size(); ++i) add(l, w.buurten[i].code, sim.buurt_tallies()[i]);
-  }
-}
-
 // Progress on stderr: a redrawn bar on a terminal, a line every ~10 s otherwise, or one JSON
 // object per finished run.
 class Progress {
@@ -169,7 +151,7 @@ std::vector<RunResult> run_branched(const Experiment& e, const std::vector<std::
       while (!sim.done()) {
         if (cancel && cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
         sim.step();
-        observe(e, sim, r.rows);
+        observe_week(e, sim, r.rows);
       }
       r.ok = true;
     } catch (const std::exception& ex) {
@@ -187,6 +169,24 @@ double t975(std::size_t df) { return boost::math::quantile(boost::math::students
 
 }  // namespace
 
+// Appends the outcome rows of the week just stepped, at the experiment's levels.
+void observe_week(const Experiment& e, const Simulation& sim, std::vector<OutcomeRow>& rows) {
+  const World& w = sim.world();
+  const std::int32_t week = w.week - 1;
+  if (week % e.interval != 0 && week != sim.last_week()) return;
+  auto add = [&](Level level, const std::string& unit, const Tally& t) {
+    const auto m = derive_metrics(t, w);
+    for (Metric k : e.outcomes) rows.push_back({week, level, unit, k, m[static_cast<std::size_t>(k)]});
+  };
+  for (Level l : e.levels) {
+    if (l == Level::city) add(l, w.spec->city.code, sim.city_tally());
+    if (l == Level::wijk)
+      for (std::size_t i = 0; i < w.wijken.size(); ++i) add(l, w.wijken[i].code, sim.wijk_tallies()[i]);
+    if (l == Level::buurt)
+      for (std::size_t i = 0; i < w.buurten.size(); ++i) add(l, w.buurten[i].code, sim.buurt_tallies()[i]);
+  }
+}
+
 RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate, const std::atomic<bool>* cancel) {
   const auto start = Clock::now();
   RunResult r;
@@ -202,7 +202,7 @@ RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicat
       if (cancel && cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
       const bool observed = sim.week() >= 0;
       sim.step();
-      if (observed) observe(e, sim, r.rows);
+      if (observed) observe_week(e, sim, r.rows);
     }
     r.ok = true;
   } catch (const std::exception& ex) {
@@ -507,7 +507,7 @@ Plan plan_experiment(const Experiment& e, const std::string& out_dir, unsigned t
   std::vector<OutcomeRow> rows;
   for (std::int32_t i = 0; i < probe && !sim.done(); ++i) {
     sim.step();
-    observe(e, sim, rows);
+    observe_week(e, sim, rows);
   }
   const double per_week = probe > 0 ? seconds_since(t0) / probe : 0;
   const std::int32_t weeks = sim.last_week() + 1;

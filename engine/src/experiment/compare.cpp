@@ -322,6 +322,49 @@ CompareSummary compare(const std::string& dir) {
   }
   f.write(s);
   f.commit();
+
+  // Paired differences per week (variant minus the baseline, and a minus b for every declared
+  // contrast) with their 95% t-intervals: the numbers the plot tools draw over time.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (const auto& v : variants)
+    if (v != baseline) pairs.emplace_back(v, baseline);
+  const json doc_contrasts = store.manifest("experiment").value("contrasts", json::array());
+  for (const auto& c : doc_contrasts) {
+    if (!c.is_object() || !c.contains("a") || !c.contains("b")) continue;
+    std::pair<std::string, std::string> ab{c["a"].get<std::string>(), c["b"].get<std::string>()};
+    if (std::find(pairs.begin(), pairs.end(), ab) == pairs.end()) pairs.push_back(ab);
+  }
+  csv::AtomicFile df(fs::path(dir) / "differences.csv");
+  std::string ds = "variant,against,design_point,outcome,level,unit,week,n_pairs,mean_difference,ci_t_low,ci_t_high\n";
+  for (const auto& [key, series] : data) {
+    for (const auto& [a, b] : pairs) {
+      if (key.variant != a) continue;
+      const auto against = data.find({b, key.design_point, key.metric, key.level, key.unit});
+      if (against == data.end()) continue;
+      for (const auto& [week, reps] : series) {
+        const auto bw = against->second.find(week);
+        if (bw == against->second.end()) continue;
+        const std::vector<double> d = paired(reps, bw->second);
+        if (d.empty()) continue;
+        const Summary sd = summarise(d);
+        csv::field(ds, a);
+        ds += ",";
+        csv::field(ds, b);
+        csv::append(ds, ",", key.design_point, ",", key.metric, ",", key.level, ",");
+        csv::field(ds, key.unit);
+        csv::append(ds, ",", week, ",", d.size(), ",");
+        csv::number(ds, sd.mean);
+        ds += ",";
+        if (d.size() >= 2) csv::number(ds, sd.ci_low);
+        ds += ",";
+        if (d.size() >= 2) csv::number(ds, sd.ci_high);
+        ds += "\n";
+        ++summary.difference_rows;
+      }
+    }
+  }
+  df.write(ds);
+  df.commit();
   return summary;
 }
 

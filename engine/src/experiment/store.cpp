@@ -683,6 +683,20 @@ void Store::close() {
     throw RuntimeFailure("cannot complete " + impl_->db.file() + ": the WAL could not be folded into it");
 }
 
+namespace {
+
+void insert_rows(Store::Impl& s, std::int64_t run_id, const std::vector<OutcomeRow>& rows) {
+  auto& out = *s.insert_outcome;
+  for (const auto& row : rows) {
+    out.bind(1, run_id).bind(2, row.week).bind_static(3, level_name(row.level)).bind(4, row.unit);
+    out.bind_static(5, metric_name(row.metric)).bind(6, row.value);
+    out.step();
+    out.reset();
+  }
+}
+
+}  // namespace
+
 void Store::write(std::span<const RunResult> runs) {
   Impl& s = *impl_;
   s.db.transaction([&] {
@@ -702,15 +716,28 @@ void Store::write(std::span<const RunResult> runs) {
       ins.bind(8, r.wall_seconds);
       ins.step();
       ins.reset();
-      const std::int64_t id = sqlite3_last_insert_rowid(s.db.get());
-      auto& out = *s.insert_outcome;
-      for (const auto& row : r.rows) {
-        out.bind(1, id).bind(2, row.week).bind_static(3, level_name(row.level)).bind(4, row.unit);
-        out.bind_static(5, metric_name(row.metric)).bind(6, row.value);
-        out.step();
-        out.reset();
-      }
+      insert_rows(s, sqlite3_last_insert_rowid(s.db.get()), r.rows);
     }
+  });
+}
+
+void Store::append(const RunResult& part) {
+  Impl& s = *impl_;
+  std::optional<std::int64_t> id;
+  {
+    sql::Stmt find(s.db.get(), "SELECT id FROM runs WHERE variant = ? AND design_point = ? AND replicate = ?");
+    find.bind(1, part.key.variant).bind(2, part.key.design_point).bind(3, part.key.replicate);
+    if (find.step()) id = find.integer(0);
+  }
+  if (!id) {
+    write({&part, 1});
+    return;
+  }
+  s.db.transaction([&] {
+    sql::Stmt wall(s.db.get(), "UPDATE runs SET wall_seconds = ? WHERE id = ?");
+    wall.bind(1, part.wall_seconds).bind(2, *id);
+    wall.step();
+    insert_rows(s, *id, part.rows);
   });
 }
 

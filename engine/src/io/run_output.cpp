@@ -6,7 +6,9 @@
 
 #include <Eigen/Core>
 #include <boost/version.hpp>
+#include <algorithm>
 #include <cerrno>
+#include <tuple>
 #include <cstring>
 #include <chrono>
 #include <cmath>
@@ -18,12 +20,16 @@
 #include <limits>
 #include <set>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "wijksim/core/atomic_file.hpp"
 #include "wijksim/core/csv_text.hpp"
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/number_text.hpp"
+#include "wijksim/experiment/batch.hpp"
+#include "wijksim/experiment/run_as_experiment.hpp"
+#include "wijksim/experiment/store.hpp"
 #include "wijksim/io/stats.hpp"
 #include "wijksim/scenario/calendar.hpp"
 #include "wijksim/version.hpp"
@@ -239,8 +245,14 @@ ojson engine_info() {
 
 namespace {
 
+// What compare, export and report write beside a store; a run folder may hold them too.
+const std::set<std::string> derived_files = {"comparison.json", "comparison.csv", "bands.csv",
+                                             "runs.csv",        "outcomes.csv",   "metrics.csv",
+                                             "report_context.json", "differences.csv"};
+
 // A folder `run --force` may replace: one that a run wrote (its manifest says so) and that
-// holds nothing but the files the manifest lists. Anything else may be the user's.
+// holds nothing but the files the manifest lists or the downstream commands derived from them.
+// Anything else may be the user's.
 std::string why_not_a_run_folder(const fs::path& out) {
   std::error_code ec;
   const fs::path manifest = out / "manifest.json";
@@ -261,7 +273,7 @@ std::string why_not_a_run_folder(const fs::path& out) {
   std::string others;
   for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (listed.count(name) && it->is_regular_file()) continue;
+    if ((listed.count(name) || derived_files.count(name)) && it->is_regular_file()) continue;
     if (!others.empty()) others += ", ";
     others += name;
   }
@@ -478,9 +490,43 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
         for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
     std::vector<std::vector<std::array<double, metric_count>>> finals(replicates);
     const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
+    // The same store an experiment of one variant writes (run_as_experiment.hpp), through the
+    // experiment's writer: every downstream command reads run and experiment folders alike.
+    const experiment::Experiment as_experiment = experiment::experiment_of_run(spec, req.scenario_file, req.overrides);
+    std::optional<experiment::Store> store(
+        experiment::Store::open_for(as_experiment, tmp.string(), experiment::make_manifest(as_experiment, req.command_line)));
+    const std::string parameters = experiment::cell_parameters(as_experiment.cells.front());
+    std::vector<std::vector<experiment::OutcomeRow>> rows(replicates);
+    std::mutex store_mutex;
+    // A replicate's rows go to the store in parts of this many (a few MB), as its timeseries
+    // rows go to their part file: memory stays flat however long the run.
+    constexpr std::size_t kPartRows = 100'000;
+    auto hand_over = [&](std::uint32_t rep, double wall_seconds) {
+      experiment::RunResult run;
+      run.key = {as_experiment.variants.front().name, -1, rep};
+      run.parameters = parameters;
+      run.seed = as_experiment.seed;
+      run.ok = true;
+      run.wall_seconds = wall_seconds;
+      run.rows = std::move(rows[rep]);
+      rows[rep].clear();
+      // In the store's key order (metric, level, unit, week): far fewer B-tree pages touched.
+      std::sort(run.rows.begin(), run.rows.end(), [](const experiment::OutcomeRow& a, const experiment::OutcomeRow& b) {
+        return std::tie(a.metric, a.level, a.unit, a.week) < std::tie(b.metric, b.level, b.unit, b.week);
+      });
+      std::lock_guard lock(store_mutex);
+      store->append(run);
+    };
     RunnerHooks hooks;
-    hooks.on_week = [&](std::uint32_t rep, const Simulation& sim) { parts.write_week(rep, sim); };
+    hooks.on_week = [&](std::uint32_t rep, const Simulation& sim) {
+      parts.write_week(rep, sim);
+      experiment::observe_week(as_experiment, sim, rows[rep]);
+      if (rows[rep].size() >= kPartRows) hand_over(rep, 0);
+    };
     hooks.on_done = [&](std::uint32_t rep, const Simulation& sim) {
+      double wall = 0;
+      for (double s : sim.seconds()) wall += s;  // this replicate's simulation time
+      hand_over(rep, wall);
       const World& w = sim.world();
       auto& f = finals[rep];
       f.push_back(derive_metrics(sim.city_tally(), w));
@@ -498,11 +544,13 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
       ProgressLine line(progress, req.progress);
       stats = run_replicates(spec, seed, replicates, req.threads, hooks, &progress);
     }
+    store->close();  // one self-contained file, and no connection left open in the folder
+    store.reset();
     parts.join_into(tmp / "timeseries.csv");
     write_text(tmp / "summary.json", summary_json(spec, replicates, final_week, finals, units).dump(2) + "\n");
 
     // The manifest makes the folder self-describing.
-    const ojson m = run_manifest(spec, req, stats, {"manifest.json", "timeseries.csv", "summary.json"});
+    const ojson m = run_manifest(spec, req, stats, {"manifest.json", experiment::store_file_name, "timeseries.csv", "summary.json"});
     write_text(tmp / "manifest.json", m.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n");
 
     folder.commit(req.force);

@@ -10,6 +10,7 @@
 
 #include "wijksim/experiment/experiment.hpp"
 #include "wijksim/experiment/store.hpp"
+#include "wijksim/sim/simulation.hpp"
 
 namespace wijksim::experiment {
 
@@ -73,6 +74,10 @@ MergeSummary merge_stores(const std::vector<std::string>& dirs, const std::strin
 // set, abandons the run between weeks (the result is then not ok, error "cancelled").
 RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate,
                    const std::atomic<bool>* cancel = nullptr);
+
+// Appends the outcome rows of the week just stepped (an observed week: every interval-th and the
+// last), at the experiment's levels; shared by the experiment's runs and `wijksim run`.
+void observe_week(const Experiment& e, const Simulation& sim, std::vector<OutcomeRow>& rows);
 
 struct Plan {
   std::size_t runs = 0, already_ok = 0;

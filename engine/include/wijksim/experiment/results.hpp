@@ -23,11 +23,13 @@ struct CompareSummary {
   std::string baseline;
   std::size_t comparisons = 0;  // rows of comparison.csv
   std::size_t band_rows = 0;
+  std::size_t difference_rows = 0;  // rows of differences.csv
 };
 inline constexpr int bootstrap_resamples = 2000;
 inline constexpr unsigned long long bootstrap_seed = 20260330;
 
-// Writes DIR/comparison.json, DIR/comparison.csv and DIR/bands.csv.
+// Writes DIR/comparison.json, DIR/comparison.csv, DIR/bands.csv and DIR/differences.csv (the paired
+// difference with its 95% t-interval per week, against the baseline and per declared contrast).
 CompareSummary compare(const std::string& dir);
 
 // Sensitivity indices of a store with a sobol/saltelli or morris design.

@@ -62,6 +62,10 @@ class Store {
   // Replaces any earlier rows of the same runs. One transaction for the whole group: every run
   // is in the store completely or not at all, and a group of short runs shares one commit.
   void write(std::span<const RunResult> runs);
+  // Adds the rows of `part` to its run (written by write, or written now if absent) and sets
+  // the run's wall time, in one transaction: a long run handed over in parts (`wijksim run`,
+  // whose folder as a whole appears complete or not at all), so its rows need not all wait in memory.
+  void append(const RunResult& part);
   // Checkpoints the WAL into the database file and leaves WAL mode, so the store is one
   // self-contained file (RuntimeFailure if that fails, e.g. on a full disk).
   void close();

@@ -1,7 +1,8 @@
 #pragma once
-// The self-describing run folder: manifest.json, timeseries.csv, summary.json. Everything is
-// written under a temporary name next to the target and renamed when complete, so a crash
-// never leaves a folder that looks finished.
+// The self-describing run folder: manifest.json, results.sqlite (the store of an experiment of
+// one variant, experiment/run_as_experiment.hpp) and its exports timeseries.csv and
+// summary.json. Everything is written under a temporary name next to the target and renamed
+// when complete, so a crash never leaves a folder that looks finished.
 #include <array>
 #include <atomic>
 #include <filesystem>
