@@ -40,6 +40,8 @@ constexpr const char* kHolzhauer = "Holzhauer et al. 2011";
 constexpr const char* kDsp = "DSP-groep (Amersfoort): 1 FTE wijkmanager per 13,700 residents";
 constexpr const char* kBudgets = "Enschede, Veenendaal, Best wijkbudgetten";
 constexpr const char* kVeenendaal = "Veenendaal one-month decision rule";
+constexpr const char* kWethouders =
+    "Binnenlands Bestuur: half of wethouders not back after the 2010 council elections; 600-700 of about 1,400 not back after 2018 (23 March 2018)";
 constexpr const char* kKieswet = "Kieswet: council elections every 4 years";
 constexpr const char* kKeizer = "Keizer, Lindenberg & Steg 2008";
 constexpr const char* kSampson = "Sampson, Raudenbush & Earls 1997";
@@ -198,6 +200,18 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("governance.survival_vision", governance.survival_vision, none, 2.0, 0, 20,
               "logit per unit of vision breadth (share of residents who took part)", kAssumed,
               programme, uniform(0, 4, "assumption: broad support helps survival; 0-4 logit per unit of breadth")),
+      WJ_REAL("wethouder.personal_share", wethouder.personal_share, share, 0.4, 0, 1,
+              "share of anchoring A that rests on the wijkwethouder in person (the rest is institutional: council decisions, coalition agreement)", kAssumed,
+              programme, uniform(0.2, 0.6, "assumption: Platform31 2018 names both a bestuurlijk trekker and council anchoring; neither is said to dominate")),
+      WJ_REAL("wethouder.familiarity_weeks", wethouder.familiarity_weeks, years, 1, 0.1, 10,
+              "time constant in which a new wethouder's commitment to an inherited programme grows toward full", kAssumed,
+              programme, uniform(0.5, 2, "assumption: a new wethouder needs half a year to two years to own an inherited portfolio")),
+      WJ_REAL("wethouder.replace_probability", wethouder.replace_probability, share, 0.5, 0, 1,
+              "chance that a council election brings the programme a new wijkwethouder", kWethouders,
+              programme, uniform(0.4, 0.7, "Binnenlands Bestuur 2010 and 2018: about half of wethouders do not return after council elections; up to 0.7 because a returning wethouder can change portfolio")),
+      WJ_INT("wethouder.replace_at_election", wethouder.replace_at_election, 0, 0, 10,
+             "0: the wethouder's replacement is drawn at each election; n: the wethouder is replaced for sure at the n-th election (what if our wethouder leaves?)", "-",
+              programme, fixed(kSwitch)),
       WJ_REAL("governance.budget_cut_probability", governance.budget_cut_probability, none, 0.3, 0, 1,
               "chance a yearly budget round cuts the programme at A = 0 (scaled by 1 - A)", kAssumed,
               programme, uniform(0.1, 0.5, "assumption: cuts happen in some but not most budget rounds")),

@@ -36,6 +36,14 @@ struct ProgrammeParams {
   double restart_after = 0;       // weeks after an early stop when the programme starts again; 0 never
 };
 
+// The wijkwethouder, the programme's political owner (MODEL.md 7.1.4).
+struct WethouderParams {
+  double personal_share = 0;       // share of anchoring A held by the wethouder in person
+  double familiarity_weeks = 0;    // time constant of a new wethouder's growing commitment
+  double replace_probability = 0;  // chance an election brings a new wethouder
+  int replace_at_election = 0;     // 0: replacements are drawn; n: replaced for sure at the n-th election
+};
+
 // Urgentie: partners come to a shared problem definition (MODEL.md 7.1.11).
 struct AlignmentParams {
   double rate = 0;               // weekly hazard scale
@@ -334,6 +342,7 @@ struct Params {
   BuildingBlocks building_blocks;
   ProgrammeParams programme;
   GovernanceParams governance;
+  WethouderParams wethouder;
   std::array<StyleParams, style_count> styles;
   std::array<ClassParams, class_count> classes;
   StaffParams staff;

@@ -246,4 +246,12 @@ struct ProgrammeState {
   int starts = 0;      // times the programme started (a restart meets more distrust)
 };
 
+// The wijkwethouder (MODEL.md 7.1.4): the programme's political owner, a person whose
+// commitment to it grows in office and is lost with them when an election replaces them. The
+// person outlives a stop and restart of the programme, so this is not part of ProgrammeState.
+struct Wethouder {
+  double commitment = 1;   // 0..1; the wethouder who launches the programme owns it fully
+  int replaced = 0;        // times an election brought a new wethouder
+};
+
 }  // namespace wijksim
