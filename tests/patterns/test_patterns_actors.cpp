@@ -1,4 +1,5 @@
-// Actors as ensemble tests (issue 12 item 6): the wijkwethouder as a person. Variants run with the same seeds (common random numbers), differences
+// Actors as ensemble tests (issue 12 item 6): the wijkwethouder as a person and the wijkagent's
+// response to incidents. Variants run with the same seeds (common random numbers), differences
 // are paired per replicate; tolerance: the 95% t-interval of the paired difference must exclude
 // zero on the stated side. Neither outcome is set by the rule under test: the wethouder only
 // changes effective anchoring, and what a programme achieves after the election follows from
@@ -59,4 +60,30 @@ TEST_CASE("actors: losing the wijkwethouder at the first election costs the prog
   for (std::size_t i = 0; i < alive_keep.size(); ++i) CHECK(alive_keep[i] >= alive_leave[i]);
   CHECK(ds.ci_low > 0.0);
   CHECK(dc.mean > 0.0);
+}
+
+TEST_CASE("actors: an incident wave eats presence, and costs more safety when police hours are short", "[pattern]") {
+  // A wave tripling incidents in the second half of year 1 (still on at the end), with the
+  // default wijkagenten (2 FTE per 10,000) and with a quarter of them, no programme.
+  const std::uint32_t reps = 8;
+  auto spec = [](bool wave, double police_share) {
+    ScenarioSpec s = load(kScenario, {set("simulation.years", "1"), set("programme.enabled", "false")});
+    for (auto& role : s.roles)
+      if (role.domain == "safety") role.fte_per_10k *= police_share;
+    if (wave) s.shocks.push_back(ShockSpec{ShockKind::incident_wave, 26, 3.0, 52, {}});
+    return s;
+  };
+  const auto unsafe = [](const Simulation& s) { return city(s, Metric::unsafe_share); };
+  const ScenarioSpec calm = spec(false, 1.0), wave = spec(true, 1.0), calm_short = spec(false, 0.25), wave_short = spec(true, 0.25);
+  const Summary dp = summarise(paired_difference(ensemble(calm, reps, presence), ensemble(wave, reps, presence)));
+  const Summary dp_short = summarise(paired_difference(ensemble(calm_short, reps, presence), ensemble(wave_short, reps, presence)));
+  const std::vector<double> du = paired_difference(ensemble(wave, reps, unsafe), ensemble(calm, reps, unsafe));
+  const std::vector<double> du_short = paired_difference(ensemble(wave_short, reps, unsafe), ensemble(calm_short, reps, unsafe));
+  const Summary rise = summarise(du), rise_short = summarise(du_short);
+  const Summary more = summarise(paired_difference(du_short, du));
+  INFO("presence lost to the wave: full police " << fmt(dp) << ", short " << fmt(dp_short) << "; unsafe share added: full "
+                                                 << fmt(rise) << ", short " << fmt(rise_short) << ", short - full " << fmt(more));
+  CHECK(dp.ci_low > 0.0);
+  CHECK(rise_short.ci_low > 0.0);
+  CHECK(more.ci_low > 0.0);
 }

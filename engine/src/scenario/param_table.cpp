@@ -61,6 +61,10 @@ constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch d
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
 constexpr const char* kStructural = "assumption (structural constant, formerly in the code; MODEL.md §7.13)";
 constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
+// Politie: about 3,500 wijkagenten (norm one per 5,000 residents, Politiewet 2012 art. 38b) against
+// about 770,000 recorded crimes a year (43.2 per 1,000, kPolitie): ~220 per wijkagent, 4-5 a week.
+constexpr const char* kResponse =
+    "assumption, scaled on Politiewet 2012 art. 38b (one wijkagent per 5,000 residents) and police-recorded crime (43.2 per 1,000 a year)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
@@ -694,6 +698,15 @@ std::vector<ParamDef> build_table() {
               burn_in, around(0.5, kWide)),
       WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed,
               burn_in, uniform(0, 0.3, kScpNone)),
+      WJ_REAL("response.hours_per_incident", response.hours_per_incident, none, 1, 0, 40,
+              "hours of a safety post (wijkagent, handhaving) per recorded incident in its buurt: follow-up, a visit, an aangifte", kResponse,
+              burn_in, uniform(0.5, 3, "assumption: national recorded crime over wijkagent FTE gives ~4-5 incidents per wijkagent-week; half an hour to three hours each leaves most hours for the wijk")),
+      WJ_REAL("response.max_share", response.max_share, share, 0.8, 0, 1,
+              "most of a safety post's free hours that responding to incidents can take (the rest stays presence)", kAssumed,
+              burn_in, uniform(0.6, 0.95, "assumption: some street presence remains even in a wave, as casework leaves some discretion (staff.casework_max)")),
+      WJ_REAL("response.unanswered_fear", response.unanswered_fear, none, 2, 1, 10,
+              "an unanswered victim's fear lasts this many times safety.victim_weeks (answered: 1)", kAssumed,
+              burn_in, uniform(1, 3, "assumption: from no difference to three times as long; victims who are followed up recover sooner (Veiligheidsmonitor: satisfaction with police contact)")),
       WJ_REAL("incidents.victims_per_incident", incidents.victims_per_incident, none, 6, 0, 100, "victimisation experiences (incl. unrecorded) per recorded incident: 17-20% a year", kVm,
               burn_in, uniform(4, 8, "CBS Veiligheidsmonitor: 17-20% victimised a year against recorded crime")),
       WJ_REAL("incidents.disorder_per_incident", incidents.disorder_per_incident, none, 0.01, 0, 1, "disorder added per weekly incident per 1,000 residents", kKeizer,

@@ -280,6 +280,13 @@ struct IncidentParams {
   double disorder_min = 0, disorder_max = 0;
 };
 
+// The response of safety posts (wijkagent, handhaving) to incidents (MODEL.md 7.8.2).
+struct ResponseParams {
+  double hours_per_incident = 0;   // a safety post's own hours per recorded incident (follow-up)
+  double max_share = 0;            // most of a safety post's free hours that response can take
+  double unanswered_fear = 0;      // an unanswered victim's fear lasts this many times safety.victim_weeks
+};
+
 struct SafetyParams {
   double base = 0, w_social = 0, w_efficacy = 0, w_disorder = 0, deprivation_bias = 0,
          w_heard = 0, w_victim = 0, w_presence = 0, w_active = 0;
@@ -355,6 +362,7 @@ struct Params {
   SelfOrganisationParams self_organisation;
   BudgetParams budget;
   IncidentParams incidents;
+  ResponseParams response;
   SafetyParams safety;
   TrustParams trust;
   NetworkParams network;

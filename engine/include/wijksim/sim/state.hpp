@@ -132,6 +132,9 @@ struct Buurt {
   double relationship = 0;     // hours-weighted relationship capital of the professionals here (read by outreach)
   double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week (read by initiatives)
   double presence = 0;         // visible presence 0..1 (read by incidents and the safety target)
+  // The wijkagent's and handhaving's response to last week's incidents (MODEL.md 7.8.2): hours
+  // spent on it this week, and the share of incidents answered (read by incidents).
+  double h_response = 0, answered = 1;
 
   // Money (euros), added to by governance, professional_time (staff_euros), initiatives and
   // physical_capital (euros_spent); read by metrics.

@@ -49,7 +49,7 @@ struct World {
   std::int32_t step = 0;  // weeks since the start of burn-in: the week key of random draws
   std::int32_t week = 0;  // weeks since the start date (negative during burn-in)
   std::vector<std::int32_t> election_weeks;
-  std::vector<double> buurt_scratch, buurt_scratch2;  // serial processes' work space
+  std::vector<double> buurt_scratch, buurt_scratch2, buurt_scratch3;  // serial processes' work space
 
   // Programme state as it applies this week (set by governance).
   const PhaseSpec* phase() const {
