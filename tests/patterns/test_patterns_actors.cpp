@@ -53,8 +53,8 @@ TEST_CASE("actors: losing the wijkwethouder at the first election costs the prog
   const std::vector<double> alive_keep = ensemble(keep, reps, alive), alive_leave = ensemble(leave, reps, alive);
   const Summary ds = summarise(paired_difference(alive_keep, alive_leave));
   const Summary dc = summarise(paired_difference(ensemble(keep, reps, completed), ensemble(leave, reps, completed)));
-  INFO("keep - leave at year 6: programmes alive " << fmt(ds) << " (keep " << mean(alive_keep) << ", leave " << mean(alive_leave)
-                                                   << "), initiatives completed " << fmt(dc));
+  INFO("keep - leave at year 6: programmes alive " << fmt(ds) << " (keep " << mean(alive_keep) << ", leave "
+                                                   << mean(alive_leave) << "), initiatives completed " << fmt(dc));
   // The same survival draw meets lower anchoring: no replicate survives with a new wethouder
   // that died with the old one, and some die that would have lived.
   for (std::size_t i = 0; i < alive_keep.size(); ++i) CHECK(alive_keep[i] >= alive_leave[i]);
@@ -74,15 +74,19 @@ TEST_CASE("actors: an incident wave eats presence, and costs more safety when po
     return s;
   };
   const auto unsafe = [](const Simulation& s) { return city(s, Metric::unsafe_share); };
-  const ScenarioSpec calm = spec(false, 1.0), wave = spec(true, 1.0), calm_short = spec(false, 0.25), wave_short = spec(true, 0.25);
+  const ScenarioSpec calm = spec(false, 1.0), wave = spec(true, 1.0), calm_short = spec(false, 0.25),
+                     wave_short = spec(true, 0.25);
   const Summary dp = summarise(paired_difference(ensemble(calm, reps, presence), ensemble(wave, reps, presence)));
-  const Summary dp_short = summarise(paired_difference(ensemble(calm_short, reps, presence), ensemble(wave_short, reps, presence)));
+  const Summary dp_short =
+      summarise(paired_difference(ensemble(calm_short, reps, presence), ensemble(wave_short, reps, presence)));
   const std::vector<double> du = paired_difference(ensemble(wave, reps, unsafe), ensemble(calm, reps, unsafe));
-  const std::vector<double> du_short = paired_difference(ensemble(wave_short, reps, unsafe), ensemble(calm_short, reps, unsafe));
+  const std::vector<double> du_short =
+      paired_difference(ensemble(wave_short, reps, unsafe), ensemble(calm_short, reps, unsafe));
   const Summary rise = summarise(du), rise_short = summarise(du_short);
   const Summary more = summarise(paired_difference(du_short, du));
-  INFO("presence lost to the wave: full police " << fmt(dp) << ", short " << fmt(dp_short) << "; unsafe share added: full "
-                                                 << fmt(rise) << ", short " << fmt(rise_short) << ", short - full " << fmt(more));
+  INFO("presence lost to the wave: full police " << fmt(dp) << ", short " << fmt(dp_short)
+                                                 << "; unsafe share added: full " << fmt(rise) << ", short "
+                                                 << fmt(rise_short) << ", short - full " << fmt(more));
   CHECK(dp.ci_low > 0.0);
   CHECK(rise_short.ci_low > 0.0);
   CHECK(more.ci_low > 0.0);

@@ -278,9 +278,9 @@ void hold_election(World& w) {
   const double results = residents > 0 ? completed * 1000.0 / residents : 0;
   const double breadth = adults > 0 ? participants / adults : 0;
   const auto& gv = p.governance;
-  const double survive = logistic(gv.survival_base + gv.survival_anchoring * (w.anchoring() - 0.5) +
-                                  gv.survival_urgency * (urgency - 0.5) + gv.survival_results * std::min(results, gv.survival_results_cap) +
-                                  gv.survival_vision * breadth);
+  const double survive = logistic(
+      gv.survival_base + gv.survival_anchoring * (w.anchoring() - 0.5) + gv.survival_urgency * (urgency - 0.5) +
+      gv.survival_results * std::min(results, gv.survival_results_cap) + gv.survival_vision * breadth);
   CounterRng rng = w.rng(Stream::governance, EntityId{0, 1});
   if (rng.uniform() >= survive) stop_programme(w);
 }
@@ -409,7 +409,8 @@ void governance(World& w) {
     restart_programme(w);
   if (!pr.alive) return;
   // A wethouder's commitment to the programme grows while in office and while it runs.
-  if (p.wethouder.familiarity_weeks > 0) w.wethouder.commitment += (1.0 - w.wethouder.commitment) / p.wethouder.familiarity_weeks;
+  if (p.wethouder.familiarity_weeks > 0)
+    w.wethouder.commitment += (1.0 - w.wethouder.commitment) / p.wethouder.familiarity_weeks;
   if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
     for (auto& b : w.buurten)
       if (w.wijken[b.wijk].in_programme && !b.in_programme) {

@@ -38,7 +38,8 @@ void incidents_and_disorder(World& w, Buurt& b) {
     const double victims_mean = incidents * ip.victims_per_incident * b.count / std::max(1, b.residents_total);
     const int victims = victims_mean > 0 ? boost::random::poisson_distribution<int, double>(victims_mean)(rng) : 0;
     const auto until = w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks));
-    const auto until_unanswered = w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks * p.response.unanswered_fear));
+    const auto until_unanswered =
+        w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks * p.response.unanswered_fear));
     // Whether a victim's incident is followed up (MODEL.md 7.8.2) is drawn from its own key, so
     // the victims themselves are the same whatever the response.
     CounterRng answer = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFEu});

@@ -179,7 +179,8 @@ void professional_time(World& w) {
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Buurt& b = w.buurten[wk.first_buurt + k];
       const double responding = safety_post(role) ? response_share[wk.first_buurt + k] : 0.0;
-      available[wk.first_buurt + k] += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b)) * (1.0 - responding);
+      available[wk.first_buurt + k] +=
+          hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b)) * (1.0 - responding);
     }
   }
 
@@ -210,7 +211,8 @@ void professional_time(World& w) {
         contact_hours = h;
       } else {
         const double coord = h * coordination_share(b);
-        const double responding = safety_post(role) ? (h - coord) * response_share[bi] : 0.0;  // counted in b.h_response
+        const double responding =
+            safety_post(role) ? (h - coord) * response_share[bi] : 0.0;  // counted in b.h_response
         const double free = h - coord - responding;
         const double case_share = available[bi] > 0 ? std::min(p.staff.casework_max, demand[bi] / available[bi]) : 0.0;
         const double casework = free * case_share;
