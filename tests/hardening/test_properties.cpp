@@ -366,6 +366,7 @@ const std::map<std::string, std::string> kNotShownHere = {
     {"styles.loslaten.ownership", "no wijk class uses loslaten, so no initiative completes under it"},
     {"participation.invite_weeks", "invitations by regular services are rare; none expires differently in burn-in"},
     {"incidents.recorded_reference", "the tiny city's buurten carry no recorded_crime_per_1000, which this scales against"},
+    {"staff.casework_free_hours_gain", "acts only when a case falls on a resident below their usual free hours; since the response to incidents (MODEL.md 7.8.2) shifted casework hours, none does in burn-in"},
     {"staff.outreach_saturation", "regular outreach hours are far below saturation"},
     {"staff.relationship_decay", "regular posts keep hours in their buurt; decay needs a buurt without hours"},
     {"vision.approval_fit", "approval with the prior vision: no decision flips in burn-in"},

@@ -156,7 +156,7 @@ void build_conditions(World& w, const PhaseSpec& ph) {
   aligned = wres > 0 ? aligned / wres : 0;
   const double before = pr.budget;
   grow(pr.team, op.team_rate, ph.organising, pr.had_organising);
-  grow(pr.budget, op.budget_rate * (0.25 + 0.75 * p.building_blocks.anchoring), ph.organising, pr.had_organising);
+  grow(pr.budget, op.budget_rate * (0.25 + 0.75 * w.anchoring()), ph.organising, pr.had_organising);
   grow(pr.convenant, op.convenant_rate * (op.convenant_unaligned + (1.0 - op.convenant_unaligned) * aligned), ph.organising,
        pr.had_organising);
   // Money committed during the year tops up this year's pot pro rata.
@@ -234,10 +234,26 @@ void advance_phase(World& w) {
   }
 }
 
+// The election may bring a new wijkwethouder (Binnenlands Bestuur: about half do not return),
+// drawn from its own key so that scenarios which coincide so far draw the same replacement. The
+// successor inherits the programme without the commitment of the one who launched it.
+void elect_wethouder(World& w) {
+  const auto& wp = w.p->wethouder;
+  CounterRng rng = w.rng(Stream::governance, EntityId{0, 3});
+  const bool drawn = rng.uniform() < wp.replace_probability;
+  const bool forced = wp.replace_at_election > 0 && w.programme.elections_held == wp.replace_at_election;
+  if (drawn || forced) {
+    w.wethouder.commitment = 0;
+    ++w.wethouder.replaced;
+  }
+}
+
 void hold_election(World& w) {
   auto& pr = w.programme;
   const auto& p = *w.p;
   ++pr.elections_held;
+  // The new college is formed before it decides on the programme: survival meets the new wethouder.
+  elect_wethouder(w);
   if (!pr.alive) return;
   if (p.programme.stop_at_election > 0 && pr.elections_held >= p.programme.stop_at_election) {
     stop_programme(w);
@@ -262,9 +278,9 @@ void hold_election(World& w) {
   const double results = residents > 0 ? completed * 1000.0 / residents : 0;
   const double breadth = adults > 0 ? participants / adults : 0;
   const auto& gv = p.governance;
-  const double survive = logistic(gv.survival_base + gv.survival_anchoring * (p.building_blocks.anchoring - 0.5) +
-                                  gv.survival_urgency * (urgency - 0.5) + gv.survival_results * std::min(results, gv.survival_results_cap) +
-                                  gv.survival_vision * breadth);
+  const double survive = logistic(
+      gv.survival_base + gv.survival_anchoring * (w.anchoring() - 0.5) + gv.survival_urgency * (urgency - 0.5) +
+      gv.survival_results * std::min(results, gv.survival_results_cap) + gv.survival_vision * breadth);
   CounterRng rng = w.rng(Stream::governance, EntityId{0, 1});
   if (rng.uniform() >= survive) stop_programme(w);
 }
@@ -272,7 +288,7 @@ void hold_election(World& w) {
 void budget_round(World& w) {
   const auto& p = *w.p;
   CounterRng rng = w.rng(Stream::governance, EntityId{0, 2});
-  const double cut = p.governance.budget_cut_probability * (1.0 - p.building_blocks.anchoring);
+  const double cut = p.governance.budget_cut_probability * (1.0 - w.anchoring());
   if (w.programme.alive && w.week > w.programme.started && rng.uniform() < cut)
     for (auto& wk : w.wijken) wk.budget_factor *= 1.0 - p.governance.budget_cut_fraction;
   // New year's budgets: unspent money lapses (so roughly the share actually asked is spent).
@@ -392,6 +408,9 @@ void governance(World& w) {
       w.week == pr.ended + static_cast<std::int32_t>(std::lround(p.programme.restart_after)))
     restart_programme(w);
   if (!pr.alive) return;
+  // A wethouder's commitment to the programme grows while in office and while it runs.
+  if (p.wethouder.familiarity_weeks > 0)
+    w.wethouder.commitment += (1.0 - w.wethouder.commitment) / p.wethouder.familiarity_weeks;
   if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
     for (auto& b : w.buurten)
       if (w.wijken[b.wijk].in_programme && !b.in_programme) {

@@ -38,10 +38,20 @@ void incidents_and_disorder(World& w, Buurt& b) {
     const double victims_mean = incidents * ip.victims_per_incident * b.count / std::max(1, b.residents_total);
     const int victims = victims_mean > 0 ? boost::random::poisson_distribution<int, double>(victims_mean)(rng) : 0;
     const auto until = w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks));
+    const auto until_unanswered =
+        w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks * p.response.unanswered_fear));
+    // Whether a victim's incident is followed up (MODEL.md 7.8.2) is drawn from its own key, so
+    // the victims themselves are the same whatever the response.
+    CounterRng answer = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFEu});
     for (int k = 0; k < victims; ++k) {
       const std::uint32_t row = b.first + static_cast<std::uint32_t>(rng.uniform() * b.count);
-      r.victim_until[row] = until;
       r.victim_now[row] = 1;
+      if (answer.uniform() < b.answered) {
+        r.victim_until[row] = std::max(r.victim_until[row], until);
+      } else {  // nobody came: fear lasts longer, and the authorities let them down
+        r.victim_until[row] = std::max(r.victim_until[row], until_unanswered);
+        add_bad_experience(r, row);
+      }
     }
   }
   // Disorder.

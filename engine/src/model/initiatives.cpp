@@ -140,7 +140,7 @@ void initiatives(World& w, Buurt& b) {
   // path), scaled to the buurt's size; it does not depend on how much disorder there is.
   const double disorder_step = ip.disorder_reduction * std::min(ip.disorder_scale_cap, 1000.0 / std::max(1, b.residents_total));
 
-  const double anchoring = p.building_blocks.anchoring;
+  const double anchoring = w.anchoring();  // institutional plus the wethouder's own (7.1.4)
   const double mean_delay = p.governance.decision_weeks_anchored +
                             (p.governance.decision_weeks_unanchored - p.governance.decision_weeks_anchored) * (1.0 - anchoring);
   const double keep_promise = p.governance.promise_keep_base + (1.0 - p.governance.promise_keep_base) * anchoring;

@@ -65,6 +65,7 @@ void professional_time(World& w) {
     b.h_projects_programme = 0;
     b.relationship = 0;
     b.regisseur = 0;
+    b.h_response = 0;  // first the safety posts' free hours, then the hours they respond (below)
   }
   // Everything here is computed per buurt (demand, coordination, casework share), so without a
   // programme a buurt's professional time depends on that buurt alone.
@@ -131,6 +132,33 @@ void professional_time(World& w) {
     return sum;
   };
 
+  // Response to incidents (MODEL.md 7.8.2): the safety posts (wijkagent, handhaving) follow up
+  // last week's recorded incidents in their buurt before anything else, with at most
+  // response.max_share of their free hours; the share answered is what that buys. Each safety
+  // post in the buurt gives the same share of its free hours, and those hours are not presence.
+  auto safety_post = [&](const RoleSpec& role) { return role.domain == "safety" && !role.leader && !role.coordinator; };
+  for (const auto& post : w.posts) {
+    const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
+    if (!safety_post(role)) continue;
+    const double hours = active_hours(post, role);
+    const Wijk& wk = w.wijken[post.wijk];
+    const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
+    for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
+      Buurt& b = w.buurten[wk.first_buurt + k];
+      b.h_response += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b));
+    }
+  }
+  std::vector<double>& response_share = w.buurt_scratch3;
+  response_share.assign(w.buurten.size(), 0.0);
+  for (std::size_t bi = 0; bi < w.buurten.size(); ++bi) {
+    Buurt& b = w.buurten[bi];
+    const double free = b.h_response;
+    const double need = b.incidents_week * p.response.hours_per_incident;
+    b.h_response = std::min(need, p.response.max_share * free);
+    b.answered = need > 0 ? b.h_response / need : 1.0;
+    response_share[bi] = free > 0 ? b.h_response / free : 0.0;
+  }
+
   // Reactive demand and the free hours available to meet it, per buurt.
   std::vector<double>& demand = w.buurt_scratch;
   std::vector<double>& available = w.buurt_scratch2;
@@ -151,7 +179,9 @@ void professional_time(World& w) {
     const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Buurt& b = w.buurten[wk.first_buurt + k];
-      available[wk.first_buurt + k] += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b));
+      const double responding = safety_post(role) ? response_share[wk.first_buurt + k] : 0.0;
+      available[wk.first_buurt + k] +=
+          hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b)) * (1.0 - responding);
     }
   }
 
@@ -182,7 +212,9 @@ void professional_time(World& w) {
         contact_hours = h;
       } else {
         const double coord = h * coordination_share(b);
-        const double free = h - coord;
+        const double responding =
+            safety_post(role) ? (h - coord) * response_share[bi] : 0.0;  // counted in b.h_response
+        const double free = h - coord - responding;
         const double case_share = available[bi] > 0 ? std::min(p.staff.casework_max, demand[bi] / available[bi]) : 0.0;
         const double casework = free * case_share;
         const int style = role.programme ? wk.style : static_cast<int>(Style::loslaten);

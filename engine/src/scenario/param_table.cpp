@@ -40,6 +40,8 @@ constexpr const char* kHolzhauer = "Holzhauer et al. 2011";
 constexpr const char* kDsp = "DSP-groep (Amersfoort): 1 FTE wijkmanager per 13,700 residents";
 constexpr const char* kBudgets = "Enschede, Veenendaal, Best wijkbudgetten";
 constexpr const char* kVeenendaal = "Veenendaal one-month decision rule";
+constexpr const char* kWethouders =
+    "Binnenlands Bestuur: half of wethouders not back after the 2010 council elections; 600-700 of about 1,400 not back after 2018 (23 March 2018)";
 constexpr const char* kKieswet = "Kieswet: council elections every 4 years";
 constexpr const char* kKeizer = "Keizer, Lindenberg & Steg 2008";
 constexpr const char* kSampson = "Sampson, Raudenbush & Earls 1997";
@@ -59,6 +61,10 @@ constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch d
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
 constexpr const char* kStructural = "assumption (structural constant, formerly in the code; MODEL.md §7.13)";
 constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
+// Politie: about 3,500 wijkagenten (norm one per 5,000 residents, Politiewet 2012 art. 38b) against
+// about 770,000 recorded crimes a year (43.2 per 1,000, kPolitie): ~220 per wijkagent, 4-5 a week.
+constexpr const char* kResponse =
+    "assumption, scaled on Politiewet 2012 art. 38b (one wijkagent per 5,000 residents) and police-recorded crime (43.2 per 1,000 a year)";
 // Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
 constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
 
@@ -198,6 +204,18 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("governance.survival_vision", governance.survival_vision, none, 2.0, 0, 20,
               "logit per unit of vision breadth (share of residents who took part)", kAssumed,
               programme, uniform(0, 4, "assumption: broad support helps survival; 0-4 logit per unit of breadth")),
+      WJ_REAL("wethouder.personal_share", wethouder.personal_share, share, 0.4, 0, 1,
+              "share of anchoring A that rests on the wijkwethouder in person (the rest is institutional: council decisions, coalition agreement)", kAssumed,
+              programme, uniform(0.2, 0.6, "assumption: Platform31 2018 names both a bestuurlijk trekker and council anchoring; neither is said to dominate")),
+      WJ_REAL("wethouder.familiarity_weeks", wethouder.familiarity_weeks, years, 1, 0.1, 10,
+              "time constant in which a new wethouder's commitment to an inherited programme grows toward full", kAssumed,
+              programme, uniform(0.5, 2, "assumption: a new wethouder needs half a year to two years to own an inherited portfolio")),
+      WJ_REAL("wethouder.replace_probability", wethouder.replace_probability, share, 0.5, 0, 1,
+              "chance that a council election brings the programme a new wijkwethouder", kWethouders,
+              programme, uniform(0.4, 0.7, "Binnenlands Bestuur 2010 and 2018: about half of wethouders do not return after council elections; up to 0.7 because a returning wethouder can change portfolio")),
+      WJ_INT("wethouder.replace_at_election", wethouder.replace_at_election, 0, 0, 10,
+             "0: the wethouder's replacement is drawn at each election; n: the wethouder is replaced for sure at the n-th election (what if our wethouder leaves?)", "-",
+              programme, fixed(kSwitch)),
       WJ_REAL("governance.budget_cut_probability", governance.budget_cut_probability, none, 0.3, 0, 1,
               "chance a yearly budget round cuts the programme at A = 0 (scaled by 1 - A)", kAssumed,
               programme, uniform(0.1, 0.5, "assumption: cuts happen in some but not most budget rounds")),
@@ -689,6 +707,15 @@ std::vector<ParamDef> build_table() {
               burn_in, around(0.5, kWide)),
       WJ_REAL("incidents.presence_effect", incidents.presence_effect, share, 0.2, 0, 1, "c in (1 - c presence)", kAssumed,
               burn_in, uniform(0, 0.3, kScpNone)),
+      WJ_REAL("response.hours_per_incident", response.hours_per_incident, none, 1, 0, 40,
+              "hours of a safety post (wijkagent, handhaving) per recorded incident in its buurt: follow-up, a visit, an aangifte", kResponse,
+              burn_in, uniform(0.5, 3, "assumption: national recorded crime over wijkagent FTE gives ~4-5 incidents per wijkagent-week; half an hour to three hours each leaves most hours for the wijk")),
+      WJ_REAL("response.max_share", response.max_share, share, 0.8, 0, 1,
+              "most of a safety post's free hours that responding to incidents can take (the rest stays presence)", kAssumed,
+              burn_in, uniform(0.6, 0.95, "assumption: some street presence remains even in a wave, as casework leaves some discretion (staff.casework_max)")),
+      WJ_REAL("response.unanswered_fear", response.unanswered_fear, none, 2, 1, 10,
+              "an unanswered victim's fear lasts this many times safety.victim_weeks (answered: 1)", kAssumed,
+              burn_in, uniform(1, 3, "assumption: from no difference to three times as long; victims who are followed up recover sooner (Veiligheidsmonitor: satisfaction with police contact)")),
       WJ_REAL("incidents.victims_per_incident", incidents.victims_per_incident, none, 6, 0, 100, "victimisation experiences (incl. unrecorded) per recorded incident: 17-20% a year", kVm,
               burn_in, uniform(4, 8, "CBS Veiligheidsmonitor: 17-20% victimised a year against recorded crime")),
       WJ_REAL("incidents.disorder_per_incident", incidents.disorder_per_incident, none, 0.01, 0, 1, "disorder added per weekly incident per 1,000 residents", kKeizer,

@@ -119,6 +119,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::reached_share, per_adult(TallyField::reached));
   set(Metric::phase, w.programme.alive ? w.programme.phase + 1 : 0);
   set(Metric::programme_alive, w.programme.alive ? 1 : 0);
+  set(Metric::anchoring, w.programme.alive ? w.anchoring() : 0.0);
   set(Metric::hours_outreach, at(t, TallyField::h_outreach));
   set(Metric::hours_vision, at(t, TallyField::h_vision));
   set(Metric::hours_support, at(t, TallyField::h_support));

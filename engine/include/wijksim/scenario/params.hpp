@@ -36,6 +36,14 @@ struct ProgrammeParams {
   double restart_after = 0;       // weeks after an early stop when the programme starts again; 0 never
 };
 
+// The wijkwethouder, the programme's political owner (MODEL.md 7.1.4).
+struct WethouderParams {
+  double personal_share = 0;       // share of anchoring A held by the wethouder in person
+  double familiarity_weeks = 0;    // time constant of a new wethouder's growing commitment
+  double replace_probability = 0;  // chance an election brings a new wethouder
+  int replace_at_election = 0;     // 0: replacements are drawn; n: replaced for sure at the n-th election
+};
+
 // Urgentie: partners come to a shared problem definition (MODEL.md 7.1.11).
 struct AlignmentParams {
   double rate = 0;               // weekly hazard scale
@@ -281,6 +289,13 @@ struct IncidentParams {
   double disorder_min = 0, disorder_max = 0;
 };
 
+// The response of safety posts (wijkagent, handhaving) to incidents (MODEL.md 7.8.2).
+struct ResponseParams {
+  double hours_per_incident = 0;   // a safety post's own hours per recorded incident (follow-up)
+  double max_share = 0;            // most of a safety post's free hours that response can take
+  double unanswered_fear = 0;      // an unanswered victim's fear lasts this many times safety.victim_weeks
+};
+
 struct SafetyParams {
   double base = 0, w_social = 0, w_efficacy = 0, w_disorder = 0, deprivation_bias = 0,
          w_heard = 0, w_victim = 0, w_presence = 0, w_active = 0;
@@ -343,6 +358,7 @@ struct Params {
   BuildingBlocks building_blocks;
   ProgrammeParams programme;
   GovernanceParams governance;
+  WethouderParams wethouder;
   std::array<StyleParams, style_count> styles;
   std::array<ClassParams, class_count> classes;
   StaffParams staff;
@@ -355,6 +371,7 @@ struct Params {
   SelfOrganisationParams self_organisation;
   BudgetParams budget;
   IncidentParams incidents;
+  ResponseParams response;
   SafetyParams safety;
   TrustParams trust;
   NetworkParams network;

@@ -54,6 +54,7 @@ inline double at(const Tally& t, TallyField f) { return t[static_cast<std::size_
   X(reached_share, share, higher, units, "share of adults reached by outreach so far", "aandeel bereikt", "share reached") \
   X(phase, index, none, programme, "programme phase (0: none, 1: first phase, ...)", "programmafase", "programme phase") \
   X(programme_alive, index, higher, programme, "1 while the programme runs, else 0", "programma loopt (0/1)", "programme running (0/1)") \
+  X(anchoring, mean, higher, programme, "effective anchoring of the running programme: institutional part of A plus the wijkwethouder's personal part (0-1; 0 while none runs)", "bestuurlijke verankering", "anchoring") \
   X(hours_outreach, hours_per_week, none, units, "professional hours of outreach this week", "uren outreachwerk", "hours of outreach") \
   X(hours_vision, hours_per_week, none, units, "professional hours on the shared vision this week", "uren visievorming", "hours on vision") \
   X(hours_support, hours_per_week, none, units, "professional hours supporting residents this week", "uren ondersteuning", "hours of support") \

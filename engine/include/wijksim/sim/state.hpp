@@ -133,6 +133,9 @@ struct Buurt {
   double relationship = 0;     // hours-weighted relationship capital of the professionals here (read by outreach)
   double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week (read by initiatives)
   double presence = 0;         // visible presence 0..1 (read by incidents and the safety target)
+  // The wijkagent's and handhaving's response to last week's incidents (MODEL.md 7.8.2): hours
+  // spent on it this week, and the share of incidents answered (read by incidents).
+  double h_response = 0, answered = 1;
 
   // Money (euros), added to by governance, professional_time (staff_euros), initiatives and
   // physical_capital (euros_spent); read by metrics.
@@ -249,6 +252,14 @@ struct ProgrammeState {
   std::int32_t last_return = -1000000;
   double support = 0;  // last review's support: adult-weighted legitimacy of programme buurten
   int starts = 0;      // times the programme started (a restart meets more distrust)
+};
+
+// The wijkwethouder (MODEL.md 7.1.4): the programme's political owner, a person whose
+// commitment to it grows in office and is lost with them when an election replaces them. The
+// person outlives a stop and restart of the programme, so this is not part of ProgrammeState.
+struct Wethouder {
+  double commitment = 1;   // 0..1; the wethouder who launches the programme owns it fully
+  int replaced = 0;        // times an election brought a new wethouder
 };
 
 }  // namespace wijksim

@@ -44,11 +44,12 @@ struct World {
   std::vector<Wijk> wijken;
   std::vector<Post> posts;
   ProgrammeState programme;
+  Wethouder wethouder;
 
   std::int32_t step = 0;  // weeks since the start of burn-in: the week key of random draws
   std::int32_t week = 0;  // weeks since the start date (negative during burn-in)
   std::vector<std::int32_t> election_weeks;
-  std::vector<double> buurt_scratch, buurt_scratch2;  // serial processes' work space
+  std::vector<double> buurt_scratch, buurt_scratch2, buurt_scratch3;  // serial processes' work space
 
   // Programme state as it applies this week (set by governance).
   const PhaseSpec* phase() const {
@@ -56,6 +57,12 @@ struct World {
   }
   double process_leadership() const {
     return programme.alive ? p->building_blocks.process_leadership : 0.0;
+  }
+  // Effective anchoring (MODEL.md 7.1.4): the institutional part of the lever A plus the part the
+  // wijkwethouder holds in person, which a new wethouder has to build up again.
+  double anchoring() const {
+    const double a = p->building_blocks.anchoring, s = p->wethouder.personal_share;
+    return a * ((1.0 - s) + s * wethouder.commitment);
   }
   CounterRng rng(Stream s, EntityId e) const { return CounterRng(keys[s], e, step); }
   EntityId resident_id(const Buurt& b, std::uint32_t local) const { return EntityId{b.key, local}; }
