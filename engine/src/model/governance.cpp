@@ -45,13 +45,12 @@ void stop_programme(World& w) {
     // Residents the programme invited were promised involvement. Each still holds that promise
     // with the probability of not having forgotten it since the invitation ended, forgotten at
     // the rate of any unmet expectation (expectations.fade): the stop breaks what is remembered.
-    // It also settles the promises of results still open (expectations.cpp), so they are not
-    // broken a second time at their horizon.
+    // Promises of results still open (expectations.cpp) are not settled by the stop: with the
+    // programme gone they mostly break at their horizon (stop-and-go leaves them unmet).
     CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x30000000u});
     for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
       const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
       if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
-      r.promised[row] = no_promise;
     }
     b.programme_budget = 0;
     b.invest_week = 0;

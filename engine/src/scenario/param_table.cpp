@@ -58,8 +58,8 @@ constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
 constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch dwellings, most of the rental stock in deprived buurten";
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
 constexpr const char* kHorizon =
-    "assumption: months (Platform31 wijkengids 4.9: verwachtingenmanagement, are the intentions realistic and achievable; "
-    "Hengelo's own plan puts half a year between the first invitation and execution)";
+    "assumption: about a year (Platform31 wijkengids 4.9: verwachtingenmanagement, are the intentions realistic and achievable; "
+    "the hengelo plan preset alone puts half a year between the first invitations and uitvoeren)";
 constexpr const char* kAudience =
     "assumption: a visible result is noticed in its surroundings, not by the whole of a large buurt; the same 1,000 residents "
     "as initiatives.visible_efficacy_gain";
@@ -851,8 +851,8 @@ std::vector<ParamDef> build_table() {
               programme, around_log(2, kFactor)),
       WJ_REAL("legitimacy.erosion", legitimacy.erosion, none, 2, 0, 100, "legitimacy lost per share of adults disappointed in a week (relative)", "assumption",
               programme, around_log(2, kFactor)),
-      WJ_REAL("expectations.horizon", expectations.horizon, weeks, 26, 1, 520, "weeks within which a resident the programme invites expects to see a result in their buurt; none seen by then breaks the promise", kHorizon,
-              programme, uniform(13, 52, "assumption: residents expect to see something within three months to a year of being invited (Platform31 wijkengids 4.9 on verwachtingenmanagement gives no number)")),
+      WJ_REAL("expectations.horizon", expectations.horizon, weeks, 52, 1, 520, "weeks within which a resident the programme invites expects to see a result in their buurt; none seen by then breaks the promise", kHorizon,
+              programme, uniform(26, 78, "assumption: residents expect to see something within half a year to a year and a half of being invited (Platform31 wijkengids 4.9 on verwachtingenmanagement gives no number)")),
       WJ_REAL("expectations.audience", expectations.audience, none, 1000, 1, 1e6, "residents who notice one visible result (see it or hear of it); each resident of a buurt of N notices it with probability min(1, audience/N)", kAudience,
               programme, log_uniform(300, 3000, "assumption: a result is seen or heard of within a few streets to a small buurt; the scale initiatives.visible_efficacy_gain is written for")),
       WJ_REAL("expectations.fade", expectations.fade, per_week, 0.02, 0, 1, "weekly share of an unmet expectation forgotten (half-life ~8 months): a broken promise disappoints with probability (1 - fade)^weeks since it was made", "assumption",
