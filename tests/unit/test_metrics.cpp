@@ -129,7 +129,7 @@ TEST_CASE("wijk and city tallies are the sums of buurt tallies", "[metrics]") {
     // Buurt tallies are what tally_buurt gives for the state after the step.
     for (std::size_t b = 0; b < w.buurten.size(); ++b) {
       INFO("buurt " << w.buurten[b].code);
-      const Tally again = tally_buurt(w, w.buurten[b]);
+      const Tally again = tally_buurt(w, w.buurten[b], week);
       for (std::size_t f = 0; f < again.size(); ++f) {
         INFO("field " << f);
         REQUIRE(again[f] == bt[b][f]);

@@ -65,6 +65,22 @@ def sample(doc, k):
     return list(wijken.values())
 
 
+def victim_contrast(mean, victimised=0.17):
+    """Unsafe shares of victims and others at a pool's mean unsafe share, keeping the national
+    probit gap of the Veiligheidsmonitor 2019 (27.7% against 12.3%); victimised: the share
+    victimised in a year (about 17%, incidents.victims_per_incident)."""
+    normal = statistics.NormalDist()
+    gap = normal.inv_cdf(0.277) - normal.inv_cdf(0.123)
+    lo, hi = 0.0, mean
+    for _ in range(60):  # bisection on the others' share so that the mixture has the pool's mean
+        others = (lo + hi) / 2
+        if (1 - victimised) * others + victimised * normal.cdf(normal.inv_cdf(others) + gap) > mean:
+            hi = others
+        else:
+            lo = others
+    return round(normal.cdf(normal.inv_cdf(others) + gap), 3), round(others, 3), gap
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -93,6 +109,8 @@ def main():
         targets.append({"name": f"unsafe {name}", "metric": "unsafe_share", "scenario": code, "value": unsafe,
                         "tolerance": 0.03, "source": f"CBS Veiligheidsmonitor {YEAR} (85146NED): {name}"})
     spread = statistics.stdev(observed)
+    mean = statistics.fmean(observed)
+    victims, others, gap = victim_contrast(mean)
     targets += [
         {"name": "unsafe spread", "metric": "unsafe_share", "statistic": "between_sd", "value": round(spread, 4),
          "tolerance": 0.015, "source": f"CBS Veiligheidsmonitor {YEAR}: standard deviation over the {len(observed)} gemeenten"},
@@ -104,6 +122,18 @@ def main():
          "source": "CBS Veiligheidsmonitor: more than 25% in focus wijken (read as 25-35%)"},
         {"name": "unsafe well-off", "metric": "unsafe_share", "group": "well_off", "value": 0.075, "tolerance": 0.025,
          "source": "CBS Veiligheidsmonitor: 5-10% in green wijken"},
+        # The scale: how much more often victims feel unsafe than others. Shares below a
+        # threshold fix only (target - threshold) / spread; this contrast ties the spread of
+        # residents to the weight of one's own victimisation (docs/CALIBRATION.md, identifiability).
+        {"name": "unsafe victims", "metric": "unsafe_share_victims", "value": victims, "tolerance": 0.03,
+         "source": f"CBS Veiligheidsmonitor 2019: 27.7% of victims of common crime in the past 12 months and 12.3% of "
+                   f"others sometimes feel unsafe in their buurt (Akkermans & Kloosterman 2020, Statistische Trends, "
+                   f"table 2.1.1), a probit gap of {gap:.2f}; the same gap at these gemeenten's mean ({mean:.1%}) gives "
+                   f"{victims:.1%} for victims and {others:.1%} for others"},
+        # A check only (weight 0): the gemeente targets set the level.
+        {"name": "unsafe non-victims", "metric": "unsafe_share_nonvictims", "value": others, "tolerance": 0.02,
+         "source": "as 'unsafe victims', for those not victimised (a check: the gemeente targets set the level)",
+         "weight": 0.0},
         {"name": "active", "metric": "active_share", "value": 0.071, "tolerance": 0.01,
          "source": "CBS StatLine 85541NED (2022): 7.1% of 15+ volunteer for their buurt"},
         # A check only (weight 0): the trust lever is calibrated apart (docs/CALIBRATION.md).
@@ -116,7 +146,7 @@ def main():
                        "participation and trust targets.",
         "notes": "Places made by tools/scenarios/make_calibration_places.py from data/cbs. Re-run: wijksim calibrate "
                  "scenarios/calibration/gemeenten.json --out out/calibration-gemeenten --threads 2 (docs/CALIBRATION.md: "
-                 "about 22 simulated points from the defaults, 2 CPU-minutes, 7 minutes on 2 busy cores). The free parameters start at the engine defaults.",
+                 "about 56 simulated points from the defaults, 4.5 CPU-minutes, 23 minutes on 2 busy cores). The free parameters start at the engine defaults.",
         "scenarios": places,
         # One year after the 4-year burn-in: the state at the scenario's start date, averaged over
         # its 52 weeks; three replicates with common random numbers (docs/CALIBRATION.md, speed).
@@ -124,19 +154,21 @@ def main():
         "replicates": 3,
         "seed": 1,
         "average_weeks": 52,
-        # Fixed, not free: shares below a threshold fix only (target - threshold) / spread, so the
-        # level, the slope and the spread of residents around their buurt's target can all be
-        # scaled together; with the spread free the fit slid along that valley (base and
-        # initial_sd correlated 1.00, docs/CALIBRATION.md). The spread keeps its earlier fitted value.
-        "set": {"safety.initial_sd": 0.27},
+        # The unit of the safety scale: shares below a threshold fix only (target - threshold) / spread,
+        # so the spread of residents around their buurt's target and every weight can be scaled
+        # together. The spread stays at its documented 0.18 (the unit the literature weights were
+        # read in); the victims' contrast then pins the weight of victimisation (docs/CALIBRATION.md).
+        "set": {"safety.initial_sd": 0.18},
         # The intercept and the weight of disorder set the level and the slope of unsafety against
-        # deprivation; drop-out sets the active share.
+        # deprivation; the weight of victimisation how much more often victims feel unsafe (and, with
+        # recorded crime, how far gemeenten differ); drop-out sets the active share.
         "parameters": {
             "safety.base": {"range": [0.6, 1.0]},
             # Bounded below by the literature: visible disorder lowers perceived safety (Skogan 1990;
             # Markowitz et al. 2001, who find disorder's effect on fear about as large as crime's),
             # and it is the pathway through which initiatives improve liveability. 0 is excluded.
-            "safety.w_disorder": {"range": [0.1, 0.4], "start": 0.2},
+            "safety.w_disorder": {"range": [0.1, 0.4]},
+            "safety.w_victim": {"range": [0.05, 0.5]},
             "participation.dropout": {"range": [0.1, 0.6]},
         },
         "targets": targets,

@@ -25,7 +25,8 @@ namespace {
 // Metrics that are ratios of tallies, so pooling buurten, weeks and scenarios is meaningful.
 const std::vector<Metric> kTargetMetrics = {Metric::active_share,        Metric::unsafe_share,      Metric::trust_share,
                                             Metric::mean_trust,          Metric::mean_social_trust, Metric::collective_efficacy,
-                                            Metric::disorder,            Metric::reached_share};
+                                            Metric::disorder,            Metric::reached_share,
+                                            Metric::victim_share,        Metric::unsafe_share_victims, Metric::unsafe_share_nonvictims};
 
 // Paths the calibration decides itself.
 bool reserved(const std::string& path) {

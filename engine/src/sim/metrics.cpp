@@ -1,6 +1,7 @@
 #include "wijksim/sim/metrics.hpp"
 
 #include <array>
+#include <cmath>
 
 namespace wijksim {
 
@@ -23,19 +24,25 @@ int metric_index(std::string_view name) {
   return -1;
 }
 
-Tally tally_buurt(const World& w, const Buurt& b) {
+Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week) {
   const auto& r = w.residents;
   const float unsafe_below = static_cast<float>(w.p->safety.unsafe_threshold);
   Tally t{};
   // Counts in integers (the same values as summing 0/1 in doubles, but off the floating-point
   // add's latency chain); the sums stay doubles added in row order.
-  std::uint32_t active = 0, initiators = 0, unsafe = 0, trusting = 0;
+  // Victimised in the past 52 weeks (the Veiligheidsmonitor's "past 12 months"): the week of
+  // the latest victimisation is victim_until minus the weeks it keeps weighing.
+  const std::int32_t victim_since = week - 52 + static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks));
+  std::uint32_t active = 0, initiators = 0, unsafe = 0, trusting = 0, victims = 0, unsafe_victims = 0;
   double st = 0, ss = 0, sse = 0;
   for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
     const auto e = r.engagement[row];
     active += e != Engagement::passive;
     initiators += e == Engagement::initiator;
-    unsafe += r.safety[row] < unsafe_below;
+    const bool is_unsafe = r.safety[row] < unsafe_below, victim = r.victim_until[row] > victim_since;
+    unsafe += is_unsafe;
+    victims += victim;
+    unsafe_victims += victim && is_unsafe;
     trusting += r.trust[row] > 0.5f;
     st += r.trust[row];
     ss += r.social[row];
@@ -75,6 +82,8 @@ Tally tally_buurt(const World& w, const Buurt& b) {
   at(t, TallyField::promises_open) = b.promises_open;
   at(t, TallyField::disappointed) = b.disappointed_week;
   at(t, TallyField::resisting) = b.resisting_week;
+  at(t, TallyField::victims_year) = victims;
+  at(t, TallyField::unsafe_victims_year) = unsafe_victims;
   return t;
 }
 
@@ -89,6 +98,11 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::active_share, per_adult(TallyField::active));
   set(Metric::initiators, at(t, TallyField::initiators));
   set(Metric::unsafe_share, per_adult(TallyField::unsafe));
+  const double victims = at(t, TallyField::victims_year), unsafe_victims = at(t, TallyField::unsafe_victims_year);
+  set(Metric::victim_share, per_adult(TallyField::victims_year));
+  set(Metric::unsafe_share_victims, victims > 0 ? unsafe_victims / victims : 0.0);
+  set(Metric::unsafe_share_nonvictims,
+      adults > victims ? (at(t, TallyField::unsafe) - unsafe_victims) / (adults - victims) : 0.0);
   set(Metric::trust_share, per_adult(TallyField::trusting));
   set(Metric::mean_trust, per_adult(TallyField::sum_trust));
   set(Metric::mean_social_trust, per_adult(TallyField::sum_social));

@@ -97,7 +97,7 @@ void Simulation::step() {
     mark(Phase::trust);
     // Observation, and the buurt's own aggregates for next week's processes.
     Tally& tally = buurt_tally_[bi];
-    tally = tally_buurt(w_, b);
+    tally = tally_buurt(w_, b, w_.week);
     const double adults = at(tally, TallyField::adults);
     b.active_share = adults > 0 ? at(tally, TallyField::active) / adults : 0;
     b.unsafe_share = adults > 0 ? at(tally, TallyField::unsafe) / adults : 0;

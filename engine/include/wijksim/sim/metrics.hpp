@@ -13,7 +13,7 @@ enum class TallyField : int {
   residents, adults, active, initiators, unsafe, trusting, sum_trust, sum_social, sum_efficacy_social,
   incidents, disorder_x_residents, proposed, approved, running, completed, failed, refused,
   vision_x_adults, reached, h_outreach, h_vision, h_support, h_projects, h_casework, h_coordination,
-  euros_spent, staff_euros, moved_in, legitimacy_x_adults, promises_open, disappointed, resisting, count
+  euros_spent, staff_euros, moved_in, legitimacy_x_adults, promises_open, disappointed, resisting, victims_year, unsafe_victims_year, count
 };
 using Tally = std::array<double, static_cast<std::size_t>(TallyField::count)>;
 inline double& at(Tally& t, TallyField f) { return t[static_cast<std::size_t>(f)]; }
@@ -35,6 +35,9 @@ inline double at(const Tally& t, TallyField f) { return t[static_cast<std::size_
   X(active_share, share, higher, units, "share of adults who are active", "aandeel actieve bewoners", "share of active residents") \
   X(initiators, count, higher, units, "adults who lead an initiative", "initiatiefnemers", "initiators")             \
   X(unsafe_share, share, lower, units, "share of adults who sometimes feel unsafe in their buurt", "voelt zich weleens onveilig", "sometimes feels unsafe") \
+  X(victim_share, share, lower, units, "share of adults victimised in the past 52 weeks (incl. unrecorded incidents)", "aandeel slachtoffer (afgelopen 12 maanden)", "share victimised (past 12 months)") \
+  X(unsafe_share_victims, share, lower, units, "share of adults victimised in the past 52 weeks who sometimes feel unsafe in their buurt", "slachtoffers: voelt zich weleens onveilig", "victims: sometimes feels unsafe") \
+  X(unsafe_share_nonvictims, share, lower, units, "share of adults not victimised in the past 52 weeks who sometimes feel unsafe in their buurt", "niet-slachtoffers: voelt zich weleens onveilig", "non-victims: sometimes feels unsafe") \
   X(trust_share, share, higher, units, "share of adults trusting the municipality (trust > 0.5)", "aandeel met vertrouwen in gemeente", "share trusting the municipality") \
   X(mean_trust, mean, higher, units, "mean trust in the municipality (0-1)", "vertrouwen in gemeente (gemiddeld)", "trust in municipality (mean)") \
   X(mean_social_trust, mean, higher, units, "mean trust in neighbours (0-1)", "vertrouwen in buurtgenoten (gemiddeld)", "trust in neighbours (mean)") \
@@ -87,8 +90,10 @@ std::string metric_catalogue_json();      // {"metrics": [{name, unit, better, s
 std::string metric_catalogue_markdown();  // a table, one row per metric
 std::string metric_catalogue_csv();       // metric,unit,better,scope,meaning,label_nl,label_en
 
-// Sums the state of one buurt (run after its weekly processes).
-Tally tally_buurt(const World& w, const Buurt& b);
+// Sums the state of one buurt at the end of `week` (run after its weekly processes; the week is
+// explicit because World::week moves on when the step ends, and "victimised in the past 52
+// weeks" is counted back from it).
+Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week);
 // Derives the metric values of a unit from its tally and the programme state.
 std::array<double, metric_count> derive_metrics(const Tally& t, const World& w);
 
