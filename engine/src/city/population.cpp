@@ -16,6 +16,7 @@ void Residents::resize(std::size_t n) {
                   &social, &efficacy, &safety, &frustration, &fatigue})
     v->assign(n, 0.f);
   arrived.assign(n, long_ago);
+  promised.assign(n, no_promise);
   work_ties.assign(n, WorkTies{});
   age_band.assign(n, 0);
   engagement.assign(n, Engagement::passive);
@@ -35,11 +36,11 @@ std::size_t Residents::bytes() const {
   return b(age_band) + b(ses) + b(free_hours) + b(theta) + b(epsilon) + b(trust0) + b(social0) + b(efficacy0) +
          b(safety_offset) + b(trust) + b(social) + b(efficacy) + b(safety) + b(frustration) + b(engagement) +
          b(flags) + b(good_experiences) + b(bad_experiences) + b(victim_now) + b(duty_weeks) + b(invited_until) +
-         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view) + b(fatigue) + b(arrived) + b(work_ties);
+         b(heard_until) + b(victim_until) + b(tie_offsets) + b(ties) + b(view) + b(fatigue) + b(arrived) + b(promised) + b(work_ties);
 }
 
 std::size_t estimated_bytes(std::size_t adults, double mean_ties, std::size_t buurten) {
-  const double per_resident = 4 * 14 + 1 * 6 + 2 + 4 * 4 + sizeof(NeighbourView) + sizeof(WorkTies) + 4 + 4 * mean_ties;
+  const double per_resident = 4 * 14 + 1 * 6 + 2 + 4 * 4 + sizeof(NeighbourView) + sizeof(WorkTies) + 4 + 4 + 4 * mean_ties;
   return static_cast<std::size_t>(per_resident * static_cast<double>(adults)) + buurten * 4096;
 }
 

@@ -1,10 +1,12 @@
-// Expectations and disappointment (MODEL.md §7.6.2). Every programme invitation is a promise
-// of involvement and results: the buurt owes per_contact results for it. Results delivered in
-// the buurt (completed initiatives and professional-led projects) pay the debt off; unmet
-// expectations are slowly forgotten. While more is owed than residents tolerate, residents the
-// programme reached are disappointed at a rate that grows with the gap: a bad experience
-// (weighed trust.asymmetry times a good one in trust.cpp) and frustration, and the plan loses
-// legitimacy. A programme that invites widely and delivers little, or stops, leaves a debt.
+// Expectations and disappointment (MODEL.md §7.16). A programme's first invitation promises
+// the invited resident results in their buurt (outreach.cpp records the week). The promise is
+// kept when that resident notices a visible result (a completed initiative or professional-led
+// project) — their own crew's, or one of the buurt's, each noticed by about
+// expectations.audience residents — and broken when none is noticed within expectations.horizon
+// weeks. A broken promise the resident still remembers disappoints: a bad experience (weighed
+// trust.asymmetry times a good one in trust.cpp) and frustration, and the plan loses
+// legitimacy. A kept promise only confirms what was expected, so it adds nothing: the cost is
+// one-sided. A programme that invites widely and delivers little, or stops, disappoints.
 #include <cmath>
 
 #include "wijksim/model/processes.hpp"
@@ -14,22 +16,43 @@ namespace wijksim::model {
 void expectations(World& w, Buurt& b) {
   const auto& ep = w.p->expectations;
   b.disappointed_week = 0;
-  if (b.count == 0) return;
-  const double per_1000 = 1000.0 / std::max(1, b.residents_total);
-  b.expectation += (ep.per_contact * b.contacts_week - b.visible_results_week) * per_1000;
-  b.expectation = std::max(0.0, b.expectation * (1.0 - ep.fade));
-  const double gap = b.expectation - ep.tolerance;
-  if (gap > 0) {
-    const double q = 1.0 - std::exp(-ep.disappointment * gap);
-    auto& r = w.residents;
-    CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x20000000u});
-    for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
-      if (!(r.flags[row] & flag_reached) || rng.uniform() >= q) continue;
-      add_bad_experience(r, row);
-      r.frustration[row] += static_cast<float>(ep.frustration);
-      ++b.disappointed_week;
+  b.promises_open = 0;
+  if (b.count == 0 || b.reached == 0) return;  // a promise needs an invitation (reached)
+  auto& r = w.residents;
+  const auto horizon = static_cast<std::int32_t>(std::lround(ep.horizon));
+  // One result is noticed by `audience` residents of the buurt's N; this week's results by
+  // each resident independently.
+  const double one = std::min(1.0, ep.audience / std::max(1, b.residents_total));
+  const auto notice = static_cast<float>(1.0 - std::pow(1.0 - one, b.visible_results_week));
+  const double remember = 1.0 - ep.fade;
+  const std::uint64_t key = w.keys[Stream::vision];
+  int open = 0;
+  for (std::uint32_t i = 0; i < b.count; ++i) {
+    const std::uint32_t row = b.first + i;
+    const std::int32_t made = r.promised[row];
+    if (made == no_promise) continue;
+    const std::int32_t waited = w.week - made;
+    const bool own = r.good_experiences[row] > 0;  // their crew completed an initiative
+    if (!own && notice <= 0.f && waited < horizon) {
+      ++open;
+      continue;
     }
+    // Drawn per resident and week (not in sequence), so one resident's promise does not shift
+    // another's draws between compared scenarios.
+    float u[4];
+    counter_uniforms4(key, w.resident_id(b, i), w.step, u);
+    const bool seen = own || u[0] < notice;
+    if (!seen && waited < horizon) {
+      ++open;
+      continue;
+    }
+    r.promised[row] = no_promise;
+    if (seen || u[1] >= std::pow(remember, waited)) continue;  // kept, or forgotten
+    add_bad_experience(r, row);
+    r.frustration[row] += static_cast<float>(ep.frustration);
+    ++b.disappointed_week;
   }
+  b.promises_open = open;
   const double share = static_cast<double>(b.disappointed_week) / b.count;
   b.legitimacy = std::max(0.0, b.legitimacy * (1.0 - std::min(1.0, w.p->legitimacy.erosion * share)));
 }

@@ -45,6 +45,8 @@ void stop_programme(World& w) {
     // Residents the programme invited were promised involvement. Each still holds that promise
     // with the probability of not having forgotten it since the invitation ended, forgotten at
     // the rate of any unmet expectation (expectations.fade): the stop breaks what is remembered.
+    // Promises of results still open (expectations.cpp) are not settled by the stop: with the
+    // programme gone they mostly break at their horizon (stop-and-go leaves them unmet).
     CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x30000000u});
     for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
       const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
@@ -74,9 +76,9 @@ void start_observation(World& w) {
     b.reached = 0;
     b.reached_groups = {};
     b.legitimacy = w.p->legitimacy.base;
-    b.expectation = 0;
   }
   for (auto& f : w.residents.flags) f &= static_cast<std::uint8_t>(~flag_reached);
+  std::fill(w.residents.promised.begin(), w.residents.promised.end(), no_promise);
 }
 
 // The share of a programme pot paid out, given how far the budget is committed.

@@ -70,6 +70,7 @@ void arrive(World& w, Buurt& b, const BuurtSpec& spec, std::uint32_t local) {
   r.frustration[row] = 0;
   r.fatigue[row] = 0;
   r.arrived[row] = w.step;
+  r.promised[row] = no_promise;  // the programme promised nothing to a newcomer
   r.work_ties[row] = WorkTies{};
   r.safety[row] = safety_target(p, safety_buurt_term(p, b), r.social[row], r.safety_offset[row], false, false);
 }

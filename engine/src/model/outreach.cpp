@@ -19,7 +19,6 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   // find fewer new people (contacts saturate at saturation hours x contacts per hour).
   const double saturation = p.staff.outreach_saturation * std::max(1, b.residents_total) / 1000.0;
   const double contacts = p.staff.contacts_per_hour * saturation * (1.0 - std::exp(-b.h_outreach / saturation));
-  b.contacts_week = 0;
   b.resisting_week = 0;  // counted when projects go ahead (initiatives.cpp), read by observation
   if (contacts <= 0 || b.count == 0) return;
   const bool promising = programme_reaches(w, b);
@@ -79,7 +78,7 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     if (!(r.flags[row] & flag_reached)) {
       r.flags[row] |= flag_reached;
       ++b.reached;
-      b.contacts_week += promising ? 1 : 0;  // a first invitation is a promise (expectations.cpp)
+      if (promising) r.promised[row] = w.week;  // a first invitation is a promise (expectations.cpp)
       ++b.reached_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
     }
     const float t = r.trust[row];

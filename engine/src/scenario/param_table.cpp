@@ -59,6 +59,12 @@ constexpr const char* kAssumed = "assumption (free; calibrate)";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
 constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch dwellings, most of the rental stock in deprived buurten";
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
+constexpr const char* kHorizon =
+    "assumption: about a year (Platform31 wijkengids 4.9: verwachtingenmanagement, are the intentions realistic and achievable; "
+    "the hengelo plan preset alone puts half a year between the first invitations and uitvoeren)";
+constexpr const char* kAudience =
+    "assumption: a visible result is noticed in its surroundings, not by the whole of a large buurt; the same 1,000 residents "
+    "as initiatives.visible_efficacy_gain";
 constexpr const char* kStructural = "assumption (structural constant, formerly in the code; MODEL.md §7.13)";
 constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crimes per buurt 2021-2024 over CBS residents 2024 (data/cbs)";
 // Politie: about 3,500 wijkagenten (norm one per 5,000 residents, Politiewet 2012 art. 38b) against
@@ -881,13 +887,11 @@ std::vector<ParamDef> build_table() {
               programme, around_log(2, kFactor)),
       WJ_REAL("legitimacy.erosion", legitimacy.erosion, none, 2, 0, 100, "legitimacy lost per share of adults disappointed in a week (relative)", "assumption",
               programme, around_log(2, kFactor)),
-      WJ_REAL("expectations.per_contact", expectations.per_contact, none, 0.005, 0, 10, "results owed per resident the programme invites for the first time", "assumption",
-              programme, around_log(2, kFactor)),
-      WJ_REAL("expectations.fade", expectations.fade, per_week, 0.02, 0, 1, "weekly share of unmet expectation forgotten (half-life ~8 months)", "assumption",
-              programme, around_log(2, kFactor)),
-      WJ_REAL("expectations.tolerance", expectations.tolerance, none, 2, 0, 1000, "results owed per 1,000 residents before anyone is disappointed", "assumption",
-              programme, around(0.5, kWide)),
-      WJ_REAL("expectations.disappointment", expectations.disappointment, per_week, 0.002, 0, 1, "weekly hazard per result owed per 1,000 residents above tolerance, for residents the programme reached", "assumption; gap drives trust loss, weighted by trust.asymmetry",
+      WJ_REAL("expectations.horizon", expectations.horizon, weeks, 52, 1, 520, "weeks within which a resident the programme invites expects to see a result in their buurt; none seen by then breaks the promise", kHorizon,
+              programme, uniform(26, 78, "assumption: residents expect to see something within half a year to a year and a half of being invited (Platform31 wijkengids 4.9 on verwachtingenmanagement gives no number)")),
+      WJ_REAL("expectations.audience", expectations.audience, none, 1000, 1, 1e6, "residents who notice one visible result (see it or hear of it); each resident of a buurt of N notices it with probability min(1, audience/N)", kAudience,
+              programme, log_uniform(300, 3000, "assumption: a result is seen or heard of within a few streets to a small buurt; the scale initiatives.visible_efficacy_gain is written for")),
+      WJ_REAL("expectations.fade", expectations.fade, per_week, 0.02, 0, 1, "weekly share of an unmet expectation forgotten (half-life ~8 months): a broken promise disappoints with probability (1 - fade)^weeks since it was made", "assumption",
               programme, around_log(2, kFactor)),
       WJ_REAL("expectations.frustration", expectations.frustration, none, 0.05, 0, 5, "frustration added to a disappointed resident", "assumption",
               programme, around_log(2, kFactor)),

@@ -79,7 +79,7 @@ Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week) {
   at(t, TallyField::staff_euros) = b.staff_euros;
   at(t, TallyField::moved_in) = b.moved_in_week;
   at(t, TallyField::legitimacy_x_adults) = b.legitimacy * b.count;
-  at(t, TallyField::expectation_x_residents) = b.expectation * b.residents_total;
+  at(t, TallyField::promises_open) = b.promises_open;
   at(t, TallyField::disappointed) = b.disappointed_week;
   at(t, TallyField::resisting) = b.resisting_week;
   at(t, TallyField::victims_year) = victims;
@@ -130,7 +130,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::staff_euros, at(t, TallyField::staff_euros));
   set(Metric::moved_in, at(t, TallyField::moved_in));
   set(Metric::legitimacy, per_adult(TallyField::legitimacy_x_adults));
-  set(Metric::expectation, residents > 0 ? at(t, TallyField::expectation_x_residents) / residents : 0.0);
+  set(Metric::expectation, per_adult(TallyField::promises_open));
   set(Metric::disappointed, at(t, TallyField::disappointed));
   set(Metric::resisting, at(t, TallyField::resisting));
   return m;

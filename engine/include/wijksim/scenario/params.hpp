@@ -76,12 +76,12 @@ struct LegitimacyParams {
   double erosion = 0;           // legitimacy lost per disappointed share of adults
 };
 
-// Expectations raised by invitations, paid off by delivered results (7.4.1).
+// A programme invitation promises the invited resident results; results they notice keep it,
+// none within the horizon breaks it (MODEL.md 7.16).
 struct ExpectationParams {
-  double per_contact = 0;       // results owed per invitation
+  double horizon = 0;           // weeks within which an invited resident expects to see a result
+  double audience = 0;          // residents who notice one visible result in their buurt
   double fade = 0;              // weekly share of unmet expectation forgotten
-  double tolerance = 0;         // results owed per 1,000 residents before anyone is disappointed
-  double disappointment = 0;    // weekly hazard per result owed per 1,000 above tolerance
   double frustration = 0;       // frustration added to a disappointed resident
 };
 

@@ -13,7 +13,7 @@ enum class TallyField : int {
   residents, adults, active, initiators, unsafe, trusting, sum_trust, sum_social, sum_efficacy_social,
   incidents, disorder_x_residents, proposed, approved, running, completed, failed, refused,
   vision_x_adults, reached, h_outreach, h_vision, h_support, h_projects, h_casework, h_coordination,
-  euros_spent, staff_euros, moved_in, legitimacy_x_adults, expectation_x_residents, disappointed, resisting, victims_year, unsafe_victims_year, count
+  euros_spent, staff_euros, moved_in, legitimacy_x_adults, promises_open, disappointed, resisting, victims_year, unsafe_victims_year, count
 };
 using Tally = std::array<double, static_cast<std::size_t>(TallyField::count)>;
 inline double& at(Tally& t, TallyField f) { return t[static_cast<std::size_t>(f)]; }
@@ -65,7 +65,7 @@ inline double at(const Tally& t, TallyField f) { return t[static_cast<std::size_
   X(staff_euros, euros, none, units, "professional hours so far at their cost per FTE (staff.euros_per_fte_year)", "kosten professionals", "cost of professionals") \
   X(moved_in, count, none, units, "residents (15+) who moved into the unit this week", "nieuwe bewoners (deze week)", "residents moved in (this week)") \
   X(legitimacy, mean, higher, units, "legitimacy of the programme's plan among residents, adult-weighted (0-1)", "draagvlak voor het plan", "legitimacy of the plan") \
-  X(expectation, mean, none, units, "expectations the programme raised and still owes, per resident", "openstaande verwachtingen", "expectations owed") \
+  X(expectation, share, none, units, "share of adults holding a promise of results from the programme that is not yet kept or broken", "openstaande verwachtingen", "expectations owed") \
   X(disappointed, count, lower, units, "residents disappointed by unmet expectations this week", "teleurgestelde bewoners (deze week)", "residents disappointed (this week)") \
   X(resisting, count, lower, units, "residents who opposed a project that went ahead this week", "bewoners met bezwaar (deze week)", "residents resisting (this week)")
 

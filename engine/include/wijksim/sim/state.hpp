@@ -5,6 +5,7 @@
 // has finished reading, so a week's result never depends on update order or thread count.
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "wijksim/scenario/spec.hpp"
@@ -54,6 +55,8 @@ struct WorkTies {
   std::array<std::int32_t, slots> last{};
 };
 inline constexpr std::int32_t long_ago = -1000000;
+// Residents::promised of a resident who holds no open promise of results (expectations.cpp).
+inline constexpr std::int32_t no_promise = std::numeric_limits<std::int32_t>::min();
 inline int view_trust(NeighbourView v) { return static_cast<int>(v.word >> lane_trust); }
 
 struct Residents {
@@ -71,6 +74,9 @@ struct Residents {
   // Baseline trust trust0 (above) also changes a little with experiences (trust.cpp).
   std::vector<float> fatigue;           // participatiemoeheid 0..1 (participation.cpp)
   std::vector<std::int32_t> arrived;    // step the resident moved in (long_ago: from the start)
+  // Week the programme's first invitation promised this resident results, while that promise is
+  // neither kept nor broken (no_promise otherwise): expectations.cpp.
+  std::vector<std::int32_t> promised;
   std::vector<WorkTies> work_ties;
   // ties (CSR over global rows): the people whose behaviour and stories reach this resident
   std::vector<std::uint32_t> tie_offsets, ties;
@@ -161,10 +167,9 @@ struct Buurt {
   double casework_acc = 0;      // fractional cases carried to next week
 
   // Outreach (model/outreach.cpp; governance resets at week 0, mobility removes movers).
-  // Read by expectations (contacts_week) and metrics.
+  // Read by expectations (reached) and metrics.
   int reached = 0;
   std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
-  int contacts_week = 0;        // residents invited by the programme for the first time this week
   int resisting_week = 0;       // residents who opposed a project that went ahead this week (also vision)
 
   // Vision (model/vision.cpp; governance resets at week 0, mobility removes movers). Read by
@@ -177,7 +182,7 @@ struct Buurt {
   // Expectations (model/expectations.cpp) and vision; governance resets at week 0. Read by
   // participation (legitimacy) and metrics.
   double legitimacy = 0;        // of the plan among residents, 0..1
-  double expectation = 0;       // results owed to residents, per 1,000 residents (>= 0)
+  int promises_open = 0;        // residents holding a promise of results not yet kept or broken
   int disappointed_week = 0;    // residents disappointed this week
 
   // Mobility (model/mobility.cpp). Read by metrics.
