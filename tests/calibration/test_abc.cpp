@@ -86,8 +86,8 @@ TEST_CASE("abc recovers a known parameter from summaries the model generated its
   const double none = cal::measure_summaries(probe, {{"physical.safety_effect", "0"}}, 4, 2).at(0);
   INFO("summary at the truth " << truth << ", at safety_effect 0: " << none);
   REQUIRE(truth < none - 0.03);  // the summary moves with the parameter, well beyond the tolerance
-  json doc = renewal_abc(truth, 60, 0.005);
-  doc["replicates_per_draw"] = 2;
+  json doc = renewal_abc(truth, 80, 0.005);
+  doc["replicates_per_draw"] = 4;
   const cal::Abc a = cal::load_abc_json(doc, file);
   cal::AbcOptions opt;
   opt.threads = 2;
@@ -95,7 +95,7 @@ TEST_CASE("abc recovers a known parameter from summaries the model generated its
   std::vector<double> accepted;
   for (std::size_t i : r.accepted) accepted.push_back(a.experiment.uncertainty.sets[i][0]);
   const wijksim::Summary s = wijksim::summarise(accepted);
-  INFO("accepted " << r.accepted.size() << " of 60 (effective epsilon " << r.effective_epsilon << "): median " << s.p50
+  INFO("accepted " << r.accepted.size() << " of 80 (effective epsilon " << r.effective_epsilon << "): median " << s.p50
                    << ", 5-95% " << s.p5 << " .. " << s.p95);
   REQUIRE(r.accepted.size() >= 5);
   CHECK(std::fabs(s.p50 - 0.09) < 0.015);

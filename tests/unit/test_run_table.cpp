@@ -15,12 +15,17 @@ using namespace wijksim;
 
 TEST_CASE("run_to_table holds the rows of timeseries.csv, value for value", "[run_table]") {
   const auto detail = GENERATE(std::string("city"), std::string("buurt"));
-  const ScenarioSpec spec = test::load(test::small_generated_scenario(0.5, 0.1),
-                                       {{"simulation.replicates", "3"}, {"output.detail", "\"" + detail + "\""},
-                                        {"output.interval", "5"}});
-  const RunTable table = run_to_table(spec, 2);
+  const std::vector<Override> overrides = {
+      {"simulation.replicates", "3"}, {"output.detail", "\"" + detail + "\""}, {"output.interval", "5"}};
+  // run_and_write also writes the run's store, whose experiment names the scenario file.
   test::TempDir dir("run_table");
+  const auto scenario_file = dir / "scenario.json";
+  test::write_file(scenario_file, test::small_generated_scenario(0.5, 0.1).dump());
+  const ScenarioSpec spec = load_scenario_file(scenario_file.string(), overrides);
+  const RunTable table = run_to_table(spec, 2);
   RunRequest req;
+  req.scenario_file = scenario_file.string();
+  req.overrides = overrides;
   req.out_dir = (dir / "run").string();
   req.threads = 2;
   req.progress = false;

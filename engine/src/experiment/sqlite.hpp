@@ -11,10 +11,12 @@
 
 namespace wijksim::experiment::sql {
 
-// "SQLite on FILE: message", so a failing statement names its database like Db::exec does.
+// "SQLite on FILE: message", so a failing statement names its database like Db::exec does; a
+// full disk says so in the words every other writer uses ("(disk full)").
 inline std::string failure(sqlite3* db) {
   const char* file = sqlite3_db_filename(db, "main");
-  return std::string("SQLite") + (file && *file ? std::string(" on ") + file : std::string()) + ": " + sqlite3_errmsg(db);
+  return std::string("SQLite") + (file && *file ? std::string(" on ") + file : std::string()) + ": " +
+         sqlite3_errmsg(db) + ((sqlite3_errcode(db) & 0xff) == SQLITE_FULL ? " (disk full)" : "");
 }
 
 class Stmt {
@@ -86,10 +88,10 @@ class Db {
 
   void exec(const std::string& sql) {
     char* err = nullptr;
-    if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
       const std::string msg = err ? err : "unknown error";
       sqlite3_free(err);
-      throw RuntimeFailure("SQLite on " + file_ + ": " + msg);
+      throw RuntimeFailure("SQLite on " + file_ + ": " + msg + ((rc & 0xff) == SQLITE_FULL ? " (disk full)" : ""));
     }
   }
   sqlite3* get() const { return db_; }
