@@ -24,7 +24,8 @@ double herstructurering_week(const World& w, const Buurt& b) {
   // the buurten deprived enough to qualify (Vogelaar: where it owned most).
   const PhaseSpec* ph = w.phase();
   if (!(programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)) return 0.0;
-  return pp.herstructurering * corporatie_share(p, b.deprivation) * p.building_blocks.resources;
+  // The corporatie share physical_capital keeps on the buurt (set every week, burn-in included).
+  return pp.herstructurering * b.corporatie_share * p.building_blocks.resources;
 }
 
 void physical_capital(World& w, Buurt& b) {
