@@ -202,7 +202,8 @@ struct RunContext {
   const ScenarioSpec* spec = nullptr;  // BatchOptions::spec
   const RunWatch* watch = nullptr;
   std::size_t part_rows = 0;                  // BatchOptions::part_rows
-  std::function<void(RunResult&&)> hand_part;  // receives each full part (part_rows > 0)
+  // Receives each full part (part_rows > 0) and returns an emptied block of rows to fill next.
+  std::function<std::vector<OutcomeRow>(RunResult&&)> hand_part;
 };
 
 RunResult simulate_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate, ThreadPool& pool,
@@ -227,8 +228,7 @@ RunResult simulate_cell(const Experiment& e, const Cell& cell, std::uint32_t rep
         RunResult part = empty_result(e, cell, replicate);
         part.ok = true;
         part.rows = std::move(r.rows);
-        r.rows.clear();
-        ctx.hand_part(std::move(part));
+        r.rows = ctx.hand_part(std::move(part));
       }
     }
     if (ctx.watch && ctx.watch->on_done) ctx.watch->on_done(cell, replicate, sim);
@@ -271,6 +271,10 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
   std::condition_variable cv, room;
   std::deque<Piece> queue;
   std::size_t held_rows = 0;  // rows handed to the writer and not yet committed
+  // Blocks of rows the writer has written, emptied, for the next parts: the same few blocks go
+  // round between the threads. (Fresh blocks, allocated on one thread and freed on another
+  // while the next grows, fragment the heap: memory then creeps up with the run's length.)
+  std::vector<std::vector<OutcomeRow>> spare;
   bool running = true;
   std::exception_ptr scheduler_error;
   // Hands a run (or a part of one) to the writer. In parts, a run waits while the writer still
@@ -302,7 +306,14 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
           ctx.spec = opt.spec;
           ctx.watch = opt.watch;
           ctx.part_rows = opt.part_rows;
-          ctx.hand_part = [&](RunResult&& part) { hand(std::move(part), false); };
+          ctx.hand_part = [&](RunResult&& part) {
+            hand(std::move(part), false);
+            std::lock_guard lock(m);
+            if (spare.empty()) return std::vector<OutcomeRow>();
+            std::vector<OutcomeRow> rows = std::move(spare.back());
+            spare.pop_back();
+            return rows;
+          };
           rs.push_back(simulate_cell(e, e.cells[task.cells[0]], task.replicate, pool, ctx));
         }
         // Once stopping, only whole runs are handed on (the writer may still take them after an
@@ -339,6 +350,12 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
         for (const Piece& p : group)
           if (p.last && !p.run.ok) store.write({&p.run, 1});
           else store.append(p.run);
+        std::lock_guard lock(m);
+        for (Piece& p : group)
+          if (!p.last && spare.size() < 2 * static_cast<std::size_t>(opt.threads) + 2) {
+            p.run.rows.clear();
+            spare.push_back(std::move(p.run.rows));
+          }
       }
       sum.store_seconds += seconds_since(write_start);
     } catch (...) {
@@ -489,6 +506,8 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
   if (e.adaptive.enabled() && opt.shard_count > 1)
     throw InputError(std::vector<Problem>{{e.file, "replicates.adaptive",
                                            "adaptive replicates decide centrally when to stop, expected a single process (no --shard, no MPI)"}});
+  if (opt.spec && (e.cells.size() != 1 || e.uncertainty.enabled()))
+    throw RuntimeFailure("internal: a loaded scenario is given for an experiment of several cells or parameter sets");
   json manifest = make_manifest(e, opt.command_line);
   if (opt.shard_count > 1) manifest["shard"] = {{"index", opt.shard_index}, {"count", opt.shard_count}, {"rule", "run index mod count"}};
   Store store = Store::open_for(e, opt.out_dir, manifest);
