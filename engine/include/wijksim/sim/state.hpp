@@ -136,7 +136,8 @@ struct BuurtGovernance {
 };
 
 // Written by professional_time (model/professional_time.cpp): this week's hours by activity.
-// Read by outreach, vision, initiatives, casework, incidents, trust (h_leader) and metrics.
+// Read by outreach, vision, initiatives, casework, incidents, trust (h_leader), the safety
+// target and metrics.
 struct BuurtHours {
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
@@ -174,7 +175,7 @@ struct BuurtPhysical {
 };
 
 // Written by self_organisation (model/self_organisation.cpp): the bewonersgroep. Read by
-// initiatives (group_active) and metrics.
+// initiatives (group_active).
 struct BuurtSelfOrganisation {
   bool group_active = false;    // a bewonersgroep exists
   int group_core = 0;           // organisers still active and tied to another organiser
@@ -193,14 +194,14 @@ struct BuurtCasework {
 struct BuurtOutreach {
   int reached = 0;
   std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
-  int resisting_week = 0;       // residents who opposed a project that went ahead this week (counted by vision)
+  int resisting_week = 0;  // residents who opposed a project that went ahead this week (counted by vision)
 };
 
 // Written by vision (model/vision.cpp); its start value is set at build (city/population.cpp),
 // governance resets the participants at week 0, mobility removes movers. Read by initiatives,
 // participation, professional_time, governance and metrics.
 struct BuurtVision {
-  double level = 0;             // how far residents share a vision of the buurt, 0..1
+  double level = 0;  // how far residents share a vision of the buurt, 0..1
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
   int vision_participants = 0;
 };
@@ -222,7 +223,7 @@ struct BuurtMobility {
 
 // Written by participation (model/participation.cpp): how far the active core mirrors the
 // adults by age band x resources (1 - dissimilarity index; 1: a perfect mirror), and its mean
-// resources and 65+ share. Read by metrics.
+// resources and 65+ share. Read by no process today: recorded state (MODEL.md 7.5).
 struct BuurtParticipation {
   double core_breadth = 1, core_ses = 0, core_old_share = 0;
 };
