@@ -232,15 +232,15 @@ void refresh(const std::string& dir, bool need_compare) {
   const json design = store.manifest("design");
   const bool sensitivity_design =
       design.is_object() && design.contains("roles") && design.value("method", "") != "";
-  if (need_compare && stale(fs::path(dir) / "comparison.json", db)) {
+  if (need_compare && stale(fs::path(dir) / experiment::derived::comparison_json, db)) {
     const auto s = experiment::compare(dir);
     if (!quiet()) std::fprintf(stderr, "report: compared %zu series with \"%s\"\n", s.comparisons, s.baseline.c_str());
   }
-  if (sensitivity_design && stale(fs::path(dir) / "sensitivity.json", db)) {
+  if (sensitivity_design && stale(fs::path(dir) / experiment::derived::sensitivity_json, db)) {
     const auto s = experiment::sensitivity_report(dir, {});
     if (!quiet()) std::fprintf(stderr, "report: %s indices of %zu series\n", s.method.c_str(), s.series);
   }
-  if (need_compare) write_file_atomically(fs::path(dir) / "report_context.json", report_context(store).dump(1) + "\n");
+  if (need_compare) write_file_atomically(fs::path(dir) / experiment::derived::report_context_json, report_context(store).dump(1) + "\n");
 }
 
 }  // namespace
@@ -323,7 +323,7 @@ int cmd_plot(const std::vector<std::string>& argv) {
   if (argv.size() >= 2 && (argv[0] == "diff" || argv[0] == "ranking")) {
     const fs::path db = fs::path(argv[1]) / experiment::store_file_name;
     std::error_code ec;
-    if (fs::is_regular_file(db, ec) && stale(fs::path(argv[1]) / "differences.csv", db)) {
+    if (fs::is_regular_file(db, ec) && stale(fs::path(argv[1]) / experiment::derived::differences_csv, db)) {
       try {
         (void)experiment::compare(argv[1]);
       } catch (const InputError&) {

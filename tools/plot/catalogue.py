@@ -32,6 +32,14 @@ def _engine():
     return shutil.which("wijksim")
 
 
+def engine_path():
+    """The wijksim binary the tools run (CatalogueError when there is none)."""
+    engine = _engine()
+    if not engine:
+        raise CatalogueError("needs the wijksim binary: set WIJKSIM_BIN")
+    return engine
+
+
 def engine_json(*args):
     """JSON printed by `wijksim ARGS...` of the engine that wrote the data (e.g. params)."""
     engine = _engine()

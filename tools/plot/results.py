@@ -9,10 +9,12 @@ Pairing follows the engine: replicate r of every variant and design point ran wi
 random numbers, so a difference is taken per (design point, replicate) key.
 """
 
+import csv
 import json
 import math
 import os
 import sqlite3
+import subprocess
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +23,7 @@ import catalogue
 
 STORE_FILE = "results.sqlite"
 DIFFERENCES_FILE = "differences.csv"  # written by `wijksim compare`
+BANDS_FILE = "bands.csv"              # written by `wijksim compare`
 WEEKS_PER_YEAR = 52
 
 # The three questions strategists ask, each answered by the first outcome the experiment has.
@@ -82,6 +85,53 @@ def mean_ci(values):
     return mean, mean - half, mean + half, n
 
 
+def stale(path, store):
+    """True when `path` is missing or older than the store it was derived from."""
+    return not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store)
+
+
+def refresh_compare(directory, needed=BANDS_FILE):
+    """Runs `wijksim compare DIR` when `needed`, a file compare writes beside the store, is
+    missing or older than the store: the tools draw the engine's numbers, never their own copy
+    of them."""
+    store = os.path.join(directory, STORE_FILE)
+    if not stale(os.path.join(directory, needed), store):
+        return
+    engine = catalogue.engine_path()
+    done = subprocess.run([engine, "compare", directory, "--quiet"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise ResultsError(f"{directory}: `wijksim compare` failed: {done.stderr.strip()}")
+
+
+def engine_bands(directory, outcomes, level, unit=None):
+    """Median, 50% and 90% bands per week as the engine computed them (bands.csv, brought up to
+    date first): {(variant, design_point, outcome, unit): {"weeks", "n", "median", "p25",
+    "p75", "p5", "p95"}} for `outcomes` at `level` (one `unit`, or every unit), plus the set of
+    units bands.csv holds at that level. Streamed: only the rows asked for are kept."""
+    refresh_compare(directory, BANDS_FILE)
+    path = os.path.join(directory, BANDS_FILE)
+    wanted = set(outcomes)
+    cols = ("n", "median", "p25", "p75", "p5", "p95")
+    rows, units = {}, set()
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            for row in csv.DictReader(f):
+                if row["level"] != level:
+                    continue
+                units.add(row["unit"])
+                if row["outcome"] not in wanted or (unit is not None and row["unit"] != unit):
+                    continue
+                key = (row["variant"], int(row["design_point"]), row["outcome"], row["unit"])
+                rows.setdefault(key, []).append((int(row["week"]),) + tuple(float(row[c]) for c in cols))
+    except (OSError, KeyError, ValueError) as exc:
+        raise ResultsError(f"{path}: cannot read the engine's bands: {exc}") from exc
+    out = {}
+    for key, values in rows.items():
+        a = np.array(sorted(values), dtype=float)
+        out[key] = {"weeks": a[:, 0].astype(int), **{c: a[:, i + 1] for i, c in enumerate(cols)}}
+    return out, units
+
+
 def read_json(path, what):
     try:
         with open(path, encoding="utf-8") as f:
@@ -101,9 +151,22 @@ class Series:
     keys: list
     values: np.ndarray
     source: tuple = None
+    variant: str = None
 
     def bands(self):
-        """Median, 50% and 90% bands per week (as bands.csv: linear interpolation)."""
+        """Median, 50% and 90% bands per week: the engine's (bands.csv) for a series read from a
+        store without a design; computed here (linear interpolation, as the engine) only for
+        derived series: the programme area and the pooled design points of a design."""
+        if self.source is not None and self.variant is not None and not self.source[0].has_design():
+            exp, metric, level, unit = self.source
+            points = {k[0] for k in self.keys}  # one design point without a design (-1)
+            engine = exp.engine_bands(metric, level, unit).get((self.variant, min(points), metric, unit)) \
+                if len(points) == 1 else None
+            if engine is None or not np.array_equal(engine["weeks"], self.weeks):
+                raise ResultsError(f"{os.path.join(exp.dir, BANDS_FILE)}: no bands of '{metric}' at "
+                                   f"{level} {unit} for '{self.variant}' matching the store; run "
+                                   f"'wijksim compare {exp.dir}' again")
+            return {k: engine[k] for k in ("p5", "p25", "median", "p75", "p95")}
         q = np.nanpercentile(self.values, [5, 25, 50, 75, 95], axis=0)
         return {"p5": q[0], "p25": q[1], "median": q[2], "p75": q[3], "p95": q[4]}
 
@@ -198,7 +261,7 @@ class Experiment:
             values[key_index.ravel(), np.searchsorted(weeks, sel[:, 2])] = sel[:, 3]
             out[variant] = Series(weeks=weeks.astype(int),
                                   keys=[(int(a), int(b)) for a, b in keys], values=values,
-                                  source=(self, metric, level, unit))
+                                  source=(self, metric, level, unit), variant=variant)
         return out
 
     def engine_differences(self):
@@ -213,7 +276,6 @@ class Experiment:
         store = os.path.join(self.dir, STORE_FILE)
         if self.has_design() or not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
             return self._differences
-        import csv
         number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
         try:
             with open(path, newline="", encoding="utf-8") as f:
@@ -225,6 +287,14 @@ class Experiment:
         except (OSError, KeyError, ValueError) as exc:
             raise ResultsError(f"{path}: cannot read the engine's differences: {exc}") from exc
         return self._differences
+
+    def engine_bands(self, metric, level, unit):
+        """{(variant, design_point, metric, unit): bands} of one outcome at one unit from the
+        bands.csv `wijksim compare` wrote (brought up to date first; see engine_bands)."""
+        key = ("bands", metric, level, unit)
+        if key not in self._series:
+            self._series[key] = engine_bands(self.dir, [metric], level, unit)[0]
+        return self._series[key]
 
     def programme_area(self):
         """Codes of the wijken the programme covers, in scenario order; [] when it covers the

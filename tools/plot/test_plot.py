@@ -4,6 +4,7 @@ import csv
 import json
 import os
 import random
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -57,6 +58,7 @@ def make_run(run_dir, replicates=REPLICATES):
                         out.writerow([rep, week, level, unit, metric, repr(value)])
                     out.writerow([rep, week, level, unit, "phase", phase_of_week(week)])
     manifest = {
+        "wijksim_run": 1,
         "scenario_name": "testscenario",
         "start_date": "2025-01-06",
         "weeks": WEEKS,
@@ -69,7 +71,36 @@ def make_run(run_dir, replicates=REPLICATES):
     }
     with open(os.path.join(run_dir, "manifest.json"), "w") as f:
         json.dump(manifest, f)
+    write_store(run_dir, truth, replicates)
     return truth
+
+
+def write_store(run_dir, truth, replicates):
+    """The run's results.sqlite (an experiment of one variant), holding the same values as its
+    timeseries.csv: the fan chart draws the bands `wijksim compare` computes from it."""
+    outcomes = METRICS + ["phase"]
+    variant = "testscenario"
+    manifest = {"wijksim_experiment": 1, "experiment": {"scenario": "s.json", "replicates": replicates,
+                                                        "outcomes": outcomes, "variants": [{"name": variant}]},
+                "experiment_hash": "test", "scenario_file": "s.json", "variants": [variant],
+                "baseline": variant, "outcomes": outcomes, "levels": ["city", "wijk", "buurt"],
+                "interval_weeks": 1, "replicates": replicates}
+    db = sqlite3.connect(os.path.join(run_dir, "results.sqlite"))
+    db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
+    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
+               "parameters TEXT, replicate INTEGER, seed INTEGER, status TEXT, error TEXT, wall_seconds REAL)")
+    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, "
+               "metric TEXT, value REAL)")
+    db.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+    for rep in range(replicates):
+        db.execute("INSERT INTO runs VALUES (?, ?, -1, '{}', ?, 1, 'ok', NULL, 0.1)", (rep + 1, variant, rep))
+        rows = [(rep + 1, week, level, unit, metric, truth[(rep, week, unit, metric)])
+                for week in range(WEEKS + 1) for unit, (level, _name) in UNITS.items() for metric in METRICS]
+        rows += [(rep + 1, week, level, unit, "phase", phase_of_week(week))
+                 for week in range(WEEKS + 1) for unit, (level, _name) in UNITS.items()]
+        db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.commit()
+    db.close()
 
 
 def make_bench(path):
@@ -147,7 +178,7 @@ def test_missing_metric_exits_2(run, tmp_path, command):
     result = cli(command, run_dir, "--out", out, flag, "no_such_metric")
     assert result.returncode == 2
     assert "no_such_metric" in result.stderr
-    assert "timeseries.csv" in result.stderr
+    assert ("bands.csv" if command == "fan" else "timeseries.csv") in result.stderr
     assert not os.path.exists(out)
 
 
@@ -182,10 +213,15 @@ def test_fan_median_matches_independent_median(run):
                                  level="wijk", unit="WK999901")
     bands = data.bands["unsafe_share"]
     week = 37
-    expected = statistics.median(truth[(rep, week, "WK999901", "unsafe_share")]
-                                 for rep in range(REPLICATES))
+    values = [truth[(rep, week, "WK999901", "unsafe_share")] for rep in range(REPLICATES)]
     index = list(bands.weeks).index(week)
-    assert bands.median[index] == pytest.approx(expected, abs=1e-12)
+    # The engine's quantiles (bands.csv) against Python's own: the median, and the quartiles
+    # as linear interpolation between order statistics ('inclusive').
+    assert bands.median[index] == pytest.approx(statistics.median(values), abs=1e-12)
+    p25, _, p75 = statistics.quantiles(values, n=4, method="inclusive")
+    assert bands.p25[index] == pytest.approx(p25, abs=1e-12)
+    assert bands.p75[index] == pytest.approx(p75, abs=1e-12)
+    assert os.path.isfile(os.path.join(run_dir, "bands.csv"))  # compare ran first
     assert bands.p05[index] <= bands.p25[index] <= bands.median[index]
     assert bands.median[index] <= bands.p75[index] <= bands.p95[index]
     assert len(bands.weeks) == WEEKS + 1

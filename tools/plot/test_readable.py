@@ -139,7 +139,7 @@ def make_area_store(directory):
            "smallest_effect": {"active_share": 0.005}}
     manifest = {"experiment": doc, "experiment_file": "e.json", "experiment_hash": "h", "variants": variants,
                 "baseline": "base", "outcomes": outcomes, "levels": ["city", "wijk"], "replicates": 6,
-                "cells": [{}, {}], "seeds": {"experiment": 1}, "engine": {}}
+                "cells": [{"variant": v, "design_point": -1} for v in variants], "seeds": {"experiment": 1}, "engine": {}}
     db = sqlite3.connect(os.path.join(directory, "results.sqlite"))
     db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
     db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, parameters TEXT, "

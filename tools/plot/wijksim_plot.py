@@ -24,6 +24,7 @@ import json
 import math
 import os
 import re
+import sqlite3
 import statistics
 import sys
 import textwrap
@@ -186,83 +187,71 @@ class FanData:
     phases: dict = field(default_factory=dict)   # week -> phase index (rep 0)
 
 
-def compute_bands(values_by_week):
-    """Median, 50% (p25-p75) and 90% (p05-p95) bands for each week."""
-    weeks = sorted(values_by_week)
-    quantiles = np.array([np.percentile(values_by_week[w], [5, 25, 50, 75, 95])
-                          for w in weeks]).reshape(len(weeks), 5)
-    return Bands(weeks=np.array(weeks, dtype=float),
-                 p05=quantiles[:, 0], p25=quantiles[:, 1],
-                 median=quantiles[:, 2],
-                 p75=quantiles[:, 3], p95=quantiles[:, 4],
-                 replicates=max(len(v) for v in values_by_week.values()))
-
-
-@dataclass
-class UnitRows:
-    """What one streaming pass collected for a single unit."""
-    unit: str
-    values: dict        # metric -> {week: [value per replicate]}
-    phases: dict        # week -> phase index of replicate 0
-    available: set      # every metric seen for this unit
-    other_units: set    # other units at the same level
-
-
-def read_unit_series(run_dir, level, unit, metrics):
-    """Stream timeseries.csv once, keeping only `metrics` of one unit.
-
-    With unit None the first unit met at `level` is taken; the caller
-    decides whether other units at that level make the choice ambiguous.
-    """
-    wanted = set(metrics)
-    rows = UnitRows(unit=unit, values={m: {} for m in metrics}, phases={},
-                    available=set(), other_units=set())
-    for line, row in timeseries_rows(run_dir):
-        if row[2] != level:
-            continue
-        if rows.unit is None:
-            rows.unit = row[3]
-        elif row[3] != rows.unit:
-            rows.other_units.add(row[3])
-            continue
-        metric = row[4]
-        rows.available.add(metric)
-        if metric not in wanted and metric != "phase":
-            continue
-        rep, week, value = parse_numbers(run_dir, line, row)
-        if metric in wanted:
-            rows.values[metric].setdefault(week, []).append(value)
-        if metric == "phase" and rep == 0:
-            rows.phases[week] = int(round(value))
-    return rows
-
-
 def fan_data(run_dir, metrics, level="city", unit=None):
     """Bands for each metric of one level/unit, plus the programme phases.
 
-    This is what `fan` draws; exposed so tests (and notebooks) can check
-    the numbers behind the picture.
+    The quantiles are the engine's: bands.csv, which `wijksim compare` writes from the run's
+    store (run first when bands.csv is missing or older than the store); the phases are those
+    of replicate 0 in the store. This is what `fan` draws; exposed so tests (and notebooks) can
+    check the numbers behind the picture.
     """
-    path = os.path.join(run_dir, "timeseries.csv")
-    rows = read_unit_series(run_dir, level, unit, metrics)
-    if not rows.available:
-        found = ", ".join(sorted(rows.other_units)[:20]) or "(none)"
+    require_run_dir(run_dir)
+    store = os.path.join(run_dir, results.STORE_FILE)
+    if not os.path.isfile(store):
+        raise PlotError(f"{run_dir}: holds no {results.STORE_FILE} (a run folder written by "
+                        f"'wijksim run' holds one; run the scenario again with this build)")
+    bands, units = results.engine_bands(run_dir, metrics, level, unit)
+    path = os.path.join(run_dir, results.BANDS_FILE)
+    if unit is None and len(units) > 1:
+        raise PlotError(f"{path}: level '{level}' holds several units "
+                        f"({', '.join(sorted(units)[:10])}{', ...' if len(units) > 10 else ''}); "
+                        f"choose one with --unit")
+    if unit is None and units:
+        unit = next(iter(units))
+    if unit not in units:
+        found = ", ".join(sorted(units)[:20]) or "(none)"
         raise PlotError(f"{path}: no rows for level '{level}'"
                         + (f" unit '{unit}'" if unit else "")
                         + f"; units at that level: {found}")
-    if unit is None and rows.other_units:
-        raise PlotError(f"{path}: level '{level}' holds several units "
-                        f"({', '.join(sorted(rows.other_units | {rows.unit})[:10])}"
-                        f"{', ...' if len(rows.other_units) > 9 else ''}); "
-                        f"choose one with --unit")
+    # A run is an experiment of one variant: its rows are that variant's, without design points.
+    by_metric = {key[2]: b for key, b in bands.items() if key[3] == unit}
+    outcomes = set(load_store_outcomes(store))
     for metric in metrics:
-        if not rows.values[metric]:
-            raise missing_metric_error(run_dir, metric,
-                                       f"level '{level}' unit '{rows.unit}'",
-                                       rows.available)
-    bands = {m: compute_bands(rows.values[m]) for m in metrics}
-    return FanData(level=level, unit=rows.unit, bands=bands,
-                   phases=rows.phases)
+        if metric not in by_metric:
+            raise PlotError(f"{path}: metric '{metric}' not found for level '{level}' unit "
+                            f"'{unit}'; metrics present there: {', '.join(sorted(outcomes)) or '(none)'}")
+    out = {m: Bands(weeks=by_metric[m]["weeks"].astype(float), median=by_metric[m]["median"],
+                    p05=by_metric[m]["p5"], p25=by_metric[m]["p25"], p75=by_metric[m]["p75"],
+                    p95=by_metric[m]["p95"], replicates=int(by_metric[m]["n"].max()))
+           for m in metrics}
+    return FanData(level=level, unit=unit, bands=out, phases=store_phases(store, level, unit))
+
+
+def load_store_outcomes(store):
+    """The outcomes a store records (its manifest)."""
+    db = sqlite3.connect(f"file:{os.path.abspath(store)}?mode=ro", uri=True)
+    try:
+        row = db.execute("SELECT value FROM manifest WHERE key = 'outcomes'").fetchone()
+        return json.loads(row[0]) if row else []
+    except (sqlite3.Error, ValueError) as exc:
+        raise PlotError(f"{store}: not a readable wijksim results store: {exc}") from exc
+    finally:
+        db.close()
+
+
+def store_phases(store, level, unit):
+    """{week: phase index} of replicate 0 at one unit, from the store ({} without 'phase')."""
+    db = sqlite3.connect(f"file:{os.path.abspath(store)}?mode=ro", uri=True)
+    try:
+        rows = db.execute(
+            "SELECT o.week, o.value FROM outcomes o JOIN runs r ON r.id = o.run_id "
+            "WHERE r.status = 'ok' AND r.replicate = 0 AND o.metric = 'phase' "
+            "AND o.level = ? AND o.unit = ?", (level, unit)).fetchall()
+    except sqlite3.Error as exc:
+        raise PlotError(f"{store}: not a readable wijksim results store: {exc}") from exc
+    finally:
+        db.close()
+    return {int(w): int(round(v)) for w, v in rows}
 
 
 def phase_runs(phases):

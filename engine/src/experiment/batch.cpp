@@ -12,6 +12,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <tuple>
 
 #include <boost/math/distributions/students_t.hpp>
 #include <mutex>
@@ -21,6 +22,7 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/thread_pool.hpp"
 #include "store_impl.hpp"
+#include "wijksim/sim/runner.hpp"
 #include "wijksim/sim/simulation.hpp"
 
 namespace wijksim::experiment {
@@ -97,6 +99,12 @@ class Progress {
   Clock::time_point start_ = Clock::now(), last_ = Clock::now();
 };
 
+// A run handed to the writer: whole (last), or a part of its rows (BatchOptions::part_rows).
+struct Piece {
+  RunResult run;
+  bool last = true;
+};
+
 // One unit of work: replicate r of one cell, or, with burn-in branching, of several cells of
 // the same design point that share one burn-in.
 struct Task {
@@ -116,7 +124,7 @@ RunResult empty_result(const Experiment& e, const Cell& cell, std::uint32_t repl
 // state is copied, and every cell continues from the copy with its own spec. Valid when the
 // cells differ only in parameters that do not act before week 0 (checked at load).
 std::vector<RunResult> run_branched(const Experiment& e, const std::vector<std::size_t>& cells, std::uint32_t replicate,
-                                    const std::atomic<bool>* cancel) {
+                                    ThreadPool& pool, const std::atomic<bool>* cancel) {
   const auto start = Clock::now();
   std::vector<RunResult> out;
   for (std::size_t c : cells) out.push_back(empty_result(e, e.cells[c], replicate));
@@ -128,7 +136,6 @@ std::vector<RunResult> run_branched(const Experiment& e, const std::vector<std::
     for (auto& r : out) r.error = ex.what();
     return out;
   }
-  ThreadPool pool(1);
   std::optional<Simulation> base;
   try {
     base.emplace(specs[0], e.seed, replicate, pool);
@@ -187,31 +194,62 @@ void observe_week(const Experiment& e, const Simulation& sim, std::vector<Outcom
   }
 }
 
-RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate, const std::atomic<bool>* cancel) {
+namespace {
+
+// How one run is simulated beyond the experiment's own rows.
+struct RunContext {
+  const std::atomic<bool>* cancel = nullptr;
+  const ScenarioSpec* spec = nullptr;  // BatchOptions::spec
+  const RunWatch* watch = nullptr;
+  std::size_t part_rows = 0;                  // BatchOptions::part_rows
+  // Receives each full part (part_rows > 0) and returns an emptied block of rows to fill next.
+  std::function<std::vector<OutcomeRow>(RunResult&&)> hand_part;
+};
+
+RunResult simulate_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate, ThreadPool& pool,
+                        const RunContext& ctx) {
   const auto start = Clock::now();
-  RunResult r;
-  r.key = {e.variants[cell.variant].name, cell.design_point, replicate};
-  r.parameters = cell_parameters(cell);
-  r.seed = e.seed;
+  RunResult r = empty_result(e, cell, replicate);
   try {
-    const ScenarioSpec spec = load_cell(e, cell, replicate);
-    ThreadPool pool(1);  // parallelism is over runs
+    std::optional<ScenarioSpec> loaded;
+    if (!ctx.spec) loaded.emplace(load_cell(e, cell, replicate));
+    const ScenarioSpec& spec = ctx.spec ? *ctx.spec : *loaded;
     // Common random numbers: (experiment seed, replicate) for every variant and design point.
     Simulation sim(spec, e.seed, replicate, pool);
     while (!sim.done()) {
-      if (cancel && cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
+      if (ctx.cancel && ctx.cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
       const bool observed = sim.week() >= 0;
       sim.step();
-      if (observed) observe_week(e, sim, r.rows);
+      if (ctx.watch && ctx.watch->weeks_done) ++*ctx.watch->weeks_done;
+      if (!observed) continue;
+      if (ctx.watch && ctx.watch->on_week) ctx.watch->on_week(cell, replicate, sim);
+      observe_week(e, sim, r.rows);
+      if (ctx.part_rows > 0 && r.rows.size() >= ctx.part_rows) {
+        RunResult part = empty_result(e, cell, replicate);
+        part.ok = true;
+        part.rows = std::move(r.rows);
+        r.rows = ctx.hand_part(std::move(part));
+      }
     }
+    if (ctx.watch && ctx.watch->on_done) ctx.watch->on_done(cell, replicate, sim);
     r.ok = true;
   } catch (const std::exception& ex) {
     r.ok = false;
     r.error = ex.what();
+    r.exception = std::current_exception();
     r.rows.clear();
   }
   r.wall_seconds = seconds_since(start);
   return r;
+}
+
+}  // namespace
+
+RunResult run_cell(const Experiment& e, const Cell& cell, std::uint32_t replicate, const std::atomic<bool>* cancel) {
+  ThreadPool pool(1);
+  RunContext ctx;
+  ctx.cancel = cancel;
+  return simulate_cell(e, cell, replicate, pool, ctx);
 }
 
 namespace {
@@ -228,48 +266,97 @@ constexpr std::size_t kGroupRows = 200'000;
 // Returns false when stopped early (fail-fast, stop_after, an interrupt or a store error).
 bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, const BatchOptions& opt, Progress& progress,
              BatchSummary& sum, std::size_t& committed) {
-  std::atomic<std::size_t> next{0};
   std::atomic<bool> stop{false};
   std::mutex m;
-  std::condition_variable cv;
-  std::deque<RunResult> queue;
-  unsigned running = std::max(1u, std::min<unsigned>(opt.threads, static_cast<unsigned>(std::max<std::size_t>(1, tasks.size()))));
-  const unsigned workers_total = running;
-  std::vector<std::thread> workers;
-  for (unsigned t = 0; t < workers_total; ++t) {
-    workers.emplace_back([&] {
-      for (;;) {
-        const std::size_t i = next.fetch_add(1);
-        if (i >= tasks.size() || stop.load()) break;
+  std::condition_variable cv, room;
+  std::deque<Piece> queue;
+  std::size_t held_rows = 0;  // rows handed to the writer and not yet committed
+  // Blocks of rows the writer has written, emptied, for the next parts: the same few blocks go
+  // round between the threads. (Fresh blocks, allocated on one thread and freed on another
+  // while the next grows, fragment the heap: memory then creeps up with the run's length.)
+  std::vector<std::vector<OutcomeRow>> spare;
+  bool running = true;
+  std::exception_ptr scheduler_error;
+  // Hands a run (or a part of one) to the writer. In parts, a run waits while the writer still
+  // holds a part's worth of rows, so each thread keeps at most the part it builds and the writer
+  // one: memory stays flat however long the run.
+  auto hand = [&](RunResult&& r, bool last) {
+    if (opt.part_rows > 0)
+      std::sort(r.rows.begin(), r.rows.end(), [](const OutcomeRow& a, const OutcomeRow& b) {
+        // The store's key order (metric, level, unit, week): far fewer B-tree pages touched.
+        return std::tie(a.metric, a.level, a.unit, a.week) < std::tie(b.metric, b.level, b.unit, b.week);
+      });
+    std::unique_lock lock(m);
+    if (opt.part_rows > 0) room.wait(lock, [&] { return held_rows < opt.part_rows || stop.load(); });
+    held_rows += r.rows.size();
+    queue.push_back({std::move(r), last});
+    cv.notify_one();
+  };
+  std::thread scheduler([&] {
+    try {
+      for_each_run(tasks.size(), opt.threads, [&](std::size_t i, ThreadPool& pool) {
+        if (stop.load()) return;  // runs not started when stopping are left for a resume
         const Task& task = tasks[i];
         std::vector<RunResult> rs;
-        if (e.burn_in_branching) rs = run_branched(e, task.cells, task.replicate, &stop);
-        else rs.push_back(run_cell(e, e.cells[task.cells[0]], task.replicate, &stop));
-        const bool stopping = stop.load();
-        std::lock_guard lock(m);
+        if (e.burn_in_branching) {
+          rs = run_branched(e, task.cells, task.replicate, pool, &stop);
+        } else {
+          RunContext ctx;
+          ctx.cancel = &stop;
+          ctx.spec = opt.spec;
+          ctx.watch = opt.watch;
+          ctx.part_rows = opt.part_rows;
+          ctx.hand_part = [&](RunResult&& part) {
+            hand(std::move(part), false);
+            std::lock_guard lock(m);
+            if (spare.empty()) return std::vector<OutcomeRow>();
+            std::vector<OutcomeRow> rows = std::move(spare.back());
+            spare.pop_back();
+            return rows;
+          };
+          rs.push_back(simulate_cell(e, e.cells[task.cells[0]], task.replicate, pool, ctx));
+        }
         // Once stopping, only whole runs are handed on (the writer may still take them after an
         // interrupt); abandoned ones are not recorded and run again on resume.
+        const bool stopping = stop.load();
         for (auto& r : rs)
-          if (!stopping || r.ok) queue.push_back(std::move(r));
-        cv.notify_one();
-        if (stopping) break;
-      }
-      std::lock_guard lock(m);
-      --running;
-      cv.notify_one();
-    });
-  }
+          if (!stopping || r.ok) hand(std::move(r), true);
+      });
+    } catch (...) {
+      scheduler_error = std::current_exception();
+    }
+    std::lock_guard lock(m);
+    running = false;
+    cv.notify_one();
+  });
 
   std::exception_ptr error;
   bool accept = true;  // false after fail-fast, stop_after or a store error: later results are dropped
-  std::vector<RunResult> group;
+  std::vector<Piece> group;
   std::size_t group_rows = 0;
   Clock::time_point group_opened;
   // Commits the group, then counts and reports its runs.
   auto commit = [&] {
     try {
       const auto write_start = Clock::now();
-      store.write(group);
+      if (opt.part_rows == 0) {
+        std::vector<RunResult> runs;
+        runs.reserve(group.size());
+        for (Piece& p : group) runs.push_back(std::move(p.run));
+        store.write(runs);
+        for (std::size_t i = 0; i < runs.size(); ++i) group[i].run = std::move(runs[i]);
+      } else {
+        // Parts add to their run; a failed run replaces the parts it wrote.
+        for (const Piece& p : group)
+          if (p.last && !p.run.ok) store.write({&p.run, 1});
+          else store.append(p.run);
+        std::lock_guard lock(m);
+        for (Piece& p : group)
+          if (!p.last && spare.size() < 2 * static_cast<std::size_t>(opt.threads) + 2) {
+            p.run.rows.clear();
+            spare.push_back(std::move(p.run.rows));
+          }
+      }
       sum.store_seconds += seconds_since(write_start);
     } catch (...) {
       error = std::current_exception();
@@ -278,13 +365,18 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
       group.clear();
       return;
     }
-    for (const RunResult& r : group) {
+    for (const Piece& p : group) {
+      if (!p.last) continue;
+      const RunResult& r = p.run;
       ++committed;
       if (r.ok) {
         ++sum.ok;
       } else {
         ++sum.failed;
-        if (sum.first_error.empty()) sum.first_error = r.key.variant + " replicate " + std::to_string(r.key.replicate) + ": " + r.error;
+        if (sum.first_error.empty()) {
+          sum.first_error = r.key.variant + " replicate " + std::to_string(r.key.replicate) + ": " + r.error;
+          sum.first_exception = r.exception;
+        }
       }
       progress.finished(r, sum.skipped + sum.ok + sum.failed, sum.failed);
     }
@@ -294,16 +386,20 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
   for (;;) {
     std::unique_lock lock(m);
     const auto deadline = group.empty() ? Clock::now() + std::chrono::milliseconds(250) : group_opened + kGroupWindow;
-    cv.wait_until(lock, deadline, [&] { return !queue.empty() || running == 0; });
-    bool due = false;
+    cv.wait_until(lock, deadline, [&] { return !queue.empty() || !running; });
+    bool due = opt.part_rows > 0;  // parts are written at once: they wait in memory otherwise
+    std::size_t group_runs = 0;
+    for (const Piece& p : group) group_runs += p.last;
     while (!queue.empty() && accept) {
       if (group.empty()) group_opened = Clock::now();
       group.push_back(std::move(queue.front()));
       queue.pop_front();
-      group_rows += group.back().rows.size();
+      group_rows += group.back().run.rows.size();
+      if (!group.back().last) continue;
+      ++group_runs;
       // Stop conditions count runs in the order they finished, as if each committed alone.
-      const bool failed_stop = opt.fail_fast && !group.back().ok;
-      const bool enough = opt.stop_after > 0 && committed + group.size() >= opt.stop_after;
+      const bool failed_stop = opt.fail_fast && !group.back().run.ok;
+      const bool enough = opt.stop_after > 0 && committed + group_runs >= opt.stop_after;
       if (failed_stop || enough) {
         stop = true;
         accept = false;
@@ -311,18 +407,25 @@ bool execute(const Experiment& e, const std::vector<Task>& tasks, Store& store, 
       due = due || failed_stop || enough || group_rows >= kGroupRows;
     }
     queue.clear();  // results after a stop: not recorded, rerun on resume
-    const bool finished = running == 0;
+    const bool finished = !running;
     lock.unlock();
     if (opt.interrupt && opt.interrupt->load() && !sum.interrupted) {
       stop = true;  // workers abandon their runs at the next week; whole runs still come in
       sum.interrupted = true;
     }
-    if (!group.empty() && (due || finished || sum.interrupted || Clock::now() >= group_opened + kGroupWindow)) commit();
+    if (!group.empty() && (due || finished || sum.interrupted || Clock::now() >= group_opened + kGroupWindow)) {
+      const std::size_t rows = group_rows;
+      commit();
+      std::lock_guard room_lock(m);
+      held_rows -= std::min(held_rows, rows);
+    }
+    room.notify_all();  // after a commit, or a stop: waiting runs go on
     if (finished && group.empty()) break;
     progress.tick();
   }
-  for (auto& w : workers) w.join();
+  scheduler.join();
   if (error) std::rethrow_exception(error);
+  if (scheduler_error) std::rethrow_exception(scheduler_error);
   return !stop.load();
 }
 
@@ -403,6 +506,8 @@ BatchSummary run_experiment(const Experiment& e, const BatchOptions& opt) {
   if (e.adaptive.enabled() && opt.shard_count > 1)
     throw InputError(std::vector<Problem>{{e.file, "replicates.adaptive",
                                            "adaptive replicates decide centrally when to stop, expected a single process (no --shard, no MPI)"}});
+  if (opt.spec && (e.cells.size() != 1 || e.uncertainty.enabled()))
+    throw RuntimeFailure("internal: a loaded scenario is given for an experiment of several cells or parameter sets");
   json manifest = make_manifest(e, opt.command_line);
   if (opt.shard_count > 1) manifest["shard"] = {{"index", opt.shard_index}, {"count", opt.shard_count}, {"rule", "run index mod count"}};
   Store store = Store::open_for(e, opt.out_dir, manifest);

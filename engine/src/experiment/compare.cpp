@@ -290,18 +290,18 @@ CompareSummary compare(const std::string& dir) {
                     "the 95% range of the difference over the sets, the share of sets in which the variant is better, a "
                     "statement in words (robust at 90%) and the parameters the difference hinges on"}};
   {
-    csv::AtomicFile f(fs::path(dir) / "comparison.json");
+    csv::AtomicFile f(fs::path(dir) / derived::comparison_json);
     f.write(doc.dump(2) + "\n");
     f.commit();
   }
   {
-    csv::AtomicFile f(fs::path(dir) / "comparison.csv");
+    csv::AtomicFile f(fs::path(dir) / derived::comparison_csv);
     f.write(table);
     f.commit();
   }
 
   // Bands per variant and week: median, 50% and 90% of replicates.
-  csv::AtomicFile f(fs::path(dir) / "bands.csv");
+  csv::AtomicFile f(fs::path(dir) / derived::bands_csv);
   std::string s = "variant,design_point,outcome,level,unit,week,n,median,p25,p75,p5,p95\n";
   for (const auto& [key, series] : data) {
     for (const auto& [week, reps] : series) {
@@ -334,7 +334,7 @@ CompareSummary compare(const std::string& dir) {
     std::pair<std::string, std::string> ab{c["a"].get<std::string>(), c["b"].get<std::string>()};
     if (std::find(pairs.begin(), pairs.end(), ab) == pairs.end()) pairs.push_back(ab);
   }
-  csv::AtomicFile df(fs::path(dir) / "differences.csv");
+  csv::AtomicFile df(fs::path(dir) / derived::differences_csv);
   std::string ds = "variant,against,design_point,outcome,level,unit,week,n_pairs,mean_difference,ci_t_low,ci_t_high\n";
   for (const auto& [key, series] : data) {
     for (const auto& [a, b] : pairs) {

@@ -47,12 +47,12 @@ std::size_t export_csv(const std::string& dir, const std::string& out) {
   const json roles = design.is_object() && design.contains("roles") ? design["roles"] : json::array();
 
   {  // The data dictionary: unit, meaning and better direction of every metric in outcomes.csv.
-    csv::AtomicFile f(to / "metrics.csv");
+    csv::AtomicFile f(to / derived::metrics_csv);
     f.write(metric_catalogue_csv());
     f.commit();
   }
   {
-    csv::AtomicFile f(to / "runs.csv");
+    csv::AtomicFile f(to / derived::runs_csv);
     std::string s =
         "variant,design_point,role,row,step,factor,direction,replicate,seed,status,error,wall_seconds,parameters";
     for (const auto& p : design_params) csv::append(s, ",", p);
@@ -104,7 +104,7 @@ std::size_t export_csv(const std::string& dir, const std::string& out) {
     f.commit();
   }
 
-  csv::AtomicFile f(to / "outcomes.csv");
+  csv::AtomicFile f(to / derived::outcomes_csv);
   f.write("variant,design_point,replicate,week,level,unit,metric,value\n");
   sql::Stmt st(db, "SELECT r.variant, r.design_point, r.replicate, o.week, o.level, o.unit, o.metric, o.value "
                    "FROM outcomes o JOIN runs r ON r.id = o.run_id WHERE r.status = 'ok' "

@@ -231,11 +231,11 @@ SensitivitySummary sensitivity_report(const std::string& dir, const SensitivityO
                          {"ST", "Jansen (1999): mean((f_A - f_ABi)^2) / (2 V)"}};
   }
   {
-    csv::AtomicFile out(fs::path(dir) / "sensitivity.json");
+    csv::AtomicFile out(fs::path(dir) / derived::sensitivity_json);
     out.write(doc.dump(2) + "\n");
     out.commit();
   }
-  csv::AtomicFile out(fs::path(dir) / "sensitivity.csv");
+  csv::AtomicFile out(fs::path(dir) / derived::sensitivity_csv);
   out.write(table);
   out.commit();
   return summary;

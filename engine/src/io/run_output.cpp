@@ -28,6 +28,7 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/core/number_text.hpp"
 #include "wijksim/experiment/batch.hpp"
+#include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/run_as_experiment.hpp"
 #include "wijksim/experiment/store.hpp"
 #include "wijksim/io/stats.hpp"
@@ -245,11 +246,6 @@ ojson engine_info() {
 
 namespace {
 
-// What compare, export and report write beside a store; a run folder may hold them too.
-const std::set<std::string> derived_files = {"comparison.json", "comparison.csv", "bands.csv",
-                                             "runs.csv",        "outcomes.csv",   "metrics.csv",
-                                             "report_context.json", "differences.csv"};
-
 // A folder `run --force` may replace: one that a run wrote (its manifest says so) and that
 // holds nothing but the files the manifest lists or the downstream commands derived from them.
 // Anything else may be the user's.
@@ -273,7 +269,10 @@ std::string why_not_a_run_folder(const fs::path& out) {
   std::string others;
   for (fs::directory_iterator it(out, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if ((listed.count(name) || derived_files.count(name)) && it->is_regular_file()) continue;
+    // Besides the run's own files: those compare, export and report write beside its store.
+    const bool derived = std::find(experiment::derived_files.begin(), experiment::derived_files.end(), name) !=
+                         experiment::derived_files.end();
+    if ((listed.count(name) || derived) && it->is_regular_file()) continue;
     if (!others.empty()) others += ", ";
     others += name;
   }
@@ -478,7 +477,6 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
   const fs::path tmp = folder.path();
   {
     const auto replicates = static_cast<std::uint32_t>(p.simulation.replicates);
-    const auto seed = static_cast<std::uint64_t>(p.simulation.seed);
     TimeseriesParts parts(tmp, replicates, p.output.detail, static_cast<int>(std::lround(p.output.interval)));
     // Units in output order, at the requested detail: city, wijken, buurten.
     const int detail = p.output.detail;
@@ -490,43 +488,19 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
         for (const auto& b : wk.buurten) units.push_back({"buurt", b.code});
     std::vector<std::vector<std::array<double, metric_count>>> finals(replicates);
     const auto final_week = static_cast<std::int32_t>(std::lround(p.simulation.years));
-    // The same store an experiment of one variant writes (run_as_experiment.hpp), through the
-    // experiment's writer: every downstream command reads run and experiment folders alike.
+    // A run is an experiment of one variant (run_as_experiment.hpp), run by the experiment's
+    // runner and writer: the same scheduler (several replicates at once, or all threads on one)
+    // and the same store, so every downstream command reads run and experiment folders alike.
     const experiment::Experiment as_experiment = experiment::experiment_of_run(spec, req.scenario_file, req.overrides);
-    std::optional<experiment::Store> store(
-        experiment::Store::open_for(as_experiment, tmp.string(), experiment::make_manifest(as_experiment, req.command_line)));
-    const std::string parameters = experiment::cell_parameters(as_experiment.cells.front());
-    std::vector<std::vector<experiment::OutcomeRow>> rows(replicates);
-    std::mutex store_mutex;
-    // A replicate's rows go to the store in parts of this many (a few MB), as its timeseries
-    // rows go to their part file: memory stays flat however long the run.
-    constexpr std::size_t kPartRows = 100'000;
-    auto hand_over = [&](std::uint32_t rep, double wall_seconds) {
-      experiment::RunResult run;
-      run.key = {as_experiment.variants.front().name, -1, rep};
-      run.parameters = parameters;
-      run.seed = as_experiment.seed;
-      run.ok = true;
-      run.wall_seconds = wall_seconds;
-      run.rows = std::move(rows[rep]);
-      rows[rep].clear();
-      // In the store's key order (metric, level, unit, week): far fewer B-tree pages touched.
-      std::sort(run.rows.begin(), run.rows.end(), [](const experiment::OutcomeRow& a, const experiment::OutcomeRow& b) {
-        return std::tie(a.metric, a.level, a.unit, a.week) < std::tie(b.metric, b.level, b.unit, b.week);
-      });
-      std::lock_guard lock(store_mutex);
-      store->append(run);
-    };
-    RunnerHooks hooks;
-    hooks.on_week = [&](std::uint32_t rep, const Simulation& sim) {
-      parts.write_week(rep, sim);
-      experiment::observe_week(as_experiment, sim, rows[rep]);
-      if (rows[rep].size() >= kPartRows) hand_over(rep, 0);
-    };
-    hooks.on_done = [&](std::uint32_t rep, const Simulation& sim) {
-      double wall = 0;
-      for (double s : sim.seconds()) wall += s;  // this replicate's simulation time
-      hand_over(rep, wall);
+    RunnerStats stats;
+    std::mutex stats_mutex;
+    RunProgress progress;
+    progress.steps_total = static_cast<long long>(replicates) *
+                           (std::lround(p.simulation.burn_in) + std::lround(p.simulation.years) + 1);
+    experiment::RunWatch watch;
+    watch.weeks_done = &progress.steps_done;
+    watch.on_week = [&](const experiment::Cell&, std::uint32_t rep, const Simulation& sim) { parts.write_week(rep, sim); };
+    watch.on_done = [&](const experiment::Cell&, std::uint32_t rep, const Simulation& sim) {
       const World& w = sim.world();
       auto& f = finals[rep];
       f.push_back(derive_metrics(sim.city_tally(), w));
@@ -535,17 +509,31 @@ RunOutcome run_and_write(const ScenarioSpec& spec, const RunRequest& req) {
       if (detail >= static_cast<int>(Detail::buurt))
         for (const auto& t : sim.buurt_tallies()) f.push_back(derive_metrics(t, w));
       parts.finish(rep);
+      std::lock_guard lock(stats_mutex);
+      for (std::size_t i = 0; i < phase_count; ++i) stats.seconds[i] += sim.seconds()[i];
+      stats.peak_resident_bytes = std::max(stats.peak_resident_bytes, w.residents.bytes());
     };
-    RunProgress progress;
-    progress.steps_total = static_cast<long long>(replicates) *
-                           (std::lround(p.simulation.burn_in) + std::lround(p.simulation.years) + 1);
-    RunnerStats stats;
+    experiment::BatchOptions options;
+    options.out_dir = tmp.string();
+    options.threads = req.threads;
+    options.progress = experiment::ProgressMode::none;  // the run shows weeks (ProgressLine)
+    options.fail_fast = true;                           // a run is whole or fails
+    options.command_line = req.command_line;
+    // A replicate's rows go to the store in parts of this many (a few MB), as its timeseries
+    // rows go to their part file: memory stays flat however long the run.
+    options.part_rows = 100'000;
+    options.spec = &spec;
+    options.watch = &watch;
     {
       ProgressLine line(progress, req.progress);
-      stats = run_replicates(spec, seed, replicates, req.threads, hooks, &progress);
+      const auto start = std::chrono::steady_clock::now();
+      const experiment::BatchSummary sum = experiment::run_experiment(as_experiment, options);
+      stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (sum.failed > 0) {
+        if (sum.first_exception) std::rethrow_exception(sum.first_exception);
+        throw RuntimeFailure(sum.first_error);
+      }
     }
-    store->close();  // one self-contained file, and no connection left open in the folder
-    store.reset();
     parts.join_into(tmp / "timeseries.csv");
     write_text(tmp / "summary.json", summary_json(spec, replicates, final_week, finals, units).dump(2) + "\n");
 

@@ -4,23 +4,38 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "wijksim/core/error.hpp"
 
 namespace wijksim {
+
+ThreadSplit split_threads(std::size_t runs, unsigned threads) {
+  threads = std::max(1u, threads);
+  ThreadSplit s;
+  s.concurrent = static_cast<unsigned>(std::clamp<std::size_t>(runs, 1, threads));
+  s.per_run = std::max(1u, threads / s.concurrent);
+  return s;
+}
+
+void for_each_run(std::size_t count, unsigned threads, const std::function<void(std::size_t, ThreadPool&)>& run) {
+  const ThreadSplit split = split_threads(count, threads);
+  ThreadPool outer(split.concurrent);
+  // One simulation pool per outer thread, made on first use and kept for its later runs.
+  std::vector<std::unique_ptr<ThreadPool>> inner(split.concurrent);
+  outer.parallel_for(count, [&](std::size_t i, unsigned worker) {
+    if (!inner[worker]) inner[worker] = std::make_unique<ThreadPool>(split.per_run);
+    run(i, *inner[worker]);
+  });
+}
 
 RunnerStats run_replicates(const ScenarioSpec& spec, std::uint64_t seed, std::uint32_t replicates, unsigned threads,
                            const RunnerHooks& hooks, RunProgress* progress) {
   const auto start = std::chrono::steady_clock::now();
   RunnerStats stats;
   std::mutex merge;
-  threads = std::max(1u, threads);
-  // Several replicates: one per thread. One replicate: all threads on its buurten.
-  const bool over_replicates = replicates > 1 && threads > 1;
-  ThreadPool outer(over_replicates ? std::min<unsigned>(threads, replicates) : 1);
-  auto run_one = [&](std::size_t rep, unsigned) {
-    ThreadPool inner(over_replicates ? 1 : threads);
-    Simulation sim(spec, seed, static_cast<std::uint32_t>(rep), inner);
+  for_each_run(replicates, threads, [&](std::size_t rep, ThreadPool& pool) {
+    Simulation sim(spec, seed, static_cast<std::uint32_t>(rep), pool);
     auto check_cancel = [&] {
       if (hooks.cancel && hooks.cancel->load(std::memory_order_relaxed)) throw RuntimeFailure("cancelled");
     };
@@ -39,8 +54,7 @@ RunnerStats run_replicates(const ScenarioSpec& spec, std::uint64_t seed, std::ui
     std::lock_guard lock(merge);
     for (std::size_t i = 0; i < phase_count; ++i) stats.seconds[i] += sim.seconds()[i];
     stats.peak_resident_bytes = std::max(stats.peak_resident_bytes, sim.world().residents.bytes());
-  };
-  outer.parallel_for(replicates, run_one);
+  });
   stats.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return stats;
 }

@@ -1,9 +1,13 @@
 #pragma once
-// Running an experiment: every (variant, design point, replicate) is one single-threaded
-// run; runs go in parallel over threads and a single writer commits them to the store, each
-// run whole in one transaction, so a batch can be killed at any moment and resumed.
+// Running an experiment, and `wijksim run` (an experiment of one variant): every (variant,
+// design point, replicate) is one run; runs go over threads through the one scheduler
+// (sim/runner.hpp: several at once, or all threads on one) and a single writer commits them
+// to the store, each run whole in one transaction, so a batch can be killed at any moment and
+// resumed.
 #include <atomic>
 #include <cstdint>
+#include <exception>
+#include <functional>
 #include <map>
 #include <vector>
 #include <string>
@@ -15,6 +19,15 @@
 namespace wijksim::experiment {
 
 enum class ProgressMode { bar, jsonl, none };
+
+// What a caller that writes more than the store sees of every run (`wijksim run`'s exports).
+// Called from the thread running the run; calls for one run never overlap.
+struct RunWatch {
+  // After every observed week (week >= 0), and once when the run has simulated its last week.
+  std::function<void(const Cell&, std::uint32_t replicate, const Simulation&)> on_week, on_done;
+  // Counts every simulated week, burn-in included (progress from another thread).
+  std::atomic<long long>* weeks_done = nullptr;
+};
 
 struct BatchOptions {
   std::string out_dir;
@@ -29,6 +42,15 @@ struct BatchOptions {
   std::size_t stop_after = 0;
   // --shard i/N: this process runs the runs whose index (replicate * cells + cell) mod N = i.
   std::size_t shard_index = 0, shard_count = 1;
+  // A run's rows go to the store in parts of this many (Store::append, each part sorted in the
+  // store's key order) instead of whole in one transaction, so they never all wait in memory.
+  // Such a store cannot be resumed mid-run: for `wijksim run`, whose folder appears complete or
+  // not at all. 0: whole runs.
+  std::size_t part_rows = 0;
+  // The scenario every run simulates, already loaded and checked (`wijksim run`); only for an
+  // experiment of one cell without parameter uncertainty. Null: each cell's is loaded.
+  const ScenarioSpec* spec = nullptr;
+  const RunWatch* watch = nullptr;
 };
 
 struct BatchSummary {
@@ -40,6 +62,7 @@ struct BatchSummary {
   double wall_seconds = 0;
   double store_seconds = 0;  // spent writing and committing runs (the single writer thread)
   std::string first_error;
+  std::exception_ptr first_exception;  // of the first failed run, to rethrow as it was
   std::string adaptive_stop;  // adaptive replicates: "converged", "max" or "interrupted"
   std::uint32_t adaptive_replicates = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // Reading a results store back out: tidy CSV for pandas and R, and the comparison of every
 // variant with the baseline (docs/EXPERIMENTS.md).
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,6 +10,26 @@
 #include "wijksim/sim/metrics.hpp"
 
 namespace wijksim::experiment {
+
+// The files the commands that read a store write beside it, declared once: compare, export,
+// sensitivity and report write them under these names, and `run --force` may replace a run
+// folder that holds them (derived_files).
+namespace derived {
+inline constexpr const char* comparison_json = "comparison.json";
+inline constexpr const char* comparison_csv = "comparison.csv";
+inline constexpr const char* bands_csv = "bands.csv";
+inline constexpr const char* differences_csv = "differences.csv";
+inline constexpr const char* runs_csv = "runs.csv";
+inline constexpr const char* outcomes_csv = "outcomes.csv";
+inline constexpr const char* metrics_csv = "metrics.csv";
+inline constexpr const char* sensitivity_json = "sensitivity.json";
+inline constexpr const char* sensitivity_csv = "sensitivity.csv";
+inline constexpr const char* report_context_json = "report_context.json";
+}  // namespace derived
+inline constexpr std::array derived_files = {derived::comparison_json, derived::comparison_csv,  derived::bands_csv,
+                                             derived::differences_csv, derived::runs_csv,        derived::outcomes_csv,
+                                             derived::metrics_csv,     derived::sensitivity_json, derived::sensitivity_csv,
+                                             derived::report_context_json};
 
 // Writes runs.csv, outcomes.csv and metrics.csv of the store in DIR into `out` (default: DIR;
 // created when missing). Returns the number of outcome rows.

@@ -3,6 +3,7 @@
 // rows, and a manifest. Each run is committed in one transaction, so a store killed at any
 // moment holds only whole runs, and the batch can resume from it.
 #include <cstdint>
+#include <exception>
 #include <map>
 #include <memory>
 #include <set>
@@ -41,6 +42,7 @@ struct RunResult {
   std::string error;
   double wall_seconds = 0;
   std::vector<OutcomeRow> rows;
+  std::exception_ptr exception;  // why a run failed, for a caller that rethrows it (not stored)
 };
 
 inline const char* store_file_name = "results.sqlite";
