@@ -31,8 +31,7 @@ void stop_programme(World& w) {
       if (!pending && !funded_running) continue;
       in.state = pending ? InitiativeState::refused : InitiativeState::failed;
       if (in.created >= 0) pending ? ++b.refused : ++b.failed;  // cohort from week 0, as in initiatives.cpp
-      b.programme_budget += in.reserved;  // withdrawn with the budget below
-      in.reserved = 0;
+      in.reserved = 0;  // back to its domains' pots, which are withdrawn below
       for (int k = 0; k < in.crew_size; ++k) {
         const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
         add_bad_experience(r, row);
@@ -52,7 +51,7 @@ void stop_programme(World& w) {
       const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
       if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
     }
-    b.programme_budget = 0;
+    b.programme_pot = {};
     b.invest_week = 0;
   }
   // The team disperses and the budget and agreements lapse; a restart organises them anew.
@@ -71,6 +70,8 @@ void finish_programme(World& w) {
 void start_observation(World& w) {
   for (auto& b : w.buurten) {
     b.proposed = b.approved = b.completed = b.failed = b.refused = b.completed_term = 0;
+    b.refused_money = 0;
+    b.euros_pooled = 0;
     b.euros_spent = 0;
     b.staff_euros = 0;
     b.reached = 0;
@@ -127,7 +128,10 @@ void restart_programme(World& w) {
   pr.returns = returns;
   const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
   for (auto& b : w.buurten)
-    if (b.in_programme) b.programme_budget = yearly_pot(w, b) * budget_share(w) * rest_of_year;
+    if (b.in_programme) {
+      b.programme_pot = {};
+      add_to_programme_pots(*w.p, b, yearly_pot(w, b) * budget_share(w) * rest_of_year);
+    }
 }
 
 // What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
@@ -166,7 +170,7 @@ void build_conditions(World& w, const PhaseSpec& ph) {
     const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
     const double more = (1.0 - op.no_budget_share) * (pr.budget - before) * rest_of_year;
     for (auto& b : w.buurten)
-      if (b.in_programme) b.programme_budget += yearly_pot(w, b) * more;
+      if (b.in_programme) add_to_programme_pots(p, b, yearly_pot(w, b) * more);
   }
 }
 
@@ -297,11 +301,11 @@ void budget_round(World& w) {
   for (auto& b : w.buurten) {
     const Wijk& wk = w.wijken[b.wijk];
     b.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.residents_total;
+    b.programme_pot = {};  // each domain's pot starts the year afresh
     if (programme_reaches(w, b))
-      b.programme_budget = p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources * wk.budget_factor *
-                           budget_share(w);
-    else
-      b.programme_budget = 0;
+      add_to_programme_pots(p, b,
+                            p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources *
+                                wk.budget_factor * budget_share(w));
   }
 }
 
@@ -325,7 +329,8 @@ void apply_shocks(World& w) {
         for (auto& wk : w.wijken)
           if (applies(wk)) wk.budget_factor *= 1.0 - s.magnitude;
         for (auto& b : w.buurten)
-          if (applies(w.wijken[b.wijk])) b.programme_budget *= 1.0 - s.magnitude;
+          if (applies(w.wijken[b.wijk]))
+            for (double& pot : b.programme_pot) pot *= 1.0 - s.magnitude;  // every domain alike
         break;
       case ShockKind::staff_change:
         for (auto& post : w.posts) {
@@ -417,9 +422,11 @@ void governance(World& w) {
     for (auto& b : w.buurten)
       if (w.wijken[b.wijk].in_programme && !b.in_programme) {
         b.in_programme = true;
-        b.programme_budget = p.budget.wijk_budget * b.residents_total * p.building_blocks.resources *
-                             w.wijken[b.wijk].budget_factor * budget_share(w) *
-                             (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
+        b.programme_pot = {};
+        add_to_programme_pots(p, b,
+                              p.budget.wijk_budget * b.residents_total * p.building_blocks.resources *
+                                  w.wijken[b.wijk].budget_factor * budget_share(w) *
+                                  (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)));
       }
   }
   if (w.week > pr.started) advance_phase(w);

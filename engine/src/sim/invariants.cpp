@@ -27,9 +27,13 @@ std::string check_invariants(const World& w) {
     rows += b.count;
     if (!unit_interval(b.disorder) || !unit_interval(b.vision) || !unit_interval(b.presence))
       return "buurt " + b.code + ": disorder, vision or presence outside [0, 1]";
-    if (!std::isfinite(b.programme_budget) || b.programme_budget < -1e-6 || !std::isfinite(b.baseline_budget) ||
-        b.baseline_budget < -1e-6 || !std::isfinite(b.euros_spent) || b.euros_spent < 0)
+    for (double pot : b.programme_pot)
+      if (!std::isfinite(pot) || pot < -1e-6)
+        return "buurt " + b.code + ": a domain's programme pot is negative or not finite";
+    if (!std::isfinite(b.baseline_budget) || b.baseline_budget < -1e-6 || !std::isfinite(b.euros_spent) ||
+        b.euros_spent < 0 || !std::isfinite(b.euros_pooled) || b.euros_pooled < 0)
       return "buurt " + b.code + ": a budget is negative or not finite";
+    if (b.refused_money > b.refused) return "buurt " + b.code + ": more refused for money than refused";
     if (b.reached > static_cast<int>(b.count) || b.vision_participants > static_cast<int>(b.count))
       return "buurt " + b.code + ": more residents reached than live there";
     // The counters follow the cohort of initiatives created from week 0.
