@@ -34,8 +34,8 @@ void run(const ScenarioSpec& spec, int weeks, F each) {
 double legitimacy(const World& w) {
   double s = 0, n = 0;
   for (const auto& b : w.buurten) {
-    s += b.legitimacy * b.count;
-    n += b.count;
+    s += b.expectations.legitimacy * b.place.count;
+    n += b.place.count;
   }
   return s / n;
 }
@@ -102,9 +102,9 @@ Promises promises(const ScenarioSpec& spec, int weeks, int after = 1000000) {
   run(spec, weeks, [&](const World& w) {
     int open = 0;
     for (const auto& b : w.buurten) {
-      open += b.promises_open;
-      if (b.disappointed_week > 0 && out.first_week < 0) out.first_week = w.week;
-      out.disappointed += b.disappointed_week;
+      open += b.expectations.promises_open;
+      if (b.expectations.disappointed_week > 0 && out.first_week < 0) out.first_week = w.week;
+      out.disappointed += b.expectations.disappointed_week;
     }
     out.most_open = std::max(out.most_open, open);
     if (w.week > after) out.open_after += open;
@@ -166,14 +166,14 @@ TEST_CASE("domain budgets: one domain's money pays another's initiatives only wh
       o.refused_money = 0;
       o.pooled = 0;
       for (const auto& b : w.buurten) {
-        o.refused_money += b.refused_money;  // cumulative: the last week's sum is the total
-        o.pooled += b.euros_pooled;
-        o.social_pot_max = std::max(o.social_pot_max, b.programme_pot[static_cast<std::size_t>(Theme::social)]);
-        o.physical_pot_max = std::max(o.physical_pot_max, b.programme_pot[static_cast<std::size_t>(Theme::physical)]);
-        for (const auto& in : b.initiatives)
+        o.refused_money += b.initiatives.refused_money;  // cumulative: the last week's sum is the total
+        o.pooled += b.initiatives.euros_pooled;
+        o.social_pot_max = std::max(o.social_pot_max, b.gov.programme_pot[static_cast<std::size_t>(Theme::social)]);
+        o.physical_pot_max = std::max(o.physical_pot_max, b.gov.programme_pot[static_cast<std::size_t>(Theme::physical)]);
+        for (const auto& in : b.initiatives.list)
           if (in.state == InitiativeState::running && in.programme_funded) {
             CHECK(in.theme == Theme::physical);
-            funded.insert({b.code + "/" + std::to_string(in.initiator), in.created});
+            funded.insert({b.place.code + "/" + std::to_string(in.initiator), in.created});
           }
       }
     });

@@ -2,7 +2,7 @@
 
 namespace wijksim::model {
 
-bool programme_reaches(const World& w, const Buurt& b) { return w.programme.alive && b.in_programme; }
+bool programme_reaches(const World& w, const Buurt& b) { return w.programme.alive && b.gov.in_programme; }
 
 double domain_share(const Params& p, std::size_t d) {
   const double physical = p.budget.domain_share_physical, social = p.budget.domain_share_social;
@@ -15,7 +15,7 @@ double domain_share(const Params& p, std::size_t d) {
 }
 
 void add_to_programme_pots(const Params& p, Buurt& b, double euros) {
-  for (std::size_t d = 0; d < theme_count; ++d) b.programme_pot[d] += euros * domain_share(p, d);
+  for (std::size_t d = 0; d < theme_count; ++d) b.gov.programme_pot[d] += euros * domain_share(p, d);
 }
 
 void add_bad_experience(Residents& r, std::uint32_t row) {
@@ -29,7 +29,7 @@ void publish_views(World& w, const Buurt& b) {
   auto& r = w.residents;
   // Local restrict pointers and a hoisted count: the byte stores below could otherwise alias
   // anything (char types), which keeps the compiler from vectorising the loop.
-  const std::uint32_t n = b.count, first = b.first;
+  const std::uint32_t n = b.place.count, first = b.place.first;
   const float* __restrict trust = r.trust.data() + first;
   const float* __restrict safety = r.safety.data() + first;
   const Engagement* __restrict engagement = r.engagement.data() + first;

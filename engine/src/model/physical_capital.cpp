@@ -13,7 +13,7 @@ double corporatie_share(const Params& p, double deprivation) {
 }
 
 double physical_effect(const Params& p, const Buurt& b) {
-  const double c = b.physical_capital;
+  const double c = b.physical.physical_capital;
   return c > 0 ? c / (c + p.physical.half_capital) : 0.0;
 }
 
@@ -23,21 +23,22 @@ double herstructurering_week(const World& w, const Buurt& b) {
   // Under the programme's performance agreements the corporatie renews its own dwellings, only in
   // the buurten deprived enough to qualify (Vogelaar: where it owned most).
   const PhaseSpec* ph = w.phase();
-  if (!(programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)) return 0.0;
+  if (!(programme_reaches(w, b) && ph && ph->budget_open && b.place.deprivation >= pp.renewal_min_deprivation))
+    return 0.0;
   // The corporatie share physical_capital keeps on the buurt (set every week, burn-in included).
-  return pp.herstructurering * b.corporatie_share * p.building_blocks.resources;
+  return pp.herstructurering * b.physical.corporatie_share * p.building_blocks.resources;
 }
 
 void physical_capital(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& pp = p.physical;
-  b.corporatie_share = corporatie_share(p, b.deprivation);
-  if (b.residents_total <= 0) return;
-  double euros = b.invest_week;  // the municipality's programme budget for public space (governance)
-  b.euros_spent += b.invest_week;
-  euros += herstructurering_week(w, b) * b.residents_total;  // the corporatie's own dwellings
+  b.physical.corporatie_share = corporatie_share(p, b.place.deprivation);
+  if (b.place.residents_total <= 0) return;
+  double euros = b.gov.invest_week;  // the municipality's programme budget for public space (governance)
+  b.money.euros_spent += b.gov.invest_week;
+  euros += herstructurering_week(w, b) * b.place.residents_total;  // the corporatie's own dwellings
   const double wear = pp.lifetime > 0 ? 1.0 / pp.lifetime : 1.0;
-  b.physical_capital = b.physical_capital * (1.0 - wear) + euros / b.residents_total;
+  b.physical.physical_capital = b.physical.physical_capital * (1.0 - wear) + euros / b.place.residents_total;
 }
 
 }  // namespace wijksim::model
