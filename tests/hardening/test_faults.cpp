@@ -97,9 +97,9 @@ pid_t dead_pid() {
 TEST_CASE("faults 1: run on a disk that fills while parts are joined fails and leaves nothing", "[hardening][disk]") {
   TempDir dir("faults-disk-run");
   SmallDisk disk(dir);
-  // 4 replicates of weekly rows: ~1.7 MB of parts, then the joined copy fills the 2 MiB disk.
+  // 4 replicates of weekly rows: ~1.6 MB of parts, then the joined copy fills the 2 MiB disk.
   const CliResult r = test::run_cli({"run", small_scenario().string(), "--out", (disk / "run").string(), "--quiet",
-                                     "--replicates", "4", "--years", "0.8", "--set", "output.interval=1"});
+                                     "--replicates", "4", "--years", "0.75", "--set", "output.interval=1"});
   REQUIRE_EXIT(r, 1);
   CHECK(contains(r.err, "disk full"));
   CHECK(entries(disk.path()).empty());  // no folder, no temporary

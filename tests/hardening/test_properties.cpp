@@ -119,6 +119,8 @@ json random_scenario(Draw& d, int index) {
     put(doc, "governance.first_election_after", d.uniform(0, get(doc, "governance.election_interval")));
   const double physical = get(doc, "initiatives.theme_physical"), social = get(doc, "initiatives.theme_social");
   if (physical + social > 1) put(doc, "initiatives.theme_social", 1 - physical);
+  const double fysiek = get(doc, "budget.domain_share.physical"), sociaal = get(doc, "budget.domain_share.social");
+  if (fysiek + sociaal > 1) put(doc, "budget.domain_share.social", 1 - fysiek);
   // The longest preset plan needs 36 weeks before uitvoeren; 0 means no limit.
   const double breath = get(doc, "building_blocks.long_breath");
   if (breath > 0 && breath < 1) put(doc, "building_blocks.long_breath", 1 + breath);

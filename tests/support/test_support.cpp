@@ -186,7 +186,7 @@ const char* tally_field_name(int field) {
       "sum_efficacy_social", "incidents", "disorder_x_residents", "proposed", "approved", "running", "completed",
       "failed", "refused", "vision_x_adults", "reached", "h_outreach", "h_vision", "h_support", "h_projects",
       "h_casework", "h_coordination", "euros_spent", "staff_euros", "moved_in", "legitimacy_x_adults", "promises_open",
-      "disappointed", "resisting", "victims_year", "unsafe_victims_year"};
+      "disappointed", "resisting", "victims_year", "unsafe_victims_year", "refused_money", "euros_pooled"};
   static_assert(std::size(names) == static_cast<std::size_t>(TallyField::count), "update the names with TallyField");
   return field >= 0 && field < static_cast<int>(std::size(names)) ? names[field] : "?";
 }

@@ -30,11 +30,13 @@ constexpr Metric kCounts[] = {Metric::residents,
                               Metric::initiatives_completed,
                               Metric::initiatives_failed,
                               Metric::initiatives_refused,
+                              Metric::initiatives_refused_money,
                               Metric::disappointed,
                               Metric::resisting};
-constexpr Metric kCumulative[] = {Metric::initiatives_proposed, Metric::initiatives_approved,
+constexpr Metric kCumulative[] = {Metric::initiatives_proposed,  Metric::initiatives_approved,
                                   Metric::initiatives_completed, Metric::initiatives_failed,
-                                  Metric::initiatives_refused, Metric::euros_spent};
+                                  Metric::initiatives_refused,   Metric::initiatives_refused_money,
+                                  Metric::euros_spent,           Metric::euros_pooled};
 // reached_share is the share of the adults living there now who were contacted since week 0:
 // it falls when a reached resident moves away (mobility), so it is not in kCumulative.
 
@@ -59,10 +61,12 @@ void check_unit(const std::array<double, metric_count>& m, const std::string& wh
   CHECK(get(m, Metric::initiators) <= get(m, Metric::active_residents));
   CHECK(get(m, Metric::initiatives_approved) <= get(m, Metric::initiatives_proposed));
   CHECK(get(m, Metric::initiatives_refused) <= get(m, Metric::initiatives_proposed));
+  CHECK(get(m, Metric::initiatives_refused_money) <= get(m, Metric::initiatives_refused));
   if (get(m, Metric::adults) > 0)
     CHECK(get(m, Metric::active_share) == Approx(get(m, Metric::active_residents) / get(m, Metric::adults)));
   for (Metric k : {Metric::hours_outreach, Metric::hours_vision, Metric::hours_support, Metric::hours_projects,
-                   Metric::hours_casework, Metric::hours_coordination, Metric::euros_spent, Metric::staff_euros}) {
+                   Metric::hours_casework, Metric::hours_coordination, Metric::euros_spent, Metric::staff_euros,
+                   Metric::euros_pooled}) {
     INFO(metric_name(k));
     CHECK(get(m, k) >= 0.0);
   }

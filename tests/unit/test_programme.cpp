@@ -5,6 +5,8 @@
 // the promises of results an invitation makes, kept by results or broken at the horizon.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "test_support.hpp"
 #include "wijksim/core/thread_pool.hpp"
 #include "wijksim/scenario/param_table.hpp"
@@ -138,4 +140,56 @@ TEST_CASE("promises made before a stop still fall due after it (stop-and-go leav
   CHECK(p.open_after > 0);
   CHECK(p.first_week >= 52);
   CHECK(p.disappointed > 0);
+}
+
+TEST_CASE("domain budgets: one domain's money pays another's initiatives only where a wijkregisseur coordinates",
+          "[programme]") {
+  // Residents propose only physical initiatives while all the programme's money sits in the
+  // sociaal pot. A compartmentalised municipality funds none of them from the programme; with a
+  // wijkregisseur the domains combine and some are funded (MODEL.md 7.7).
+  struct Outcome {
+    int programme_funded = 0;  // initiatives that ran on programme money
+    int refused_money = 0;
+    double pooled = 0, social_pot_max = 0, physical_pot_max = 0;
+  };
+  auto outcome = [](bool regisseur) {
+    ScenarioSpec s = small({{"initiatives.theme_physical", "1"},
+                            {"initiatives.theme_social", "0"},
+                            {"budget.domain_share.physical", "0"},
+                            {"budget.domain_share.social", "1"},
+                            {"budget.wijk_budget", "20"}});
+    for (auto& role : s.roles)
+      if (role.coordinator) role.fte_per_10k = regisseur ? 1.0 : 0.0;
+    Outcome o;
+    std::set<std::pair<std::string, std::int32_t>> funded;  // buurt and creation week of each (with the initiator)
+    run(s, 156, [&](const World& w) {
+      o.refused_money = 0;
+      o.pooled = 0;
+      for (const auto& b : w.buurten) {
+        o.refused_money += b.initiatives.refused_money;  // cumulative: the last week's sum is the total
+        o.pooled += b.initiatives.euros_pooled;
+        o.social_pot_max = std::max(o.social_pot_max, b.gov.programme_pot[static_cast<std::size_t>(Theme::social)]);
+        o.physical_pot_max = std::max(o.physical_pot_max, b.gov.programme_pot[static_cast<std::size_t>(Theme::physical)]);
+        for (const auto& in : b.initiatives.list)
+          if (in.state == InitiativeState::running && in.programme_funded) {
+            CHECK(in.theme == Theme::physical);
+            funded.insert({b.place.code + "/" + std::to_string(in.initiator), in.created});
+          }
+      }
+    });
+    o.programme_funded = static_cast<int>(funded.size());
+    return o;
+  };
+  const Outcome apart = outcome(false), combined = outcome(true);
+  INFO("without a regisseur: funded " << apart.programme_funded << ", refused for money " << apart.refused_money
+                                      << ", pooled " << apart.pooled << "; with: funded " << combined.programme_funded
+                                      << ", pooled " << combined.pooled);
+  CHECK(apart.social_pot_max > 0.0);  // the money is there, in the wrong domain
+  CHECK(apart.physical_pot_max == 0.0);
+  CHECK(apart.programme_funded == 0);
+  CHECK(apart.pooled == 0.0);
+  CHECK(apart.refused_money > 0);
+  CHECK(combined.programme_funded > 0);
+  CHECK(combined.pooled > 0.0);
+  CHECK(combined.refused_money < apart.refused_money);
 }

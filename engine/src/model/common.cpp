@@ -4,6 +4,20 @@ namespace wijksim::model {
 
 bool programme_reaches(const World& w, const Buurt& b) { return w.programme.alive && b.gov.in_programme; }
 
+double domain_share(const Params& p, std::size_t d) {
+  const double physical = p.budget.domain_share_physical, social = p.budget.domain_share_social;
+  switch (static_cast<Theme>(d)) {
+    case Theme::physical: return physical;
+    case Theme::social: return social;
+    case Theme::safety: return std::max(0.0, 1.0 - physical - social);
+  }
+  return 0.0;
+}
+
+void add_to_programme_pots(const Params& p, Buurt& b, double euros) {
+  for (std::size_t d = 0; d < theme_count; ++d) b.gov.programme_pot[d] += euros * domain_share(p, d);
+}
+
 void add_bad_experience(Residents& r, std::uint32_t row) {
   if (r.bad_experiences[row] < 255) ++r.bad_experiences[row];
 }

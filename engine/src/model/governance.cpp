@@ -32,8 +32,7 @@ void stop_programme(World& w) {
       in.state = pending ? InitiativeState::refused : InitiativeState::failed;
       if (in.created >= 0)
         pending ? ++b.initiatives.refused : ++b.initiatives.failed;  // cohort from week 0, as in initiatives.cpp
-      b.gov.programme_budget += in.reserved;  // withdrawn with the budget below
-      in.reserved = 0;
+      in.reserved = 0;  // back to its domains' pots, which are withdrawn below
       for (int k = 0; k < in.crew_size; ++k) {
         const std::uint32_t row = b.place.first + in.crew[static_cast<std::size_t>(k)];
         add_bad_experience(r, row);
@@ -53,7 +52,7 @@ void stop_programme(World& w) {
       const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
       if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
     }
-    b.gov.programme_budget = 0;
+    b.gov.programme_pot = {};
     b.gov.invest_week = 0;
   }
   // The team disperses and the budget and agreements lapse; a restart organises them anew.
@@ -73,6 +72,8 @@ void start_observation(World& w) {
   for (auto& b : w.buurten) {
     b.initiatives.proposed = b.initiatives.approved = b.initiatives.completed = b.initiatives.failed =
         b.initiatives.refused = b.initiatives.completed_term = 0;
+    b.initiatives.refused_money = 0;
+    b.initiatives.euros_pooled = 0;
     b.money.euros_spent = 0;
     b.money.staff_euros = 0;
     b.outreach.reached = 0;
@@ -130,7 +131,10 @@ void restart_programme(World& w) {
   pr.returns = returns;
   const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
   for (auto& b : w.buurten)
-    if (b.gov.in_programme) b.gov.programme_budget = yearly_pot(w, b) * budget_share(w) * rest_of_year;
+    if (b.gov.in_programme) {
+      b.gov.programme_pot = {};
+      add_to_programme_pots(*w.p, b, yearly_pot(w, b) * budget_share(w) * rest_of_year);
+    }
 }
 
 // What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
@@ -169,7 +173,7 @@ void build_conditions(World& w, const PhaseSpec& ph) {
     const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
     const double more = (1.0 - op.no_budget_share) * (pr.budget - before) * rest_of_year;
     for (auto& b : w.buurten)
-      if (b.gov.in_programme) b.gov.programme_budget += yearly_pot(w, b) * more;
+      if (b.gov.in_programme) add_to_programme_pots(p, b, yearly_pot(w, b) * more);
   }
 }
 
@@ -301,11 +305,11 @@ void budget_round(World& w) {
   for (auto& b : w.buurten) {
     const Wijk& wk = w.wijken[b.place.wijk];
     b.gov.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.place.residents_total;
+    b.gov.programme_pot = {};  // each domain's pot starts the year afresh
     if (programme_reaches(w, b))
-      b.gov.programme_budget = p.budget.wijk_budget * weeks_per_year * b.place.residents_total *
-                               p.building_blocks.resources * wk.budget_factor * budget_share(w);
-    else
-      b.gov.programme_budget = 0;
+      add_to_programme_pots(p, b,
+                            p.budget.wijk_budget * weeks_per_year * b.place.residents_total *
+                                p.building_blocks.resources * wk.budget_factor * budget_share(w));
   }
 }
 
@@ -329,7 +333,8 @@ void apply_shocks(World& w) {
         for (auto& wk : w.wijken)
           if (applies(wk)) wk.budget_factor *= 1.0 - s.magnitude;
         for (auto& b : w.buurten)
-          if (applies(w.wijken[b.place.wijk])) b.gov.programme_budget *= 1.0 - s.magnitude;
+          if (applies(w.wijken[b.place.wijk]))
+            for (double& pot : b.gov.programme_pot) pot *= 1.0 - s.magnitude;  // every domain alike
         break;
       case ShockKind::staff_change:
         for (auto& post : w.posts) {
@@ -422,9 +427,11 @@ void governance(World& w) {
     for (auto& b : w.buurten)
       if (w.wijken[b.place.wijk].in_programme && !b.gov.in_programme) {
         b.gov.in_programme = true;
-        b.gov.programme_budget = p.budget.wijk_budget * b.place.residents_total * p.building_blocks.resources *
-                                 w.wijken[b.place.wijk].budget_factor * budget_share(w) *
-                                 (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
+        b.gov.programme_pot = {};
+        add_to_programme_pots(p, b,
+                              p.budget.wijk_budget * b.place.residents_total * p.building_blocks.resources *
+                                  w.wijken[b.place.wijk].budget_factor * budget_share(w) *
+                                  (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)));
       }
   }
   if (w.week > pr.started) advance_phase(w);

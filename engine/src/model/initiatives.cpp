@@ -81,13 +81,50 @@ void count(int& counter, const Initiative& in) {
   if (in.created >= 0) ++counter;
 }
 
-// Money reserved for an initiative that ends early goes back to the pot it came from.
+// Money reserved for an initiative that ends early goes back to the pots it came from, each
+// domain its own part.
 void refund(Buurt& b, Initiative& in, bool programme_pot_open) {
   if (in.programme_funded && programme_pot_open)
-    b.gov.programme_budget += in.reserved;
+    for (std::size_t d = 0; d < theme_count; ++d) b.gov.programme_pot[d] += in.reserved * in.pot_share[d];
   else if (!in.programme_funded)
     b.gov.baseline_budget += in.reserved;
   in.reserved = 0;
+}
+
+// Programme money for an ask its own domain's pot cannot pay: the other domains' pots join in
+// only where someone coordinates across domains (the wijkregisseur's coverage), with a chance
+// that grows with that coverage (MODEL.md 7.7). Keyed by the initiative, on a key of its own,
+// so that this draw moves no other.
+bool domains_combine(const World& w, const Buurt& b, const Initiative& in) {
+  const double chance = w.p->budget.pooling * b.hours.regisseur;
+  if (chance <= 0) return false;
+  CounterRng rng = w.rng(Stream::initiatives, EntityId{b.place.key ^ splitmix64(static_cast<std::uint64_t>(in.created)),
+                                                       0xC0000000u | in.initiator});
+  return rng.uniform() < chance;
+}
+
+// Takes an approved ask from the programme pots: its own domain's first, the rest from the
+// other domains in proportion to what they hold. Records each pot's share for refunds.
+void draw_from_pots(Buurt& b, Initiative& in, double ask) {
+  auto& pots = b.gov.programme_pot;
+  const auto own = static_cast<std::size_t>(in.theme);
+  in.pot_share = {};
+  const double from_own = std::min(ask, pots[own]);
+  pots[own] -= from_own;
+  double others = 0;
+  for (std::size_t d = 0; d < theme_count; ++d)
+    if (d != own) others += pots[d];
+  const double rest = ask - from_own;
+  if (ask > 0) in.pot_share[own] = static_cast<float>(from_own / ask);
+  if (rest > 0 && others > 0) {
+    for (std::size_t d = 0; d < theme_count; ++d) {
+      if (d == own) continue;
+      const double take = rest * pots[d] / others;
+      pots[d] = std::max(0.0, pots[d] - take);
+      in.pot_share[d] = static_cast<float>(take / ask);
+    }
+    b.initiatives.euros_pooled += rest;
+  }
 }
 
 double crew_hours(const World& w, const Buurt& b, const Initiative& in) {
@@ -192,17 +229,26 @@ void initiatives(World& w, Buurt& b) {
           crew_experience(w, b, in, false);  // decided later than promised
         // A bewonersgroep raises part of the money itself (fondsen, its members), so it asks less.
         const double ask = in.cost * std::max(0.0, 1.0 - ip.co_funding - (in.by_group ? p.self_organisation.own_funding : 0.0));
-        double& pot = programme_money ? b.gov.programme_budget : b.gov.baseline_budget;
+        // Programme money comes from the pot of the initiative's own domain (its theme); other
+        // domains' pots can add to it only where the domains combine.
+        const auto own = static_cast<std::size_t>(in.theme);
+        const auto& pots = b.gov.programme_pot;
+        double available = programme_money ? pots[own] : b.gov.baseline_budget;
+        if (programme_money && ask > available && domains_combine(w, b, in)) available = pots[0] + pots[1] + pots[2];
         double approve =
             ip.approval_base + p.vision.approval_fit * (b.vision.level - ip.approval_vision_centre) +
             ip.approval_support * (std::min(1.0, in.supporters / std::max(1.0, ip.supporters_needed)) - 0.5);
         approve += p.styles[static_cast<std::size_t>(style)].approval;  // regisseren: professionals prefer their own plans
-        if (ask > pot) approve = 0;  // no money left this year
+        const bool short_of_money = ask > available;
+        if (short_of_money) approve = 0;  // no money left this year (in the pots it may ask)
         if (rng.uniform() < clamp01(approve)) {
           in.state = InitiativeState::running;
           in.programme_funded = programme_money;
           in.reserved = static_cast<float>(ask);
-          pot -= ask;
+          if (programme_money)
+            draw_from_pots(b, in, ask);
+          else
+            b.gov.baseline_budget -= ask;
           in.promise_kept = rng.uniform() < keep_promise;
           // A broken promise: the money comes late.
           in.money_week = w.week + (in.promise_kept ? 0 : static_cast<std::int32_t>(std::lround(ip.late_money_weeks)));
@@ -211,6 +257,7 @@ void initiatives(World& w, Buurt& b) {
         } else {
           in.state = InitiativeState::refused;
           count(b.initiatives.refused, in);
+          if (short_of_money) count(b.initiatives.refused_money, in);
           crew_experience(w, b, in, false);
           release_crew(w, b, in);
         }

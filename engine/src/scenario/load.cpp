@@ -80,6 +80,11 @@ ScenarioSpec load_scenario_json(const json& input, const std::string& file, cons
   if (p.initiatives.theme_physical + p.initiatives.theme_social > 1 + 1e-9)
     c.problem("initiatives.theme_social", "theme_physical + theme_social = " +
                                               number_text(p.initiatives.theme_physical + p.initiatives.theme_social) + ", expected at most 1");
+  if (p.budget.domain_share_physical + p.budget.domain_share_social > 1 + 1e-9)
+    c.problem("budget.domain_share.social",
+              "domain_share.physical + domain_share.social = " +
+                  number_text(p.budget.domain_share_physical + p.budget.domain_share_social) +
+                  ", expected at most 1 (veiligheid gets the rest)");
   if (p.classes[0].deprivation_max > p.classes[1].deprivation_max)
     c.problem("classes.green.deprivation_max", "exceeds classes.orange.deprivation_max, expected green <= orange");
   if (p.governance.first_election_after > p.governance.election_interval + 1e-9)

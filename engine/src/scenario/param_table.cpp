@@ -56,6 +56,8 @@ constexpr const char* kSalarySociaalWerk = "CAO Sociaal Werk 2025 scale 8 + holi
 constexpr const char* kSalaryOther = "CAO Politie / CAO Woondiensten 2025, comparable scale + ~30% employer costs; rounded";
 constexpr const char* kSalaryLeader = "independent process leader hired at about EUR 100 per hour excl. VAT for ~1,500 billable hours; assumption";
 constexpr const char* kAssumed = "assumption (free; calibrate)";
+constexpr const char* kDomainShare =
+    "assumption: the split follows residents' demand by theme (initiatives.theme_*), so no domain runs short by design; a scenario sets its municipality's own split";
 constexpr const char* kScp = "SCP 2013 (Vogelaar wijken)";
 constexpr const char* kAedes = "CBS/Aedes: woningcorporaties own ~29% of Dutch dwellings, most of the rental stock in deprived buurten";
 constexpr const char* kWijkteam = "assumption: sociaal wijkteam cases take tens of hours (Movisie/Verwey-Jonker evaluations report 10-40)";
@@ -701,6 +703,13 @@ std::vector<ParamDef> build_table() {
               burn_in, fixed(kPolicy)),
       WJ_REAL("budget.investment_budget", budget.investment_budget, euros_per_resident_per_year, 10, 0, 10000, "programme physical investments (uitvoeren)", kAssumed,
               programme, fixed(kPolicy)),
+      WJ_REAL("budget.domain_share.physical", budget.domain_share_physical, share, 0.4, 0, 1, "share of the programme budget in the fysiek domain's pot (physical initiatives draw on it)", kDomainShare,
+              programme, fixed(kPolicy)),
+      WJ_REAL("budget.domain_share.social", budget.domain_share_social, share, 0.4, 0, 1, "share in the sociaal domain's pot (the rest is veiligheid's)", kDomainShare,
+              programme, fixed(kPolicy)),
+      WJ_REAL("budget.pooling", budget.pooling, share, 1, 0, 1, "chance, at full wijkregisseur coverage, that a request its own domain's pot cannot pay is paid by combining other domains' pots (scaled by coverage; none without a regisseur)",
+              "assumption: a wijkregisseur (or a trio of a wijkambtenaar with sector colleagues) is what lets a municipality combine domain budgets (Platform31 2018, integraal werken); without one each domain keeps its own",
+              programme, uniform(0.25, 1, "assumption: a regisseur does not combine every request; at least a quarter")),
 
       WJ_REAL("incidents.base_rate", incidents.base_rate, per_1000_residents_per_year, 29, 0, 1000, "recorded incidents at zero disorder, efficacy and presence effects", kVm,
               burn_in, normal(29, 3, "CBS Veiligheidsmonitor 2019-2023; sd 3 for the spread between years")),

@@ -27,10 +27,14 @@ std::string check_invariants(const World& w) {
     rows += b.place.count;
     if (!unit_interval(b.incidents.disorder) || !unit_interval(b.vision.level) || !unit_interval(b.hours.presence))
       return "buurt " + b.place.code + ": disorder, vision or presence outside [0, 1]";
-    if (!std::isfinite(b.gov.programme_budget) || b.gov.programme_budget < -1e-6 ||
-        !std::isfinite(b.gov.baseline_budget) || b.gov.baseline_budget < -1e-6 || !std::isfinite(b.money.euros_spent) ||
-        b.money.euros_spent < 0)
+    for (double pot : b.gov.programme_pot)
+      if (!std::isfinite(pot) || pot < -1e-6)
+        return "buurt " + b.place.code + ": a domain's programme pot is negative or not finite";
+    if (!std::isfinite(b.gov.baseline_budget) || b.gov.baseline_budget < -1e-6 || !std::isfinite(b.money.euros_spent) ||
+        b.money.euros_spent < 0 || !std::isfinite(b.initiatives.euros_pooled) || b.initiatives.euros_pooled < 0)
       return "buurt " + b.place.code + ": a budget is negative or not finite";
+    if (b.initiatives.refused_money > b.initiatives.refused)
+      return "buurt " + b.place.code + ": more refused for money than refused";
     if (b.outreach.reached > static_cast<int>(b.place.count) ||
         b.vision.vision_participants > static_cast<int>(b.place.count))
       return "buurt " + b.place.code + ": more residents reached than live there";

@@ -67,6 +67,8 @@ Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week) {
   at(t, TallyField::completed) = b.initiatives.completed;
   at(t, TallyField::failed) = b.initiatives.failed;
   at(t, TallyField::refused) = b.initiatives.refused;
+  at(t, TallyField::refused_money) = b.initiatives.refused_money;
+  at(t, TallyField::euros_pooled) = b.initiatives.euros_pooled;
   at(t, TallyField::vision_x_adults) = b.vision.level * b.place.count;
   at(t, TallyField::reached) = b.outreach.reached;
   at(t, TallyField::h_outreach) = b.hours.h_outreach;
@@ -115,6 +117,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::initiatives_completed, at(t, TallyField::completed));
   set(Metric::initiatives_failed, at(t, TallyField::failed));
   set(Metric::initiatives_refused, at(t, TallyField::refused));
+  set(Metric::initiatives_refused_money, at(t, TallyField::refused_money));
   set(Metric::vision, per_adult(TallyField::vision_x_adults));
   set(Metric::reached_share, per_adult(TallyField::reached));
   set(Metric::phase, w.programme.alive ? w.programme.phase + 1 : 0);
@@ -127,6 +130,7 @@ std::array<double, metric_count> derive_metrics(const Tally& t, const World& w) 
   set(Metric::hours_casework, at(t, TallyField::h_casework));
   set(Metric::hours_coordination, at(t, TallyField::h_coordination));
   set(Metric::euros_spent, at(t, TallyField::euros_spent));
+  set(Metric::euros_pooled, at(t, TallyField::euros_pooled));
   set(Metric::staff_euros, at(t, TallyField::staff_euros));
   set(Metric::moved_in, at(t, TallyField::moved_in));
   set(Metric::legitimacy, per_adult(TallyField::legitimacy_x_adults));

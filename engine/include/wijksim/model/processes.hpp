@@ -70,6 +70,10 @@ inline float outreach_response(const Params& p, float t) {
 }
 // A week whose programme is alive and whose phase and area reach buurt b.
 bool programme_reaches(const World& w, const Buurt& b);
+// The programme's money in domain pots (MODEL.md 7.1.2): the share of it in domain d (a Theme
+// index) by budget.domain_share, and `euros` added to buurt b's pots in those shares.
+double domain_share(const Params& p, std::size_t d);
+void add_to_programme_pots(const Params& p, Buurt& b, double euros);
 // Broken promises to a crew or a resident: an experience weighed lambda times a good one.
 void add_bad_experience(Residents& r, std::uint32_t row);
 void add_good_experience(Residents& r, std::uint32_t row);

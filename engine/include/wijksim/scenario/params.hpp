@@ -277,6 +277,12 @@ struct BudgetParams {
   double wijk_budget = 0;        // programme, euros per resident per week
   double baseline_budget = 0;    // always, euros per resident per week
   double investment_budget = 0;  // programme physical measures, euros per resident per week
+  // The programme's money is split into domain pots (MODEL.md 7.1.2): fysiek and sociaal by
+  // these shares, veiligheid the rest.
+  double domain_share_physical = 0, domain_share_social = 0;
+  // Chance, at full wijkregisseur coverage, that a request its own domain cannot pay is paid by
+  // combining other domains' pots (MODEL.md 7.7).
+  double pooling = 0;
 };
 
 struct IncidentParams {

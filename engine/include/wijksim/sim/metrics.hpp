@@ -13,7 +13,8 @@ enum class TallyField : int {
   residents, adults, active, initiators, unsafe, trusting, sum_trust, sum_social, sum_efficacy_social,
   incidents, disorder_x_residents, proposed, approved, running, completed, failed, refused,
   vision_x_adults, reached, h_outreach, h_vision, h_support, h_projects, h_casework, h_coordination,
-  euros_spent, staff_euros, moved_in, legitimacy_x_adults, promises_open, disappointed, resisting, victims_year, unsafe_victims_year, count
+  euros_spent, staff_euros, moved_in, legitimacy_x_adults, promises_open, disappointed, resisting, victims_year, unsafe_victims_year,
+  refused_money, euros_pooled, count
 };
 using Tally = std::array<double, static_cast<std::size_t>(TallyField::count)>;
 inline double& at(Tally& t, TallyField f) { return t[static_cast<std::size_t>(f)]; }
@@ -50,6 +51,7 @@ inline double at(const Tally& t, TallyField f) { return t[static_cast<std::size_
   X(initiatives_completed, count, higher, units, "initiatives completed so far", "initiatieven afgerond", "initiatives completed") \
   X(initiatives_failed, count, lower, units, "initiatives failed so far", "initiatieven mislukt", "initiatives failed") \
   X(initiatives_refused, count, none, units, "initiatives refused so far", "initiatieven afgewezen", "initiatives refused") \
+  X(initiatives_refused_money, count, lower, units, "initiatives refused so far because the pot they may ask (their domain's, or the standing budget) could not pay", "initiatieven afgewezen wegens geld", "initiatives refused for money") \
   X(vision, mean, higher, units, "shared vision, adult-weighted (0-1)", "gedeelde visie", "shared vision")           \
   X(reached_share, share, higher, units, "share of adults reached by outreach so far", "aandeel bereikt", "share reached") \
   X(phase, index, none, programme, "programme phase (0: none, 1: first phase, ...)", "programmafase", "programme phase") \
@@ -62,6 +64,7 @@ inline double at(const Tally& t, TallyField f) { return t[static_cast<std::size_
   X(hours_casework, hours_per_week, none, units, "professional hours of casework this week", "uren casuswerk", "hours of casework") \
   X(hours_coordination, hours_per_week, none, units, "professional hours lost to coordination this week", "uren coördinatie", "hours of coordination") \
   X(euros_spent, euros, none, units, "programme money spent so far: initiatives and physical investments", "uitgegeven euro's", "euros spent") \
+  X(euros_pooled, euros, none, units, "programme money granted so far to initiatives from another domain's pot than their own (domains combined)", "euro's uit andere domeinen", "euros from other domains") \
   X(staff_euros, euros, none, units, "professional hours so far at their cost per FTE (staff.euros_per_fte_year)", "kosten professionals", "cost of professionals") \
   X(moved_in, count, none, units, "residents (15+) who moved into the unit this week", "nieuwe bewoners (deze week)", "residents moved in (this week)") \
   X(legitimacy, mean, higher, units, "legitimacy of the programme's plan among residents, adult-weighted (0-1)", "draagvlak voor het plan", "legitimacy of the plan") \

@@ -90,6 +90,8 @@ struct Residents {
 
 enum class InitiativeState : std::uint8_t { idea, proposed, running, completed, failed, refused };
 enum class Theme : std::uint8_t { physical, social, safety };
+// Themes are also the programme's domains (fysiek, sociaal, veiligheid): each has its own pot.
+inline constexpr std::size_t theme_count = 3;
 
 struct Initiative {
   static constexpr int max_crew = 12;
@@ -101,6 +103,9 @@ struct Initiative {
   std::uint32_t initiator = 0;  // local index: with `created`, the initiative's stable id
   std::int32_t created = 0, proposed_week = 0, decision_week = 0, money_week = 0;
   float cost = 0, hours_needed = 0, progress = 0, supporters = 0, reserved = 0;
+  // Share of a programme-funded initiative's money that came from each domain's pot (by Theme):
+  // all from its own theme's pot unless domains combined (MODEL.md 7.7); refunds follow it.
+  std::array<float, theme_count> pot_share{};
   std::int32_t stalled_weeks = 0;
   std::uint8_t crew_size = 0;
   std::array<std::uint32_t, max_crew> crew{};  // local indices in the buurt
@@ -131,7 +136,10 @@ struct BuurtPlace {
 struct BuurtGovernance {
   bool in_programme = false;
   double allocation_weight = 1;  // within-wijk weight for programme hours (monitoring)
-  double programme_budget = 0, baseline_budget = 0, invest_week = 0;  // euros; initiatives spends the budgets
+  // Euros; initiatives spends the budgets. The programme's money sits in one pot per domain
+  // (indexed by Theme: fysiek, sociaal, veiligheid), filled by budget.domain_share.
+  std::array<double, theme_count> programme_pot{};
+  double baseline_budget = 0, invest_week = 0;
   double incident_multiplier = 1;
 };
 
@@ -246,6 +254,10 @@ struct BuurtInitiatives {
   // (crowding-out) next week.
   double programme_results_recent = 0, resident_results_recent = 0;
   int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
+  // From week 0: refused because the pot asked could not pay (also counted in refused), and
+  // euros paid to initiatives from another domain's pot than their own (domains combined).
+  int refused_money = 0;
+  double euros_pooled = 0;
   int completed_term = 0;  // completed since the last election (visible results; governance resets it)
 };
 
