@@ -47,10 +47,18 @@ void incidents_and_disorder(World& w, Buurt& b) {
     for (int k = 0; k < victims; ++k) {
       const std::uint32_t row = b.place.first + static_cast<std::uint32_t>(rng.uniform() * b.place.count);
       r.victim_now[row] = 1;
+      // The flag records which kind of incident set victim_until, so the metrics can tell when
+      // the victimisation happened (it changes no behaviour).
       if (answer.uniform() < b.hours.answered) {
-        r.victim_until[row] = std::max(r.victim_until[row], until);
+        if (until > r.victim_until[row]) {
+          r.victim_until[row] = until;
+          r.flags[row] &= static_cast<std::uint8_t>(~flag_fear_unanswered);
+        }
       } else {  // nobody came: fear lasts longer, and the authorities let them down
-        r.victim_until[row] = std::max(r.victim_until[row], until_unanswered);
+        if (until_unanswered > r.victim_until[row]) {
+          r.victim_until[row] = until_unanswered;
+          r.flags[row] |= flag_fear_unanswered;
+        }
         add_bad_experience(r, row);
       }
     }

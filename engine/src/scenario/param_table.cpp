@@ -73,8 +73,8 @@ constexpr const char* kPolitie = "Politie 47022NED via CBS: police-recorded crim
 // about 770,000 recorded crimes a year (43.2 per 1,000, kPolitie): ~220 per wijkagent, 4-5 a week.
 constexpr const char* kResponse =
     "assumption, scaled on Politiewet 2012 art. 38b (one wijkagent per 5,000 residents) and police-recorded crime (43.2 per 1,000 a year)";
-// Fitted by scenarios/calibration/baseline.json to MODEL.md §6 (CBS 85541NED, Veiligheidsmonitor).
-constexpr const char* kCalibrated = "calibrated to CBS 85541NED and the Veiligheidsmonitor (docs/CALIBRATION.md)";
+// Fitted by scenarios/calibration/gemeenten.json (safety.base, w_disorder, w_victim; docs/CALIBRATION.md).
+constexpr const char* kCalibratedGemeenten = "calibrated across 29 gemeenten to the Veiligheidsmonitor 2023 (docs/CALIBRATION.md)";
 
 // Bases shared by many priors.
 constexpr const char* kLever = "fixed: a building block, set by the scenario and varied by variants or a design";
@@ -742,20 +742,22 @@ std::vector<ParamDef> build_table() {
       WJ_REAL("incidents.disorder_max", incidents.disorder_max, share, 0.35, 0, 1, "equilibrium disorder in the most deprived buurt", kAssumed,
               build, uniform(0.25, 0.45, "assumption: visible disorder in the most deprived buurten")),
 
-      WJ_REAL("safety.base", safety.base, share, 0.774, 0, 1, "perceived safety target at average conditions", kCalibrated,
-              build, normal(0.774, 0.03, 0.65, 0.9, "calibrated (docs/CALIBRATION.md); sd 0.03 an assumption until a posterior exists")),
+      WJ_REAL("safety.base", safety.base, share, 0.708, 0, 1, "perceived safety target at average conditions", kCalibratedGemeenten,
+              build, normal(0.708, 0.03, 0.6, 0.85, "gemeente fit 0.708 (se 0.009, docs/CALIBRATION.md); sd 0.03 for what the fit's 29 gemeenten cannot show")),
       WJ_REAL("safety.w_social", safety.w_social, none, 0.25, 0, 5, "safety per unit of social trust above 0.5", "Steenbeek & Hipp 2011",
               build, around(0.5, kWide)),
       WJ_REAL("safety.w_efficacy", safety.w_efficacy, none, 0.2, 0, 5, "safety per unit of collective efficacy above 0.3", kSampson,
               build, around(0.5, kWide)),
-      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.2, 0, 5, "unsafety per unit of perceived disorder", "Markowitz et al. 2001",
-              build, around(0.5, kWide)),
+      WJ_REAL("safety.w_disorder", safety.w_disorder, none, 0.1, 0, 5, "unsafety per unit of perceived disorder",
+              "Markowitz et al. 2001 (disorder raises fear); size: gemeente fit, at its lower bound 0.1 (docs/CALIBRATION.md)",
+              build, uniform(0.05, 0.2, "gemeente fit 0.1 (se 0.04) at the bound kept as the literature's floor; up to the national fit's 0.2")),
       WJ_REAL("safety.deprivation_bias", safety.deprivation_bias, none, 0.1, 0, 2, "compositional bias: disorder is perceived as higher in deprived buurten", "Sampson & Raudenbush 2004",
               build, around(0.5, kWide)),
       WJ_REAL("safety.w_heard", safety.w_heard, none, 0.08, 0, 5, "unsafety while an incident heard of through ties is recent", kVm,
               burn_in, around(0.5, kWide)),
-      WJ_REAL("safety.w_victim", safety.w_victim, none, 0.35, 0, 5, "unsafety while one's own victimisation is recent (victims ~5x as afraid)", kVm,
-              burn_in, uniform(0.2, 0.5, "CBS Veiligheidsmonitor: victims are several times as often afraid")),
+      WJ_REAL("safety.w_victim", safety.w_victim, none, 0.05, 0, 5, "unsafety while one's own victimisation is recent",
+              "gemeente fit to CBS Veiligheidsmonitor 2019: victims feel unsafe in their buurt 2.3x as often (Akkermans & Kloosterman 2020; docs/CALIBRATION.md)",
+              burn_in, uniform(0.02, 0.12, "gemeente fit 0.05 (se 0.036); the victims' target is met there, most of the contrast is selection")),
       WJ_REAL("safety.w_presence", safety.w_presence, none, 0.04, 0, 5, "safety from visible professionals", kAssumed,
               build, uniform(0, 0.06, kScpNone)),
       WJ_REAL("safety.w_active", safety.w_active, none, 0.3, 0, 5, "safety per unit of active share in the buurt", "Steenbeek & Hipp 2011",

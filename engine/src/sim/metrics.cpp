@@ -31,15 +31,20 @@ Tally tally_buurt(const World& w, const Buurt& b, std::int32_t week) {
   // Counts in integers (the same values as summing 0/1 in doubles, but off the floating-point
   // add's latency chain); the sums stay doubles added in row order.
   // Victimised in the past 52 weeks (the Veiligheidsmonitor's "past 12 months"): the week of
-  // the latest victimisation is victim_until minus the weeks it keeps weighing.
-  const std::int32_t victim_since = week - 52 + static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks));
+  // the latest victimisation is victim_until minus the weeks its fear lasts, longer when nobody
+  // answered the incident (flag_fear_unanswered). A person victimised twice, first unanswered and
+  // then answered within (unanswered_fear - 1) x victim_weeks, is dated by the first: rare.
+  const std::int32_t fear_weeks = static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks));
+  const std::int32_t fear_weeks_unanswered =
+      static_cast<std::int32_t>(std::lround(w.p->safety.victim_weeks * w.p->response.unanswered_fear));
   std::uint32_t active = 0, initiators = 0, unsafe = 0, trusting = 0, victims = 0, unsafe_victims = 0;
   double st = 0, ss = 0, sse = 0;
   for (std::uint32_t row = b.place.first; row < b.place.first + b.place.count; ++row) {
     const auto e = r.engagement[row];
     active += e != Engagement::passive;
     initiators += e == Engagement::initiator;
-    const bool is_unsafe = r.safety[row] < unsafe_below, victim = r.victim_until[row] > victim_since;
+    const bool is_unsafe = r.safety[row] < unsafe_below, victim =
+        r.victim_until[row] - ((r.flags[row] & flag_fear_unanswered) ? fear_weeks_unanswered : fear_weeks) > week - 52;
     unsafe += is_unsafe;
     victims += victim;
     unsafe_victims += victim && is_unsafe;

@@ -22,6 +22,7 @@ enum : std::uint8_t {
   flag_in_crew = 4,           // member of a running initiative's crew
   flag_wants_initiative = 8,  // became an initiator this week and has no initiative yet
   flag_work_ties = 16,        // has (or had) a work tie: sense_ties reads WorkTies only then
+  flag_fear_unanswered = 32,  // victim_until was set by an incident nobody answered (it lasts longer; metrics.cpp)
   flag_organiser = 0x80,      // helped carry an initiative to completion (self_organisation.cpp)
 };
 
