@@ -155,7 +155,8 @@ struct Buurt {
 
   // Physical capital (model/physical_capital.cpp).
   double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (fixed)
-  double physical_capital = 0;  // euros per resident invested in dwellings and streets, not yet worn out
+  double renewed_share = 0;     // share of the buurt's dwellings renewed by herstructurering, not yet worn out
+  double public_space = 0;      // euros per resident invested in public space by the programme, not yet worn out
 
   // Self-organisation (model/self_organisation.cpp). Read by initiatives (group_active).
   bool group_active = false;    // a bewonersgroep exists
