@@ -79,7 +79,7 @@ TEST_CASE("abc recovers a known parameter from summaries the model generated its
   // not use), tolerance half a point; 80 draws, 4 replicates each. Tolerance of the check: the
   // accepted median within 0.01 of the truth and the accepted 90% interval at most 60% of the
   // prior's (0.0675): draws accepted at random would span about 0.06, so a summary that did not
-  // depend on the parameter fails (measured: MEASURED).
+  // depend on the parameter fails (measured: 18 accepted, median 0.057, 5-95% 0.045 .. 0.068).
   TempDir dir("abc-recovery");
   write_city_and_experiment(dir.path());
   const auto file = (dir / "abc.json").string();
