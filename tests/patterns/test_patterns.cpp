@@ -51,10 +51,10 @@ TEST_CASE("pattern 2: with as many broken as kept promises, trust falls", "[patt
         sim.step();
         const auto& buurten = sim.world().buurten;
         for (std::size_t bi = 0; bi < buurten.size(); ++bi)
-          for (const Initiative& in : buurten[bi].initiatives)
+          for (const Initiative& in : buurten[bi].initiatives.list)
             if (in.state == InitiativeState::running && seen.emplace(bi, in.created, in.initiator).second)
               for (int k = 0; k < in.crew_size; ++k) {
-                const std::uint32_t row = buurten[bi].first + in.crew[static_cast<std::size_t>(k)];
+                const std::uint32_t row = buurten[bi].place.first + in.crew[static_cast<std::size_t>(k)];
                 open.push_back({row, before[row], week + lag});
               }
         for (auto it = open.begin(); it != open.end();)

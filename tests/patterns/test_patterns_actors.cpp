@@ -29,8 +29,8 @@ std::string fmt(const Summary& s) {
 double presence(const Simulation& sim) {
   double sum = 0, n = 0;
   for (const auto& b : sim.world().buurten) {
-    sum += b.presence * b.residents_total;
-    n += b.residents_total;
+    sum += b.hours.presence * b.place.residents_total;
+    n += b.place.residents_total;
   }
   return n > 0 ? sum / n : 0;
 }

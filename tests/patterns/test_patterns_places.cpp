@@ -45,7 +45,7 @@ double group_share(const Simulation& s, Metric m, const std::function<bool(doubl
   const auto& bs = s.world().buurten;
   double num = 0, den = 0;
   for (std::size_t i = 0; i < bs.size(); ++i) {
-    if (!pick(bs[i].deprivation)) continue;
+    if (!pick(bs[i].place.deprivation)) continue;
     const auto v = derive_metrics(s.buurt_tallies()[i], s.world());
     const double adults = v[static_cast<std::size_t>(Metric::adults)];
     num += adults * v[static_cast<std::size_t>(m)];

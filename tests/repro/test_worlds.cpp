@@ -83,15 +83,15 @@ std::map<std::pair<std::string, std::uint32_t>, Person> population(const Scenari
   const auto& r = w.residents;
   std::vector<std::pair<std::string, std::uint32_t>> id_of_row(r.size());
   for (const auto& b : w.buurten)
-    for (std::uint32_t i = 0; i < b.count; ++i) id_of_row[b.first + i] = {b.code, i};
+    for (std::uint32_t i = 0; i < b.place.count; ++i) id_of_row[b.place.first + i] = {b.place.code, i};
   std::map<std::pair<std::string, std::uint32_t>, Person> out;
   for (const auto& b : w.buurten)
-    for (std::uint32_t i = 0; i < b.count; ++i) {
-      const std::uint32_t row = b.first + i;
+    for (std::uint32_t i = 0; i < b.place.count; ++i) {
+      const std::uint32_t row = b.place.first + i;
       Person p{r.age_band[row], r.ses[row],     r.free_hours[row], r.theta[row],         r.epsilon[row],
                r.trust0[row],   r.social0[row], r.efficacy0[row],  r.safety_offset[row], {}};
       for (std::uint32_t k = r.tie_offsets[row]; k < r.tie_offsets[row + 1]; ++k) p.ties.push_back(id_of_row[r.ties[k]]);
-      out[{b.code, i}] = p;
+      out[{b.place.code, i}] = p;
     }
   return out;
 }

@@ -156,7 +156,7 @@ Trace trace_simulation(const ScenarioSpec& spec, std::uint64_t seed, std::uint32
   ThreadPool pool(threads);
   Simulation sim(spec, seed, replicate, pool);
   Trace t;
-  for (const auto& b : sim.world().buurten) t.buurt_codes.push_back(b.code);
+  for (const auto& b : sim.world().buurten) t.buurt_codes.push_back(b.place.code);
   for (const auto& w : sim.world().wijken) t.wijk_codes.push_back(w.code);
   while (!sim.done()) {
     const std::int32_t week = sim.week();

@@ -128,7 +128,7 @@ TEST_CASE("wijk and city tallies are the sums of buurt tallies", "[metrics]") {
 
     // Buurt tallies are what tally_buurt gives for the state after the step.
     for (std::size_t b = 0; b < w.buurten.size(); ++b) {
-      INFO("buurt " << w.buurten[b].code);
+      INFO("buurt " << w.buurten[b].place.code);
       const Tally again = tally_buurt(w, w.buurten[b], week);
       for (std::size_t f = 0; f < again.size(); ++f) {
         INFO("field " << f);
@@ -168,10 +168,10 @@ TEST_CASE("wijk and city tallies are the sums of buurt tallies", "[metrics]") {
     for (std::size_t wi = 0; wi < wt.size(); ++wi) check_unit(derive_metrics(wt[wi], w), "wijk " + w.wijken[wi].code);
     for (std::size_t b = 0; b < bt.size(); ++b) {
       const auto m = derive_metrics(bt[b], w);
-      check_unit(m, "buurt " + w.buurten[b].code);
+      check_unit(m, "buurt " + w.buurten[b].place.code);
       if (week > 0)
         for (Metric k : kCumulative) {
-          INFO("buurt " << w.buurten[b].code << " " << metric_name(k));
+          INFO("buurt " << w.buurten[b].place.code << " " << metric_name(k));
           CHECK(get(m, k) >= get(previous[b], k));
         }
       previous[b] = m;
@@ -246,14 +246,14 @@ TEST_CASE("cumulative counters count from week 0 and not from the start of burn-
   std::vector<double> reserved(w.buurten.size(), 0.0);
   double alive_from_burn_in = 0;
   for (std::size_t b = 0; b < w.buurten.size(); ++b) {
-    live[b] = w.buurten[b].initiatives.size();
-    for (const auto& in : w.buurten[b].initiatives) reserved[b] += in.reserved;
+    live[b] = w.buurten[b].initiatives.list.size();
+    for (const auto& in : w.buurten[b].initiatives.list) reserved[b] += in.reserved;
     alive_from_burn_in += static_cast<double>(live[b]);
   }
   sim.step();  // week 0, the first written week
   for (std::size_t b = 0; b < w.buurten.size(); ++b) {
     const Tally& t = sim.buurt_tallies()[b];
-    INFO("buurt " << w.buurten[b].code << ": " << live[b] << " initiatives alive at the end of burn-in");
+    INFO("buurt " << w.buurten[b].place.code << ": " << live[b] << " initiatives alive at the end of burn-in");
     const double transitions = at(t, TallyField::proposed) + at(t, TallyField::approved) +
                                at(t, TallyField::refused) + at(t, TallyField::completed);
     CHECK(transitions == 0.0);

@@ -32,8 +32,8 @@ void run(const ScenarioSpec& spec, int weeks, F each) {
 double legitimacy(const World& w) {
   double s = 0, n = 0;
   for (const auto& b : w.buurten) {
-    s += b.legitimacy * b.count;
-    n += b.count;
+    s += b.expectations.legitimacy * b.place.count;
+    n += b.place.count;
   }
   return s / n;
 }
@@ -100,9 +100,9 @@ Promises promises(const ScenarioSpec& spec, int weeks, int after = 1000000) {
   run(spec, weeks, [&](const World& w) {
     int open = 0;
     for (const auto& b : w.buurten) {
-      open += b.promises_open;
-      if (b.disappointed_week > 0 && out.first_week < 0) out.first_week = w.week;
-      out.disappointed += b.disappointed_week;
+      open += b.expectations.promises_open;
+      if (b.expectations.disappointed_week > 0 && out.first_week < 0) out.first_week = w.week;
+      out.disappointed += b.expectations.disappointed_week;
     }
     out.most_open = std::max(out.most_open, open);
     if (w.week > after) out.open_after += open;

@@ -274,15 +274,16 @@ RunRecord run_one(const Abc& a, const Layout& l, const ScenarioSpec& spec, std::
   r.renewed.resize(nb);
   for (std::size_t b = 0; b < nb; ++b) {
     const Buurt& bu = sim.world().buurten[b];
-    r.in_programme[b] = bu.in_programme ? 1 : 0;
+    r.in_programme[b] = bu.gov.in_programme ? 1 : 0;
     // Herstructurering's own rule (model/physical_capital.cpp), not physical capital: the
     // programme's public-space budget builds capital in every buurt it reaches.
     const auto& pp = spec.params.physical;
-    r.renewed[b] = bu.in_programme && pp.herstructurering > 0 && bu.deprivation >= pp.renewal_min_deprivation ? 1 : 0;
+    r.renewed[b] =
+        bu.gov.in_programme && pp.herstructurering > 0 && bu.place.deprivation >= pp.renewal_min_deprivation ? 1 : 0;
   }
   if (deprivation) {
     deprivation->resize(nb);
-    for (std::size_t b = 0; b < nb; ++b) (*deprivation)[b] = sim.world().buurten[b].deprivation;
+    for (std::size_t b = 0; b < nb; ++b) (*deprivation)[b] = sim.world().buurten[b].place.deprivation;
   }
   return r;
 }

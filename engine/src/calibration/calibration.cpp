@@ -53,7 +53,7 @@ Evaluation evaluate(const Calibration& c, const std::vector<double>& x, unsigned
         if (c.targets[t].scenario >= 0 && static_cast<std::size_t>(c.targets[t].scenario) != k) continue;
         Tally& acc = c.targets[t].statistic == Statistic::between_sd ? per_scenario[t][k][rep] : pooled[t][rep];
         for (std::size_t b = 0; b < bs.size(); ++b) {
-          if (!in_group(c.targets[t].group, bs[b].deprivation)) continue;
+          if (!in_group(c.targets[t].group, bs[b].place.deprivation)) continue;
           for (std::size_t f = 0; f < acc.size(); ++f) acc[f] += tallies[b][f];
         }
       }

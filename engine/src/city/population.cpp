@@ -84,12 +84,12 @@ namespace {
 void synthesise_buurt(World& w, Buurt& b, const BuurtSpec& spec) {
   const Params& p = *w.p;
   auto& r = w.residents;
-  b.owner_occupied = spec.owner_occupied;
+  b.place.owner_occupied = spec.owner_occupied;
   std::uint32_t local = 0;
   for (int band = 0; band < age_band_count; ++band) {
     const int n = spec.age[static_cast<std::size_t>(band + 1)];
     for (int k = 0; k < n; ++k, ++local) {
-      const std::uint32_t row = b.first + local;
+      const std::uint32_t row = b.place.first + local;
       CounterRng rng = CounterRng(w.keys[Stream::population], w.resident_id(b, local), 0);
       draw_resident(w, r, row, band, spec.deprivation, spec.deprivation, rng);
       const double ses = r.ses[row];
@@ -107,12 +107,12 @@ void synthesise_buurt(World& w, Buurt& b, const BuurtSpec& spec) {
   }
   // Initial safety from the buurt's starting conditions; burn-in settles the rest.
   double ce = 0;
-  for (std::uint32_t i = 0; i < b.count; ++i) ce += r.social[b.first + i] * r.efficacy[b.first + i];
-  b.collective_efficacy = b.count ? ce / b.count : 0;
-  b.active_share = 0.07;
+  for (std::uint32_t i = 0; i < b.place.count; ++i) ce += r.social[b.place.first + i] * r.efficacy[b.place.first + i];
+  b.last_week.collective_efficacy = b.place.count ? ce / b.place.count : 0;
+  b.last_week.active_share = 0.07;
   const double buurt_term = safety_buurt_term(p, b);
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
+  for (std::uint32_t i = 0; i < b.place.count; ++i) {
+    const std::uint32_t row = b.place.first + i;
     r.safety[row] = safety_target(p, buurt_term, r.social[row], r.safety_offset[row], false, false);
   }
 }
@@ -155,8 +155,8 @@ void build_posts(World& w) {
         // not change when another buurt grows.
         for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
           const Buurt& b = w.buurten[wk.first_buurt + k];
-          add_posts(ri, wi, static_cast<std::int32_t>(k), b.code,
-                    role.fte_per_10k * b.residents_total / 10000.0 * p.staff.hours_per_fte);
+          add_posts(ri, wi, static_cast<std::int32_t>(k), b.place.code,
+                    role.fte_per_10k * b.place.residents_total / 10000.0 * p.staff.hours_per_fte);
         }
         continue;
       }
@@ -204,23 +204,27 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
     double dep = 0;
     for (const auto& bs : ws.buurten) {
       Buurt b;
-      b.code = bs.code;
-      b.key = fnv1a64(bs.code.data(), bs.code.size());
-      b.first = rows;
-      b.count = static_cast<std::uint32_t>(bs.adults());
-      b.wijk = static_cast<std::uint32_t>(w.wijken.size());
-      b.residents_total = bs.residents;
-      b.deprivation = bs.deprivation;
-      b.crime_factor = model::recorded_crime_factor(p, bs);
-      b.disorder = equilibrium_disorder(p, bs.deprivation);
+      b.place.code = bs.code;
+      b.place.key = fnv1a64(bs.code.data(), bs.code.size());
+      b.place.first = rows;
+      b.place.count = static_cast<std::uint32_t>(bs.adults());
+      b.place.wijk = static_cast<std::uint32_t>(w.wijken.size());
+      b.place.residents_total = bs.residents;
+      b.place.deprivation = bs.deprivation;
+      b.place.crime_factor = model::recorded_crime_factor(p, bs);
+      b.incidents.disorder = equilibrium_disorder(p, bs.deprivation);
       // Meeting places per 1,000 residents, capped so a tiny buurt with one place is not a village hall.
-      b.meeting_places_per_1000 = std::min(2.0, bs.residents > 0 ? bs.meeting_places * 1000.0 / bs.residents : 0.0);
-      b.participation_cost_factor = std::clamp(1.0 - p.initiatives.meeting_cost_relief * (b.meeting_places_per_1000 - p.initiatives.meeting_places_ref), 0.5, 1.5);
-      b.vision = p.building_blocks.vision;
-      b.initiatives.reserve(32);
-      rows += b.count;
+      b.place.meeting_places_per_1000 =
+          std::min(2.0, bs.residents > 0 ? bs.meeting_places * 1000.0 / bs.residents : 0.0);
+      b.place.participation_cost_factor =
+          std::clamp(1.0 - p.initiatives.meeting_cost_relief *
+                               (b.place.meeting_places_per_1000 - p.initiatives.meeting_places_ref),
+                     0.5, 1.5);
+      b.vision.level = p.building_blocks.vision;
+      b.initiatives.list.reserve(32);
+      rows += b.place.count;
       wk.residents_total += bs.residents;
-      wk.adults += static_cast<int>(b.count);
+      wk.adults += static_cast<int>(b.place.count);
       dep += bs.deprivation * bs.residents;
       w.buurten.push_back(std::move(b));
     }
@@ -235,8 +239,8 @@ void build_world(World& w, const ScenarioSpec& spec, std::uint64_t seed, std::ui
 
   pool.parallel_for(w.buurten.size(), [&](std::size_t bi, unsigned) {
     Buurt& b = w.buurten[bi];
-    const WijkSpec& ws = spec.city.wijken[b.wijk];
-    synthesise_buurt(w, b, ws.buurten[bi - w.wijken[b.wijk].first_buurt]);
+    const WijkSpec& ws = spec.city.wijken[b.place.wijk];
+    synthesise_buurt(w, b, ws.buurten[bi - w.wijken[b.place.wijk].first_buurt]);
   });
   build_network(w, pool);
   pool.parallel_for(w.buurten.size(), [&](std::size_t bi, unsigned) { model::publish_views(w, w.buurten[bi]); });

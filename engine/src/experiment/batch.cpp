@@ -183,7 +183,7 @@ void observe_week(const Experiment& e, const Simulation& sim, std::vector<Outcom
     if (l == Level::wijk)
       for (std::size_t i = 0; i < w.wijken.size(); ++i) add(l, w.wijken[i].code, sim.wijk_tallies()[i]);
     if (l == Level::buurt)
-      for (std::size_t i = 0; i < w.buurten.size(); ++i) add(l, w.buurten[i].code, sim.buurt_tallies()[i]);
+      for (std::size_t i = 0; i < w.buurten.size(); ++i) add(l, w.buurten[i].place.code, sim.buurt_tallies()[i]);
   }
 }
 

@@ -94,7 +94,7 @@ class TimeseriesParts {
     if (detail_ >= static_cast<int>(Detail::wijk))
       for (std::size_t i = 0; i < w.wijken.size(); ++i) rows("wijk", w.wijken[i].code, sim.wijk_tallies()[i]);
     if (detail_ >= static_cast<int>(Detail::buurt))
-      for (std::size_t i = 0; i < w.buurten.size(); ++i) rows("buurt", w.buurten[i].code, sim.buurt_tallies()[i]);
+      for (std::size_t i = 0; i < w.buurten.size(); ++i) rows("buurt", w.buurten[i].place.code, sim.buurt_tallies()[i]);
     if (buf.size() >= kBlockBytes) flush(rep);
   }
 

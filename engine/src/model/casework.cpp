@@ -13,17 +13,17 @@ namespace wijksim::model {
 void casework(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& sp = p.staff;
-  if (b.count == 0 || sp.casework_hours_per_case <= 0) return;
-  b.casework_acc += b.h_casework / sp.casework_hours_per_case;
-  const int cases = static_cast<int>(std::min<double>(b.casework_acc, b.count));
-  b.casework_acc -= cases;
+  if (b.place.count == 0 || sp.casework_hours_per_case <= 0) return;
+  b.casework.casework_acc += b.hours.h_casework / sp.casework_hours_per_case;
+  const int cases = static_cast<int>(std::min<double>(b.casework.casework_acc, b.place.count));
+  b.casework.casework_acc -= cases;
   if (cases == 0) return;
   auto& r = w.residents;
-  CounterRng rng = w.rng(Stream::staff, EntityId{b.key, 0xFFFFFFF1u});
+  CounterRng rng = w.rng(Stream::staff, EntityId{b.place.key, 0xFFFFFFF1u});
   const auto gain = static_cast<float>(sp.casework_efficacy_gain), relief = static_cast<float>(1.0 - sp.casework_frustration_relief);
   for (int c = 0; c < cases; ++c) {
-    const std::uint32_t a = b.first + static_cast<std::uint32_t>(rng.uniform() * b.count) % b.count;
-    const std::uint32_t z = b.first + static_cast<std::uint32_t>(rng.uniform() * b.count) % b.count;
+    const std::uint32_t a = b.place.first + static_cast<std::uint32_t>(rng.uniform() * b.place.count) % b.place.count;
+    const std::uint32_t z = b.place.first + static_cast<std::uint32_t>(rng.uniform() * b.place.count) % b.place.count;
     const std::uint32_t row = r.ses[a] <= r.ses[z] ? a : z;
     r.efficacy[row] += gain * (1.f - r.efficacy[row]);
     r.frustration[row] *= relief;

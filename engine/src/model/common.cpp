@@ -2,7 +2,7 @@
 
 namespace wijksim::model {
 
-bool programme_reaches(const World& w, const Buurt& b) { return w.programme.alive && b.in_programme; }
+bool programme_reaches(const World& w, const Buurt& b) { return w.programme.alive && b.gov.in_programme; }
 
 void add_bad_experience(Residents& r, std::uint32_t row) {
   if (r.bad_experiences[row] < 255) ++r.bad_experiences[row];
@@ -15,7 +15,7 @@ void publish_views(World& w, const Buurt& b) {
   auto& r = w.residents;
   // Local restrict pointers and a hoisted count: the byte stores below could otherwise alias
   // anything (char types), which keeps the compiler from vectorising the loop.
-  const std::uint32_t n = b.count, first = b.first;
+  const std::uint32_t n = b.place.count, first = b.place.first;
   const float* __restrict trust = r.trust.data() + first;
   const float* __restrict safety = r.safety.data() + first;
   const Engagement* __restrict engagement = r.engagement.data() + first;

@@ -15,20 +15,20 @@ namespace wijksim::model {
 
 void expectations(World& w, Buurt& b) {
   const auto& ep = w.p->expectations;
-  b.disappointed_week = 0;
-  b.promises_open = 0;
-  if (b.count == 0 || b.reached == 0) return;  // a promise needs an invitation (reached)
+  b.expectations.disappointed_week = 0;
+  b.expectations.promises_open = 0;
+  if (b.place.count == 0 || b.outreach.reached == 0) return;  // a promise needs an invitation (reached)
   auto& r = w.residents;
   const auto horizon = static_cast<std::int32_t>(std::lround(ep.horizon));
   // One result is noticed by `audience` residents of the buurt's N; this week's results by
   // each resident independently.
-  const double one = std::min(1.0, ep.audience / std::max(1, b.residents_total));
-  const auto notice = static_cast<float>(1.0 - std::pow(1.0 - one, b.visible_results_week));
+  const double one = std::min(1.0, ep.audience / std::max(1, b.place.residents_total));
+  const auto notice = static_cast<float>(1.0 - std::pow(1.0 - one, b.initiatives.visible_results_week));
   const double remember = 1.0 - ep.fade;
   const std::uint64_t key = w.keys[Stream::vision];
   int open = 0;
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
+  for (std::uint32_t i = 0; i < b.place.count; ++i) {
+    const std::uint32_t row = b.place.first + i;
     const std::int32_t made = r.promised[row];
     if (made == no_promise) continue;
     const std::int32_t waited = w.week - made;
@@ -50,11 +50,12 @@ void expectations(World& w, Buurt& b) {
     if (seen || u[1] >= std::pow(remember, waited)) continue;  // kept, or forgotten
     add_bad_experience(r, row);
     r.frustration[row] += static_cast<float>(ep.frustration);
-    ++b.disappointed_week;
+    ++b.expectations.disappointed_week;
   }
-  b.promises_open = open;
-  const double share = static_cast<double>(b.disappointed_week) / b.count;
-  b.legitimacy = std::max(0.0, b.legitimacy * (1.0 - std::min(1.0, w.p->legitimacy.erosion * share)));
+  b.expectations.promises_open = open;
+  const double share = static_cast<double>(b.expectations.disappointed_week) / b.place.count;
+  b.expectations.legitimacy =
+      std::max(0.0, b.expectations.legitimacy * (1.0 - std::min(1.0, w.p->legitimacy.erosion * share)));
 }
 
 }  // namespace wijksim::model

@@ -24,17 +24,18 @@ void stop_programme(World& w) {
   const auto& p = *w.p;
   const double remember = 1.0 - p.expectations.fade;
   for (auto& b : w.buurten) {
-    if (!b.in_programme) continue;
-    for (auto& in : b.initiatives) {
+    if (!b.gov.in_programme) continue;
+    for (auto& in : b.initiatives.list) {
       const bool pending = in.state == InitiativeState::proposed;
       const bool funded_running = in.state == InitiativeState::running && in.programme_funded;
       if (!pending && !funded_running) continue;
       in.state = pending ? InitiativeState::refused : InitiativeState::failed;
-      if (in.created >= 0) pending ? ++b.refused : ++b.failed;  // cohort from week 0, as in initiatives.cpp
-      b.programme_budget += in.reserved;  // withdrawn with the budget below
+      if (in.created >= 0)
+        pending ? ++b.initiatives.refused : ++b.initiatives.failed;  // cohort from week 0, as in initiatives.cpp
+      b.gov.programme_budget += in.reserved;  // withdrawn with the budget below
       in.reserved = 0;
       for (int k = 0; k < in.crew_size; ++k) {
-        const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+        const std::uint32_t row = b.place.first + in.crew[static_cast<std::size_t>(k)];
         add_bad_experience(r, row);
         r.frustration[row] += static_cast<float>(p.initiatives.frustration_failure);
         r.flags[row] &= static_cast<std::uint8_t>(~flag_in_crew);
@@ -47,13 +48,13 @@ void stop_programme(World& w) {
     // the rate of any unmet expectation (expectations.fade): the stop breaks what is remembered.
     // Promises of results still open (expectations.cpp) are not settled by the stop: with the
     // programme gone they mostly break at their horizon (stop-and-go leaves them unmet).
-    CounterRng rng = w.rng(Stream::vision, EntityId{b.key, 0x30000000u});
-    for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
+    CounterRng rng = w.rng(Stream::vision, EntityId{b.place.key, 0x30000000u});
+    for (std::uint32_t row = b.place.first; row < b.place.first + b.place.count; ++row) {
       const double since = std::max(0.0, static_cast<double>(w.week) - r.invited_until[row]);  // never invited: pow -> 0
       if (rng.uniform() < std::pow(remember, since)) add_bad_experience(r, row);
     }
-    b.programme_budget = 0;
-    b.invest_week = 0;
+    b.gov.programme_budget = 0;
+    b.gov.invest_week = 0;
   }
   // The team disperses and the budget and agreements lapse; a restart organises them anew.
   w.programme.team = w.programme.budget = w.programme.convenant = 0;
@@ -64,18 +65,19 @@ void finish_programme(World& w) {
   w.programme.alive = false;
   w.programme.finished = true;
   w.programme.ended = w.week;
-  for (auto& b : w.buurten) b.invest_week = 0;
+  for (auto& b : w.buurten) b.gov.invest_week = 0;
 }
 
 // Week 0: cumulative outcomes count from the start date, not from the start of burn-in.
 void start_observation(World& w) {
   for (auto& b : w.buurten) {
-    b.proposed = b.approved = b.completed = b.failed = b.refused = b.completed_term = 0;
-    b.euros_spent = 0;
-    b.staff_euros = 0;
-    b.reached = 0;
-    b.reached_groups = {};
-    b.legitimacy = w.p->legitimacy.base;
+    b.initiatives.proposed = b.initiatives.approved = b.initiatives.completed = b.initiatives.failed =
+        b.initiatives.refused = b.initiatives.completed_term = 0;
+    b.money.euros_spent = 0;
+    b.money.staff_euros = 0;
+    b.outreach.reached = 0;
+    b.outreach.reached_groups = {};
+    b.expectations.legitimacy = w.p->legitimacy.base;
   }
   for (auto& f : w.residents.flags) f &= static_cast<std::uint8_t>(~flag_reached);
   std::fill(w.residents.promised.begin(), w.residents.promised.end(), no_promise);
@@ -88,7 +90,8 @@ double budget_share(const World& w) {
 }
 
 double yearly_pot(const World& w, const Buurt& b) {
-  return w.p->budget.wijk_budget * weeks_per_year * b.residents_total * w.p->building_blocks.resources * w.wijken[b.wijk].budget_factor;
+  return w.p->budget.wijk_budget * weeks_per_year * b.place.residents_total * w.p->building_blocks.resources *
+         w.wijken[b.place.wijk].budget_factor;
 }
 
 void start_programme(World& w) {
@@ -103,11 +106,11 @@ void start_programme(World& w) {
   w.programme.started = w.week;
   w.programme.planned_end = w.week + static_cast<std::int32_t>(std::lround(w.p->building_blocks.long_breath));
   for (auto& b : w.buurten) {
-    const bool wijk_in = w.wijken[b.wijk].in_programme;
-    b.in_programme = wijk_in && (spec.programme_start_buurten.empty() ||
-                                 std::find(spec.programme_start_buurten.begin(), spec.programme_start_buurten.end(),
-                                           b.code) != spec.programme_start_buurten.end());
-    b.completed_term = 0;
+    const bool wijk_in = w.wijken[b.place.wijk].in_programme;
+    b.gov.in_programme = wijk_in && (spec.programme_start_buurten.empty() ||
+                                     std::find(spec.programme_start_buurten.begin(), spec.programme_start_buurten.end(),
+                                               b.place.code) != spec.programme_start_buurten.end());
+    b.initiatives.completed_term = 0;
   }
 }
 
@@ -127,7 +130,7 @@ void restart_programme(World& w) {
   pr.returns = returns;
   const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
   for (auto& b : w.buurten)
-    if (b.in_programme) b.programme_budget = yearly_pot(w, b) * budget_share(w) * rest_of_year;
+    if (b.gov.in_programme) b.gov.programme_budget = yearly_pot(w, b) * budget_share(w) * rest_of_year;
 }
 
 // What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
@@ -166,7 +169,7 @@ void build_conditions(World& w, const PhaseSpec& ph) {
     const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
     const double more = (1.0 - op.no_budget_share) * (pr.budget - before) * rest_of_year;
     for (auto& b : w.buurten)
-      if (b.in_programme) b.programme_budget += yearly_pot(w, b) * more;
+      if (b.gov.in_programme) b.gov.programme_budget += yearly_pot(w, b) * more;
   }
 }
 
@@ -179,9 +182,9 @@ void review_support(World& w) {
   auto& pr = w.programme;
   double sum = 0, adults = 0;
   for (const auto& b : w.buurten)
-    if (b.in_programme) {
-      sum += b.legitimacy * b.count;
-      adults += b.count;
+    if (b.gov.in_programme) {
+      sum += b.expectations.legitimacy * b.place.count;
+      adults += b.place.count;
     }
   pr.support = adults > 0 ? sum / adults : 0;
   if (pr.support >= p.governance.support_threshold || pr.returns >= p.governance.max_returns ||
@@ -201,10 +204,11 @@ void review_support(World& w) {
   pr.last_return = w.week;
   auto& r = w.residents;
   for (auto& b : w.buurten) {
-    if (!b.in_programme) continue;
-    b.vision_participants = 0;
-    b.vision_groups = {};
-    for (std::uint32_t row = b.first; row < b.first + b.count; ++row) r.flags[row] &= static_cast<std::uint8_t>(~flag_vision);
+    if (!b.gov.in_programme) continue;
+    b.vision.vision_participants = 0;
+    b.vision.vision_groups = {};
+    for (std::uint32_t row = b.place.first; row < b.place.first + b.place.count; ++row)
+      r.flags[row] &= static_cast<std::uint8_t>(~flag_vision);
   }
 }
 
@@ -219,9 +223,9 @@ void advance_phase(World& w) {
   if (ph.exit_reached_share >= 0) {
     long long reached = 0, adults = 0;
     for (const auto& b : w.buurten)
-      if (b.in_programme) {
-        reached += b.reached;
-        adults += b.count;
+      if (b.gov.in_programme) {
+        reached += b.outreach.reached;
+        adults += b.place.count;
       }
     const double share = adults > 0 ? static_cast<double>(reached) / static_cast<double>(adults) : 0;
     leave = (pr.weeks_in_phase >= ph.min_weeks && share >= ph.exit_reached_share) ||
@@ -264,12 +268,12 @@ void hold_election(World& w) {
   // Survival: anchoring, political attention (urgency), visible results, vision breadth.
   double completed = 0, residents = 0, participants = 0, adults = 0, urgency = 0, wres = 0;
   for (auto& b : w.buurten) {
-    if (!b.in_programme) continue;
-    completed += b.completed_term;
-    residents += b.residents_total;
-    participants += b.vision_participants;
-    adults += b.count;
-    b.completed_term = 0;
+    if (!b.gov.in_programme) continue;
+    completed += b.initiatives.completed_term;
+    residents += b.place.residents_total;
+    participants += b.vision.vision_participants;
+    adults += b.place.count;
+    b.initiatives.completed_term = 0;
   }
   for (const auto& wk : w.wijken)
     if (wk.in_programme) {
@@ -295,13 +299,13 @@ void budget_round(World& w) {
     for (auto& wk : w.wijken) wk.budget_factor *= 1.0 - p.governance.budget_cut_fraction;
   // New year's budgets: unspent money lapses (so roughly the share actually asked is spent).
   for (auto& b : w.buurten) {
-    const Wijk& wk = w.wijken[b.wijk];
-    b.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.residents_total;
+    const Wijk& wk = w.wijken[b.place.wijk];
+    b.gov.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.place.residents_total;
     if (programme_reaches(w, b))
-      b.programme_budget = p.budget.wijk_budget * weeks_per_year * b.residents_total * p.building_blocks.resources * wk.budget_factor *
-                           budget_share(w);
+      b.gov.programme_budget = p.budget.wijk_budget * weeks_per_year * b.place.residents_total *
+                               p.building_blocks.resources * wk.budget_factor * budget_share(w);
     else
-      b.programme_budget = 0;
+      b.gov.programme_budget = 0;
   }
 }
 
@@ -316,7 +320,7 @@ void apply_shocks(World& w) {
       const bool on = w.week >= start && w.week < start + static_cast<std::int32_t>(std::lround(s.duration_weeks));
       if (w.week == start || w.week == start + static_cast<std::int32_t>(std::lround(s.duration_weeks)))
         for (auto& b : w.buurten)
-          if (applies(w.wijken[b.wijk])) b.incident_multiplier = on ? s.magnitude : 1.0;
+          if (applies(w.wijken[b.place.wijk])) b.gov.incident_multiplier = on ? s.magnitude : 1.0;
       continue;
     }
     if (w.week != start) continue;
@@ -325,7 +329,7 @@ void apply_shocks(World& w) {
         for (auto& wk : w.wijken)
           if (applies(wk)) wk.budget_factor *= 1.0 - s.magnitude;
         for (auto& b : w.buurten)
-          if (applies(w.wijken[b.wijk])) b.programme_budget *= 1.0 - s.magnitude;
+          if (applies(w.wijken[b.place.wijk])) b.gov.programme_budget *= 1.0 - s.magnitude;
         break;
       case ShockKind::staff_change:
         for (auto& post : w.posts) {
@@ -352,16 +356,17 @@ void monitor_and_reallocate(World& w) {
     double need_sum = 0, n_sum = 0;
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Buurt& b = w.buurten[wk.first_buurt + k];
-      if (!b.in_programme) continue;
-      need_sum += (b.unsafe_share + std::max(0.0, aspiration - b.active_share)) * b.count;
-      n_sum += b.count;
+      if (!b.gov.in_programme) continue;
+      need_sum += (b.last_week.unsafe_share + std::max(0.0, aspiration - b.last_week.active_share)) * b.place.count;
+      n_sum += b.place.count;
     }
     if (need_sum <= 0 || n_sum <= 0) continue;
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       Buurt& b = w.buurten[wk.first_buurt + k];
-      if (!b.in_programme) continue;
-      const double need = (b.unsafe_share + std::max(0.0, aspiration - b.active_share)) / (need_sum / n_sum);
-      b.allocation_weight += p.governance.reallocation_rate * (need - b.allocation_weight);
+      if (!b.gov.in_programme) continue;
+      const double need =
+          (b.last_week.unsafe_share + std::max(0.0, aspiration - b.last_week.active_share)) / (need_sum / n_sum);
+      b.gov.allocation_weight += p.governance.reallocation_rate * (need - b.gov.allocation_weight);
     }
   }
 }
@@ -415,11 +420,11 @@ void governance(World& w) {
     w.wethouder.commitment += (1.0 - w.wethouder.commitment) / p.wethouder.familiarity_weeks;
   if (p.programme.rollout_after > 0 && w.week == pr.started + static_cast<std::int32_t>(std::lround(p.programme.rollout_after))) {
     for (auto& b : w.buurten)
-      if (w.wijken[b.wijk].in_programme && !b.in_programme) {
-        b.in_programme = true;
-        b.programme_budget = p.budget.wijk_budget * b.residents_total * p.building_blocks.resources *
-                             w.wijken[b.wijk].budget_factor * budget_share(w) *
-                             (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
+      if (w.wijken[b.place.wijk].in_programme && !b.gov.in_programme) {
+        b.gov.in_programme = true;
+        b.gov.programme_budget = p.budget.wijk_budget * b.place.residents_total * p.building_blocks.resources *
+                                 w.wijken[b.place.wijk].budget_factor * budget_share(w) *
+                                 (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year));
       }
   }
   if (w.week > pr.started) advance_phase(w);
@@ -434,9 +439,10 @@ void governance(World& w) {
   // Physical investments flow while the plan's budget is open, in full once it is committed.
   const double invest_share = budget_share(w);
   for (auto& b : w.buurten)
-    b.invest_week = (ph && ph->budget_open && b.in_programme)
-                        ? p.budget.investment_budget * b.residents_total * p.building_blocks.resources * w.wijken[b.wijk].budget_factor * invest_share
-                        : 0.0;
+    b.gov.invest_week = (ph && ph->budget_open && b.gov.in_programme)
+                            ? p.budget.investment_budget * b.place.residents_total * p.building_blocks.resources *
+                                  w.wijken[b.place.wijk].budget_factor * invest_share
+                            : 0.0;
 }
 
 }  // namespace wijksim::model

@@ -27,26 +27,27 @@ void incidents_and_disorder(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& ip = p.incidents;
   auto& r = w.residents;
-  CounterRng rng = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFFu});
-  const double rate = b.residents_total * ip.base_rate * (1.0 + ip.disorder_effect * b.disorder) *
-                      (1.0 - ip.efficacy_effect * b.collective_efficacy) * (1.0 - ip.presence_effect * b.presence) *
-                      b.incident_multiplier * b.crime_factor;
+  CounterRng rng = w.rng(Stream::incidents, EntityId{b.place.key, 0xFFFFFFFFu});
+  const double rate = b.place.residents_total * ip.base_rate * (1.0 + ip.disorder_effect * b.incidents.disorder) *
+                      (1.0 - ip.efficacy_effect * b.last_week.collective_efficacy) *
+                      (1.0 - ip.presence_effect * b.hours.presence) * b.gov.incident_multiplier * b.place.crime_factor;
   int incidents = 0;
   if (rate > 0) incidents = boost::random::poisson_distribution<int, double>(rate)(rng);
-  b.incidents_week = incidents;
-  if (incidents > 0 && b.count > 0) {
-    const double victims_mean = incidents * ip.victims_per_incident * b.count / std::max(1, b.residents_total);
+  b.incidents.incidents_week = incidents;
+  if (incidents > 0 && b.place.count > 0) {
+    const double victims_mean =
+        incidents * ip.victims_per_incident * b.place.count / std::max(1, b.place.residents_total);
     const int victims = victims_mean > 0 ? boost::random::poisson_distribution<int, double>(victims_mean)(rng) : 0;
     const auto until = w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks));
     const auto until_unanswered =
         w.week + static_cast<std::int32_t>(std::lround(p.safety.victim_weeks * p.response.unanswered_fear));
     // Whether a victim's incident is followed up (MODEL.md 7.8.2) is drawn from its own key, so
     // the victims themselves are the same whatever the response.
-    CounterRng answer = w.rng(Stream::incidents, EntityId{b.key, 0xFFFFFFFEu});
+    CounterRng answer = w.rng(Stream::incidents, EntityId{b.place.key, 0xFFFFFFFEu});
     for (int k = 0; k < victims; ++k) {
-      const std::uint32_t row = b.first + static_cast<std::uint32_t>(rng.uniform() * b.count);
+      const std::uint32_t row = b.place.first + static_cast<std::uint32_t>(rng.uniform() * b.place.count);
       r.victim_now[row] = 1;
-      if (answer.uniform() < b.answered) {
+      if (answer.uniform() < b.hours.answered) {
         r.victim_until[row] = std::max(r.victim_until[row], until);
       } else {  // nobody came: fear lasts longer, and the authorities let them down
         r.victim_until[row] = std::max(r.victim_until[row], until_unanswered);
@@ -55,15 +56,15 @@ void incidents_and_disorder(World& w, Buurt& b) {
     }
   }
   // Disorder.
-  const double per_1000 = b.residents_total > 0 ? incidents * 1000.0 / b.residents_total : 0.0;
+  const double per_1000 = b.place.residents_total > 0 ? incidents * 1000.0 / b.place.residents_total : 0.0;
   const double expected_per_1000 = ip.base_rate * 1000.0;
   // Renewed dwellings and streets lower the level disorder returns to, for as long as they last.
   physical_capital(w, b);
-  const double equilibrium = equilibrium_disorder(p, b.deprivation) - p.physical.disorder_effect * renewal_effect(p, b) -
+  const double equilibrium = equilibrium_disorder(p, b.place.deprivation) - p.physical.disorder_effect * renewal_effect(p, b) -
                              p.physical.public_space_disorder_effect * public_space_effect(p, b);
-  const double d = b.disorder + ip.disorder_relaxation * (equilibrium - b.disorder) +
+  const double d = b.incidents.disorder + ip.disorder_relaxation * (equilibrium - b.incidents.disorder) +
                    ip.disorder_per_incident * (per_1000 - expected_per_1000);
-  b.disorder = clamp01(d);
+  b.incidents.disorder = clamp01(d);
 }
 
 }  // namespace wijksim::model

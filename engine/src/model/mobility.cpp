@@ -25,16 +25,16 @@ constexpr double kDeprivationCentre = 0.4;
 
 // The mover leaves: what was theirs in the buurt goes with them.
 void leave(Buurt& b, Residents& r, std::uint32_t local) {
-  const std::uint32_t row = b.first + local;
-  if ((r.flags[row] & flag_reached) && b.reached > 0) --b.reached;
+  const std::uint32_t row = b.place.first + local;
+  if ((r.flags[row] & flag_reached) && b.outreach.reached > 0) --b.outreach.reached;
   // Those who took part in vision formation are counted among the buurt's current residents
   // (breadth and diversity of the vision's support): a participant who leaves takes their part.
-  if ((r.flags[row] & flag_vision) && b.vision_participants > 0) {
-    --b.vision_participants;
-    auto& group = b.vision_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
+  if ((r.flags[row] & flag_vision) && b.vision.vision_participants > 0) {
+    --b.vision.vision_participants;
+    auto& group = b.vision.vision_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
     if (group > 0) --group;
   }
-  for (auto& in : b.initiatives) {
+  for (auto& in : b.initiatives.list) {
     int kept = 0;
     for (int k = 0; k < in.crew_size; ++k)
       if (in.crew[static_cast<std::size_t>(k)] != local) in.crew[static_cast<std::size_t>(kept++)] = in.crew[static_cast<std::size_t>(k)];
@@ -45,7 +45,7 @@ void leave(Buurt& b, Residents& r, std::uint32_t local) {
 void arrive(World& w, Buurt& b, const BuurtSpec& spec, std::uint32_t local) {
   const Params& p = *w.p;
   auto& r = w.residents;
-  const std::uint32_t row = b.first + local;
+  const std::uint32_t row = b.place.first + local;
   CounterRng rng = w.rng(Stream::mobility, w.resident_id(b, local));
   // Age band in proportion to the buurt's adults (movers are replaced by a draw from the same
   // composition, so the age structure stays as in the data in expectation).
@@ -59,7 +59,7 @@ void arrive(World& w, Buurt& b, const BuurtSpec& spec, std::uint32_t local) {
       if (u < acc) break;
     }
   }
-  const double d = b.deprivation;
+  const double d = b.place.deprivation;
   const double newcomer_d = d + p.mobility.newcomer_selectivity * (d - kDeprivationCentre);
   draw_resident(w, r, row, band, newcomer_d, d, rng);
   r.engagement[row] = Engagement::passive;
@@ -78,15 +78,15 @@ void arrive(World& w, Buurt& b, const BuurtSpec& spec, std::uint32_t local) {
 }  // namespace
 
 double owner_share(const Params& p, const Buurt& b) {
-  if (b.owner_occupied >= 0) return b.owner_occupied;
-  return clamp01(p.mobility.owner_share_at_0 - p.mobility.owner_share_slope * b.deprivation);
+  if (b.place.owner_occupied >= 0) return b.place.owner_occupied;
+  return clamp01(p.mobility.owner_share_at_0 - p.mobility.owner_share_slope * b.place.deprivation);
 }
 
 double move_probability(const Params& p, const Buurt& b) {
   const auto& mp = p.mobility;
   const double o = owner_share(p, b);
   const double base = o * mp.owner_rate + (1.0 - o) * mp.rental_rate;
-  return clamp01(base * std::max(0.0, 1.0 + mp.disorder_effect * (b.disorder - kDisorderCentre)));
+  return clamp01(base * std::max(0.0, 1.0 + mp.disorder_effect * (b.incidents.disorder - kDisorderCentre)));
 }
 
 namespace {
@@ -97,20 +97,20 @@ void residential_moves(World& w, Buurt& b, const BuurtSpec& spec) {
   const double q = move_probability(p, b);
   if (q <= 0) return;
   auto& r = w.residents;
-  CounterRng rng = w.rng(Stream::mobility, EntityId{b.key, 0xFFFFFFFFu});
-  boost::random::binomial_distribution<int, double> movers(static_cast<int>(b.count), q);
+  CounterRng rng = w.rng(Stream::mobility, EntityId{b.place.key, 0xFFFFFFFFu});
+  boost::random::binomial_distribution<int, double> movers(static_cast<int>(b.place.count), q);
   const auto m = static_cast<std::uint32_t>(movers(rng));
   if (m == 0) return;
   // Who leaves: odds exp(slope (ses - expected mean)), by rejection against the largest odds
   // (|ses - mean| <= 1), so the number of movers stays binomial and only their mix is selective.
-  const double d = std::clamp(b.deprivation, 0.02, 0.98);
+  const double d = std::clamp(b.place.deprivation, 0.02, 0.98);
   const double slope = p.mobility.selectivity * (d - kDeprivationCentre);
   const double mean_ses = 1.0 - d;
   const double odds_max = std::exp(std::abs(slope));
   std::uint32_t moved = 0;
   for (std::uint32_t attempt = 0; moved < m && attempt < 64 * m; ++attempt) {
-    const auto local = std::min(b.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.count));
-    const std::uint32_t row = b.first + local;
+    const auto local = std::min(b.place.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.place.count));
+    const std::uint32_t row = b.place.first + local;
     const double accept = rng.uniform() * odds_max;
     if (r.arrived[row] == w.step) continue;  // already replaced this week
     if (accept >= std::exp(slope * (r.ses[row] - mean_ses))) continue;
@@ -118,7 +118,7 @@ void residential_moves(World& w, Buurt& b, const BuurtSpec& spec) {
     arrive(w, b, spec, local);
     ++moved;
   }
-  b.moved_in_week += static_cast<int>(moved);
+  b.mobility.moved_in_week += static_cast<int>(moved);
 }
 
 // Herstructurering rehouses the tenants of the dwellings it renews (MODEL.md §7.14,
@@ -133,27 +133,28 @@ void relocation(World& w, Buurt& b, const BuurtSpec& spec) {
   if (euros <= 0 || w.p->physical.renewal_cost <= 0) return;
   const double q = clamp01(euros / w.p->physical.renewal_cost);
   auto& r = w.residents;
-  CounterRng rng = w.rng(Stream::mobility, EntityId{b.key, 0xFFFFFFFEu});
-  boost::random::binomial_distribution<int, double> rehoused(static_cast<int>(b.count), q);
+  CounterRng rng = w.rng(Stream::mobility, EntityId{b.place.key, 0xFFFFFFFEu});
+  boost::random::binomial_distribution<int, double> rehoused(static_cast<int>(b.place.count), q);
   const auto m = static_cast<std::uint32_t>(rehoused(rng));
   std::uint32_t moved = 0;
   for (std::uint32_t attempt = 0; moved < m && attempt < 64 * m; ++attempt) {
-    const auto local = std::min(b.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.count));
-    if (r.arrived[b.first + local] == w.step) continue;  // already replaced this week
+    const auto local = std::min(b.place.count - 1, static_cast<std::uint32_t>(rng.uniform() * b.place.count));
+    if (r.arrived[b.place.first + local] == w.step) continue;  // already replaced this week
     leave(b, r, local);
     arrive(w, b, spec, local);
     ++moved;
   }
-  b.moved_in_week += static_cast<int>(moved);
+  b.mobility.moved_in_week += static_cast<int>(moved);
 }
 
 }  // namespace
 
 void residential_mobility(World& w, Buurt& b) {
-  b.moved_in_week = 0;
-  if (b.count == 0) return;
-  const auto& wk = w.wijken[b.wijk];
-  const BuurtSpec& spec = w.spec->city.wijken[b.wijk].buurten[static_cast<std::size_t>(&b - &w.buurten[wk.first_buurt])];
+  b.mobility.moved_in_week = 0;
+  if (b.place.count == 0) return;
+  const auto& wk = w.wijken[b.place.wijk];
+  const BuurtSpec& spec =
+      w.spec->city.wijken[b.place.wijk].buurten[static_cast<std::size_t>(&b - &w.buurten[wk.first_buurt])];
   residential_moves(w, b, spec);
   relocation(w, b, spec);
 }

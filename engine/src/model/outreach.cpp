@@ -17,20 +17,20 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   auto& r = w.residents;
   // Diminishing returns: the first hours reach the easy doors; more hours in the same buurt
   // find fewer new people (contacts saturate at saturation hours x contacts per hour).
-  const double saturation = p.staff.outreach_saturation * std::max(1, b.residents_total) / 1000.0;
-  const double contacts = p.staff.contacts_per_hour * saturation * (1.0 - std::exp(-b.h_outreach / saturation));
-  b.resisting_week = 0;  // counted when projects go ahead (initiatives.cpp), read by observation
-  if (contacts <= 0 || b.count == 0) return;
+  const double saturation = p.staff.outreach_saturation * std::max(1, b.place.residents_total) / 1000.0;
+  const double contacts = p.staff.contacts_per_hour * saturation * (1.0 - std::exp(-b.hours.h_outreach / saturation));
+  b.outreach.resisting_week = 0;  // counted when projects go ahead (initiatives.cpp), read by observation
+  if (contacts <= 0 || b.place.count == 0) return;
   const bool promising = programme_reaches(w, b);
   const auto& op = p.outreach;
   const float floor_w = static_cast<float>(op.targeting_floor), gain_w = static_cast<float>(op.targeting_gain);
   const auto targeting = static_cast<Targeting>(p.outreach.targeting);
   // Branch-free over local pointers, one loop per targeting rule: whether a resident can be
   // contacted is a coin flip to the branch predictor, and byte stores would force reloads.
-  const std::uint32_t n = b.count;
-  const Engagement* engagement = r.engagement.data() + b.first;
-  const std::int32_t* invited_until = r.invited_until.data() + b.first;
-  const float* trust = r.trust.data() + b.first;
+  const std::uint32_t n = b.place.count;
+  const Engagement* engagement = r.engagement.data() + b.place.first;
+  const std::int32_t* invited_until = r.invited_until.data() + b.place.first;
+  const float* trust = r.trust.data() + b.place.first;
   const float* tie_active = s.tie_active.data();
   float* weights = s.weight.data();
   const std::int32_t week = w.week;
@@ -52,8 +52,9 @@ void outreach(World& w, Buurt& b, Scratch& s) {
   }
   if (total <= 0) return;
   // Process leadership: perceived neutrality makes contact count more for those who distrust.
-  const double pl = w.process_leadership() * (b.h_leader > 0 ? 1.0 : 0.0);
-  const double earned = p.outreach.stranger_trust + (p.outreach.relationship_trust - p.outreach.stranger_trust) * b.relationship;
+  const double pl = w.process_leadership() * (b.hours.h_leader > 0 ? 1.0 : 0.0);
+  const double earned =
+      p.outreach.stranger_trust + (p.outreach.relationship_trust - p.outreach.stranger_trust) * b.hours.relationship;
   const double scale = contacts / total;
   const auto invite = static_cast<std::int32_t>(std::lround(p.participation.invite_weeks));
   const auto neutral = static_cast<float>(1.0 - pl);
@@ -68,7 +69,7 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     const float sw = scale_f * weights[i];
     if (u >= sw && response_capped) continue;  // also every resident of weight 0
     if (weights[i] <= 0) continue;
-    const std::uint32_t row = b.first + i;
+    const std::uint32_t row = b.place.first + i;
     // A contact with a distrustful resident fails more often (the door stays shut), less so
     // where a neutral process leader works.
     const float response = 1.f - (1.f - outreach_response(p, trust[i])) * neutral;
@@ -77,9 +78,9 @@ void outreach(World& w, Buurt& b, Scratch& s) {
     r.invited_until[row] = w.week + invite;
     if (!(r.flags[row] & flag_reached)) {
       r.flags[row] |= flag_reached;
-      ++b.reached;
+      ++b.outreach.reached;
       if (promising) r.promised[row] = w.week;  // a first invitation is a promise (expectations.cpp)
-      ++b.reached_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
+      ++b.outreach.reached_groups[static_cast<std::size_t>(r.age_band[row] * 2 + (r.ses[row] >= 0.5f ? 1 : 0))];
     }
     const float t = r.trust[row];
     const double rate = p.outreach.contact_trust_rate * (1.0 + pl * p.outreach.leadership_low_trust_gain * (1.0 - t));

@@ -22,20 +22,21 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const auto& pp = p.participation;
   auto& r = w.residents;
   const PhaseSpec* ph = w.phase();
-  const bool mobilising = ph && ph->mobilising && b.in_programme;
-  const double urgency = mobilising ? w.wijken[b.wijk].urgency : 0.0;
-  const double vision_keep = 1.0 - pp.dropout_vision * b.vision;
+  const bool mobilising = ph && ph->mobilising && b.gov.in_programme;
+  const double urgency = mobilising ? w.wijken[b.place.wijk].urgency : 0.0;
+  const double vision_keep = 1.0 - pp.dropout_vision * b.vision.level;
   const float inv_noise = static_cast<float>(1.0 / pp.noise);
   // The plan's legitimacy among residents (vision.cpp) raises or lowers willingness to join.
-  const double legitimacy = programme_reaches(w, b) ? p.legitimacy.join_weight * (b.legitimacy - p.legitimacy.neutral) : 0.0;
+  const double legitimacy =
+      programme_reaches(w, b) ? p.legitimacy.join_weight * (b.expectations.legitimacy - p.legitimacy.neutral) : 0.0;
   // Crowding-out: where the programme's professionals made most of the buurt's recent results,
   // taking part seems less needed and less one's own (last week's counts, initiatives.cpp).
-  const double made = b.programme_results_recent + b.resident_results_recent;
-  const double crowding = made > 0 ? pp.crowding_out * b.programme_results_recent / made : 0.0;
+  const double made = b.initiatives.programme_results_recent + b.initiatives.resident_results_recent;
+  const double crowding = made > 0 ? pp.crowding_out * b.initiatives.programme_results_recent / made : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
   const double organiser_stay = 1.0 - p.self_organisation.organiser_commitment;
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
+  for (std::uint32_t i = 0; i < b.place.count; ++i) {
+    const std::uint32_t row = b.place.first + i;
     const float draw = s.draws[i][draw_participation];
     // A passive resident joins with probability join_rate x willing <= join_rate: most
     // residents are decided before their utility is even computed.
@@ -43,10 +44,11 @@ void participation(World& w, Buurt& b, Scratch& s) {
     const float free_h = r.free_hours[row];
     const float cost = 0.5f * (1.f - std::min(1.f, free_h / 8.f)) + 0.5f * (1.f - r.ses[row]);
     const bool invited = r.invited_until[row] > w.week;
-    const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] + pp.beta_efficacy * r.efficacy[row] +
-                     pp.beta_network * s.tie_active[i] + (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
-                     pp.beta_cost * cost * b.participation_cost_factor - r.frustration[row] + legitimacy - crowding -
-                     pp.beta_fatigue * r.fatigue[row] - pp.beta_tired_ties * s.tie_tired[i] +
+    const double u = pp.beta_trust * r.trust[row] + pp.beta_social * r.social[row] +
+                     pp.beta_efficacy * r.efficacy[row] + pp.beta_network * s.tie_active[i] +
+                     (invited ? pp.beta_invited : 0.0) + pp.beta_urgency * urgency -
+                     pp.beta_cost * cost * b.place.participation_cost_factor - r.frustration[row] + legitimacy -
+                     crowding - pp.beta_fatigue * r.fatigue[row] - pp.beta_tired_ties * s.tie_tired[i] +
                      p.residents.age_propensity[r.age_band[row]];
     const float z = static_cast<float>(u - r.theta[row]) * inv_noise;
     const float willing = 1.f / (1.f + std::exp(-z));
@@ -83,7 +85,7 @@ void participation(World& w, Buurt& b, Scratch& s) {
   }
   // Fatigue: F += rise x load x (1 - F) - recovery x F, branch-free over restrict pointers.
   {
-    const std::uint32_t n = b.count, first = b.first;
+    const std::uint32_t n = b.place.count, first = b.place.first;
     float* __restrict fatigue = r.fatigue.data() + first;
     const std::uint8_t* __restrict flags = r.flags.data() + first;
     const Engagement* __restrict engagement = r.engagement.data() + first;
@@ -109,7 +111,7 @@ void active_core(World& w, Buurt& b) {
   const auto& r = w.residents;
   std::array<int, 2 * age_band_count> all{}, core{};
   double ses = 0;
-  for (std::uint32_t row = b.first; row < b.first + b.count; ++row) {
+  for (std::uint32_t row = b.place.first; row < b.place.first + b.place.count; ++row) {
     const std::size_t g = static_cast<std::size_t>(r.age_band[row]) * 2 + (r.ses[row] >= 0.5f ? 1 : 0);
     const bool active = r.engagement[row] != Engagement::passive;
     ++all[g];
@@ -118,20 +120,20 @@ void active_core(World& w, Buurt& b) {
   }
   int n_core = 0;
   for (int c : core) n_core += c;
-  if (n_core == 0 || b.count == 0) {
-    b.core_breadth = 0;
-    b.core_ses = 0;
-    b.core_old_share = 0;
+  if (n_core == 0 || b.place.count == 0) {
+    b.participation.core_breadth = 0;
+    b.participation.core_ses = 0;
+    b.participation.core_old_share = 0;
     return;
   }
   // 1 - Duncan's dissimilarity index between the core and all adults.
   double dissimilarity = 0;
   for (std::size_t g = 0; g < all.size(); ++g)
-    dissimilarity += std::abs(static_cast<double>(core[g]) / n_core - static_cast<double>(all[g]) / b.count);
-  b.core_breadth = 1.0 - 0.5 * dissimilarity;
-  b.core_ses = ses / n_core;
+    dissimilarity += std::abs(static_cast<double>(core[g]) / n_core - static_cast<double>(all[g]) / b.place.count);
+  b.participation.core_breadth = 1.0 - 0.5 * dissimilarity;
+  b.participation.core_ses = ses / n_core;
   const std::size_t old = 2 * (age_band_count - 1);
-  b.core_old_share = static_cast<double>(core[old] + core[old + 1]) / n_core;
+  b.participation.core_old_share = static_cast<double>(core[old] + core[old + 1]) / n_core;
 }
 
 }  // namespace wijksim::model

@@ -19,12 +19,12 @@ double corporatie_share(const Params& p, double deprivation) {
 }
 
 double renewal_effect(const Params& p, const Buurt& b) {
-  const double r = b.renewed_share;
+  const double r = b.physical.renewed_share;
   return r > 0 ? r / (r + p.physical.half_renewed_share) : 0.0;
 }
 
 double public_space_effect(const Params& p, const Buurt& b) {
-  const double s = b.public_space;
+  const double s = b.physical.public_space;
   return s > 0 ? s / (s + p.physical.half_public_space) : 0.0;
 }
 
@@ -34,23 +34,24 @@ double herstructurering_week(const World& w, const Buurt& b) {
   // Under the programme's performance agreements the corporatie renews its own dwellings, only in
   // the buurten deprived enough to qualify (Vogelaar: where it owned most).
   const PhaseSpec* ph = w.phase();
-  if (!(programme_reaches(w, b) && ph && ph->budget_open && b.deprivation >= pp.renewal_min_deprivation)) return 0.0;
+  if (!(programme_reaches(w, b) && ph && ph->budget_open && b.place.deprivation >= pp.renewal_min_deprivation))
+    return 0.0;
   // The corporatie share physical_capital keeps on the buurt (set every week, burn-in included).
-  return pp.herstructurering * b.corporatie_share * p.building_blocks.resources;
+  return pp.herstructurering * b.physical.corporatie_share * p.building_blocks.resources;
 }
 
 void physical_capital(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& pp = p.physical;
-  b.corporatie_share = corporatie_share(p, b.deprivation);
-  if (b.residents_total <= 0) return;
-  b.euros_spent += b.invest_week;  // the municipality's programme budget for public space (governance)
+  b.physical.corporatie_share = corporatie_share(p, b.place.deprivation);
+  if (b.place.residents_total <= 0) return;
+  b.money.euros_spent += b.gov.invest_week;  // the municipality's programme budget for public space (governance)
   const double keep = pp.lifetime > 0 ? 1.0 - 1.0 / pp.lifetime : 0.0;
-  b.public_space = b.public_space * keep + b.invest_week / b.residents_total;
+  b.physical.public_space = b.physical.public_space * keep + b.gov.invest_week / b.place.residents_total;
   // The corporatie's own dwellings: the euros per resident over the cost of renewing one
   // resident's dwelling is the share renewed this week (the share relocation rehouses).
   const double renewed = pp.renewal_cost > 0 ? herstructurering_week(w, b) / pp.renewal_cost : 0.0;
-  b.renewed_share = clamp01(b.renewed_share * keep + renewed);
+  b.physical.renewed_share = clamp01(b.physical.renewed_share * keep + renewed);
 }
 
 }  // namespace wijksim::model

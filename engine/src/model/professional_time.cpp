@@ -61,22 +61,25 @@ void professional_time(World& w) {
   const ScenarioSpec& spec = *w.spec;
   const PhaseSpec* ph = w.phase();
   for (auto& b : w.buurten) {
-    b.h_outreach = b.h_vision = b.h_support = b.h_projects = b.h_casework = b.h_coordination = b.h_visible = b.h_leader = 0;
-    b.h_projects_programme = 0;
-    b.relationship = 0;
-    b.regisseur = 0;
-    b.h_response = 0;  // first the safety posts' free hours, then the hours they respond (below)
+    b.hours.h_outreach = b.hours.h_vision = b.hours.h_support = b.hours.h_projects = b.hours.h_casework =
+        b.hours.h_coordination = b.hours.h_visible = b.hours.h_leader = 0;
+    b.hours.h_projects_programme = 0;
+    b.hours.relationship = 0;
+    b.hours.regisseur = 0;
+    b.hours.h_response = 0;  // first the safety posts' free hours, then the hours they respond (below)
   }
   // Everything here is computed per buurt (demand, coordination, casework share), so without a
   // programme a buurt's professional time depends on that buurt alone.
-  auto leadership_in = [&](const Buurt& b) { return w.wijken[b.wijk].in_programme ? w.process_leadership() : 0.0; };
+  auto leadership_in = [&](const Buurt& b) {
+    return w.wijken[b.place.wijk].in_programme ? w.process_leadership() : 0.0;
+  };
   // Domains (sociaal, fysiek, veiligheid) have their own budgets and cultures: working across
   // them costs time. A wijkregisseur who knows the partners removes part of that cost.
   auto coordination_share = [&](const Buurt& b) {
     return std::min(p.staff.coordination_max,
-                    (p.staff.coordination_base + p.staff.coordination_no_vision * (1.0 - b.vision) *
+                    (p.staff.coordination_base + p.staff.coordination_no_vision * (1.0 - b.vision.level) *
                                                      (1.0 - p.staff.coordination_leadership_cut * leadership_in(b))) *
-                        (1.0 - p.staff.regisseur_coordination_cut * b.regisseur));
+                        (1.0 - p.staff.regisseur_coordination_cut * b.hours.regisseur));
   };
   auto base_hours = [&](const Post& post, const RoleSpec& role) {
     if (w.week < post.vacant_until) return 0.0;
@@ -95,9 +98,9 @@ void professional_time(World& w) {
     const double coverage = need > 0 ? base_hours(post, role) / need : 0.0;
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       Buurt& b = w.buurten[wk.first_buurt + k];
-      if (role.programme && !b.in_programme) continue;
+      if (role.programme && !b.gov.in_programme) continue;
       if (post.buurt >= 0 && static_cast<std::uint32_t>(post.buurt) != k) continue;
-      b.regisseur = std::min(1.0, b.regisseur + coverage);
+      b.hours.regisseur = std::min(1.0, b.hours.regisseur + coverage);
     }
   }
   auto active_hours = [&](const Post& post, const RoleSpec& role) {
@@ -108,7 +111,8 @@ void professional_time(World& w) {
     if (role.programme && role.employer != "municipality") {
       const Wijk& wk = w.wijken[post.wijk];
       double regisseur = 0;
-      for (std::uint32_t k = 0; k < wk.buurt_count; ++k) regisseur = std::max(regisseur, w.buurten[wk.first_buurt + k].regisseur);
+      for (std::uint32_t k = 0; k < wk.buurt_count; ++k)
+        regisseur = std::max(regisseur, w.buurten[wk.first_buurt + k].hours.regisseur);
       h *= std::max(0.0, 1.0 + p.urgency.partner_mobilisation * (wk.urgency - 0.5)) *
            (1.0 + p.staff.regisseur_partner_gain * regisseur);
     }
@@ -118,16 +122,16 @@ void professional_time(World& w) {
   auto buurt_share = [&](const Post& post, const RoleSpec& role, std::uint32_t k, double weight_sum) {
     if (post.buurt >= 0) return static_cast<std::uint32_t>(post.buurt) == k ? 1.0 : 0.0;
     const Buurt& b = w.buurten[w.wijken[post.wijk].first_buurt + k];
-    if ((role.programme && !b.in_programme) || weight_sum <= 0) return 0.0;
-    return b.residents_total * (role.programme ? b.allocation_weight : 1.0) / weight_sum;
+    if ((role.programme && !b.gov.in_programme) || weight_sum <= 0) return 0.0;
+    return b.place.residents_total * (role.programme ? b.gov.allocation_weight : 1.0) / weight_sum;
   };
   auto weight_sum_of = [&](const Post& post, const RoleSpec& role) {
     double sum = 0;
     const Wijk& wk = w.wijken[post.wijk];
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Buurt& b = w.buurten[wk.first_buurt + k];
-      if (role.programme && !b.in_programme) continue;
-      sum += b.residents_total * (role.programme ? b.allocation_weight : 1.0);
+      if (role.programme && !b.gov.in_programme) continue;
+      sum += b.place.residents_total * (role.programme ? b.gov.allocation_weight : 1.0);
     }
     return sum;
   };
@@ -145,18 +149,18 @@ void professional_time(World& w) {
     const double weight_sum = post.buurt >= 0 ? 0.0 : weight_sum_of(post, role);
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       Buurt& b = w.buurten[wk.first_buurt + k];
-      b.h_response += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b));
+      b.hours.h_response += hours * buurt_share(post, role, k, weight_sum) * (1.0 - coordination_share(b));
     }
   }
   std::vector<double>& response_share = w.buurt_scratch3;
   response_share.assign(w.buurten.size(), 0.0);
   for (std::size_t bi = 0; bi < w.buurten.size(); ++bi) {
     Buurt& b = w.buurten[bi];
-    const double free = b.h_response;
-    const double need = b.incidents_week * p.response.hours_per_incident;
-    b.h_response = std::min(need, p.response.max_share * free);
-    b.answered = need > 0 ? b.h_response / need : 1.0;
-    response_share[bi] = free > 0 ? b.h_response / free : 0.0;
+    const double free = b.hours.h_response;
+    const double need = b.incidents.incidents_week * p.response.hours_per_incident;
+    b.hours.h_response = std::min(need, p.response.max_share * free);
+    b.hours.answered = need > 0 ? b.hours.h_response / need : 1.0;
+    response_share[bi] = free > 0 ? b.hours.h_response / free : 0.0;
   }
 
   // Reactive demand and the free hours available to meet it, per buurt.
@@ -166,10 +170,12 @@ void professional_time(World& w) {
   available.assign(w.buurten.size(), 0.0);
   for (std::size_t bi = 0; bi < w.buurten.size(); ++bi) {
     const Buurt& b = w.buurten[bi];
-    const double rate = b.residents_total > 0 ? b.incidents_week / static_cast<double>(b.residents_total) : 0.0;
+    const double rate =
+        b.place.residents_total > 0 ? b.incidents.incidents_week / static_cast<double>(b.place.residents_total) : 0.0;
     const double f = p.staff.casework_incident_floor;
     const double incidents_factor = std::max(f, f + (1.0 - f) * rate / std::max(1e-12, p.incidents.base_rate));
-    demand[bi] = p.staff.caseload_hours_per_1000 * b.residents_total / 1000.0 * (0.5 + b.deprivation) * incidents_factor;
+    demand[bi] = p.staff.caseload_hours_per_1000 * b.place.residents_total / 1000.0 * (0.5 + b.place.deprivation) *
+                 incidents_factor;
   }
   for (const auto& post : w.posts) {
     const RoleSpec& role = spec.roles[static_cast<std::size_t>(post.role)];
@@ -196,24 +202,24 @@ void professional_time(World& w) {
       Buurt& b = w.buurten[bi];
       float& rel = post.relationship[k];
       const double h = hours * buurt_share(post, role, k, weight_sum);
-      b.staff_euros += h * rate;
+      b.money.staff_euros += h * rate;
       double contact_hours;
       if (role.coordinator) {
         // The wijkregisseur's own hours are coordination: with partners, not with residents.
-        b.h_coordination += h;
+        b.hours.h_coordination += h;
         contact_hours = 0;
       } else if (role.leader) {
         // The independent process leader convenes and mediates: vision sessions when the phase
         // has them, kitchen-table outreach otherwise.
         const double vision_share = ph ? std::min(1.0, p.staff.leader_vision_factor * ph->activities.vision) : 0.0;
-        b.h_vision += h * vision_share;
-        b.h_outreach += h * (1 - vision_share);
-        b.h_leader += h;
+        b.hours.h_vision += h * vision_share;
+        b.hours.h_outreach += h * (1 - vision_share);
+        b.hours.h_leader += h;
         contact_hours = h;
       } else {
         const double coord = h * coordination_share(b);
         const double responding =
-            safety_post(role) ? (h - coord) * response_share[bi] : 0.0;  // counted in b.h_response
+            safety_post(role) ? (h - coord) * response_share[bi] : 0.0;  // counted in b.hours.h_response
         const double free = h - coord - responding;
         const double case_share = available[bi] > 0 ? std::min(p.staff.casework_max, demand[bi] / available[bi]) : 0.0;
         const double casework = free * case_share;
@@ -221,17 +227,19 @@ void professional_time(World& w) {
         const double proactive = (free - casework) * p.styles[static_cast<std::size_t>(style)].proactive;
         const double on_request = free - casework - proactive;  // support when residents ask
         const Split s = proactive_split(p, role.programme ? ph : nullptr, style, role.programme);
-        b.h_coordination += coord;
-        b.h_casework += casework;
-        b.h_outreach += proactive * s.outreach;
-        b.h_vision += proactive * s.vision;
-        b.h_projects += proactive * s.projects;
-        if (role.programme) b.h_projects_programme += proactive * s.projects;
-        b.h_support += proactive * s.support + on_request;
+        b.hours.h_coordination += coord;
+        b.hours.h_casework += casework;
+        b.hours.h_outreach += proactive * s.outreach;
+        b.hours.h_vision += proactive * s.vision;
+        b.hours.h_projects += proactive * s.projects;
+        if (role.programme) b.hours.h_projects_programme += proactive * s.projects;
+        b.hours.h_support += proactive * s.support + on_request;
         // Visible roles are in the street with their free hours; in a programme role the wijk's
         // working style sets how much (loslaten: little presence). Regular services keep theirs.
-        if (role.visible) b.h_visible += free * (role.programme ? p.styles[static_cast<std::size_t>(style)].presence : 1.0);
-        else b.h_visible += proactive * (s.outreach + s.projects);
+        if (role.visible)
+          b.hours.h_visible += free * (role.programme ? p.styles[static_cast<std::size_t>(style)].presence : 1.0);
+        else
+          b.hours.h_visible += proactive * (s.outreach + s.projects);
         contact_hours = proactive * (s.outreach + s.vision + s.support) + on_request;
       }
       // Relationship capital grows with contact, saturating; fades without it.
@@ -239,14 +247,14 @@ void professional_time(World& w) {
         rel += static_cast<float>(p.staff.relationship_gain * contact_hours / (contact_hours + p.staff.relationship_half_hours) * (1.0 - rel));
       else
         rel -= static_cast<float>(p.staff.relationship_decay * rel);
-      b.relationship += contact_hours * rel;  // normalised below
+      b.hours.relationship += contact_hours * rel;  // normalised below
     }
   }
   for (auto& b : w.buurten) {
-    const double contact = b.h_outreach + b.h_vision + b.h_support;
-    b.relationship = contact > 0 ? b.relationship / contact : 0.0;
-    const double per_1000 = b.residents_total > 0 ? b.h_visible * 1000.0 / b.residents_total : 0.0;
-    b.presence = 1.0 - std::exp(-per_1000 / p.staff.presence_hours_ref);
+    const double contact = b.hours.h_outreach + b.hours.h_vision + b.hours.h_support;
+    b.hours.relationship = contact > 0 ? b.hours.relationship / contact : 0.0;
+    const double per_1000 = b.place.residents_total > 0 ? b.hours.h_visible * 1000.0 / b.place.residents_total : 0.0;
+    b.hours.presence = 1.0 - std::exp(-per_1000 / p.staff.presence_hours_ref);
   }
 }
 

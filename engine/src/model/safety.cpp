@@ -23,7 +23,7 @@ void perceived_safety(World& w, Buurt& b, const Scratch& s) {
   const float buurt_term = static_cast<float>(safety_buurt_term(p, b) + p.physical.safety_effect * renewal_effect(p, b)) +
                            spread * usual_fear - 0.5f * w_social;
   // Branch-free over restrict pointers, so it vectorises (bench/README.md, "Vectorisation").
-  const std::uint32_t n = b.count, first = b.first;
+  const std::uint32_t n = b.place.count, first = b.place.first;
   const std::int32_t week = w.week, heard_new = w.week + heard_for;
   const std::uint8_t* __restrict heard_now = s.heard.data();
   const float* __restrict tie_fear = s.tie_fear.data();

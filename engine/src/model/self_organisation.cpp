@@ -27,15 +27,15 @@ bool organiser_active(const Residents& r, std::uint32_t row) {
 }  // namespace
 
 double group_support_hours(const Params& p, const Buurt& b) {
-  return b.group_active ? p.self_organisation.support_hours * b.group_core : 0.0;
+  return b.group.group_active ? p.self_organisation.support_hours * b.group.group_core : 0.0;
 }
 
 void self_organisation(World& w, Buurt& b) {
   const Params& p = *w.p;
   const auto& sp = p.self_organisation;
   auto& r = w.residents;
-  CounterRng rng = w.rng(Stream::initiatives, EntityId{b.key, 0xFFFFFFF0u});
-  const std::uint32_t first = b.first, last = b.first + b.count;
+  CounterRng rng = w.rng(Stream::initiatives, EntityId{b.place.key, 0xFFFFFFF0u});
+  const std::uint32_t first = b.place.first, last = b.place.first + b.place.count;
   int core = 0;
   for (std::uint32_t row = first; row < last; ++row) {
     if (!(r.flags[row] & flag_organiser)) continue;
@@ -52,25 +52,25 @@ void self_organisation(World& w, Buurt& b) {
       }
     }
   }
-  b.group_core = core;
-  if (!b.group_active) {
+  b.group.group_core = core;
+  if (!b.group.group_active) {
     if (core >= sp.critical_mass && rng.uniform() < sp.formation_rate) {
-      b.group_active = true;
-      b.group_since = w.week;
-      ++b.groups_formed;
+      b.group.group_active = true;
+      b.group.group_since = w.week;
+      ++b.group.groups_formed;
     }
   } else if (rng.uniform() < sp.base_hazard + (core < sp.min_core ? sp.collapse_hazard : 0.0)) {
-    b.group_active = false;
-    ++b.groups_collapsed;
+    b.group.group_active = false;
+    ++b.group.groups_collapsed;
   }
-  if (!b.group_active || core == 0 || b.count == 0) return;
+  if (!b.group.group_active || core == 0 || b.place.count == 0) return;
 
   // The group's own ideas: a core member free of crew duty becomes their initiator (the idea is
   // picked up by next week's initiatives step, like any other initiator's).
   const int ideas = draw_count(sp.initiative_rate * core, rng);
   for (int n = 0; n < ideas; ++n) {
     for (int attempt = 0; attempt < 16; ++attempt) {
-      const std::uint32_t row = first + static_cast<std::uint32_t>(rng.uniform() * b.count) % b.count;
+      const std::uint32_t row = first + static_cast<std::uint32_t>(rng.uniform() * b.place.count) % b.place.count;
       if (!organiser_active(r, row) || (r.flags[row] & (flag_in_crew | flag_wants_initiative))) continue;
       r.engagement[row] = Engagement::initiator;
       r.flags[row] |= flag_wants_initiative;

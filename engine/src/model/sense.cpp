@@ -25,8 +25,8 @@ void sense_ties(World& w, const Buurt& b, Scratch& s) {
   const std::uint64_t key = w.keys[Stream::resident_week];
   const float inv_lifetime = static_cast<float>(1.0 / w.p->network.work_tie_lifetime);
   const float inv_acquaint = static_cast<float>(1.0 / w.p->network.acquaint_weeks);
-  for (std::uint32_t i = 0; i < b.count; ++i) {
-    const std::uint32_t row = b.first + i;
+  for (std::uint32_t i = 0; i < b.place.count; ++i) {
+    const std::uint32_t row = b.place.first + i;
     const int own = view_trust(view[row]);
     const int eps = static_cast<int>(r.epsilon[row] * 255.f);
     std::uint64_t lanes = 0;

@@ -15,17 +15,17 @@ void trust_dynamics(World& w, Buurt& b, const Scratch& s) {
   const Params& p = *w.p;
   const auto& tp = p.trust;
   auto& r = w.residents;
-  const double damping = 1.0 - tp.leadership_damping * (b.h_leader > 0 ? w.process_leadership() : 0.0);
-  const double visible = b.count > 0 ? p.initiatives.visible_efficacy_gain * b.visible_results_week *
-                                           std::min(3.0, 1000.0 / std::max(1, b.residents_total))
-                                     : 0.0;
+  const double damping = 1.0 - tp.leadership_damping * (b.hours.h_leader > 0 ? w.process_leadership() : 0.0);
+  const double visible = b.place.count > 0 ? p.initiatives.visible_efficacy_gain * b.initiatives.visible_results_week *
+                                                 std::min(3.0, 1000.0 / std::max(1, b.place.residents_total))
+                                           : 0.0;
   const float gain = static_cast<float>(tp.experience_gain), lambda = static_cast<float>(tp.asymmetry);
   const float news = static_cast<float>(tp.news_weight), mu = static_cast<float>(tp.social_influence);
   const float drift = static_cast<float>(tp.baseline_drift);
   const float frustration_keep = static_cast<float>(1.0 - p.participation.frustration_decay);
   // Three branch-free passes over restrict pointers (trust, social trust, efficacy), each with
   // few enough arrays that the compiler vectorises it without run-time alias checks.
-  const std::uint32_t n = b.count, first = b.first;
+  const std::uint32_t n = b.place.count, first = b.place.first;
   {
     float* __restrict T_ = r.trust.data() + first;
     float* __restrict T0 = r.trust0.data() + first;

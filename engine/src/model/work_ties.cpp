@@ -38,15 +38,15 @@ void reinforce(const Residents& r, WorkTies& t, std::uint32_t other, std::int32_
 
 void work_ties(World& w, const Buurt& b) {
   auto& r = w.residents;
-  for (const auto& in : b.initiatives) {
+  for (const auto& in : b.initiatives.list) {
     if (in.state != InitiativeState::running || in.crew_size < 2) continue;
     const int n = in.crew_size;
     const int reach = std::min(n - 1, WorkTies::slots);
     for (int k = 0; k < n; ++k) {
-      const std::uint32_t row = b.first + in.crew[static_cast<std::size_t>(k)];
+      const std::uint32_t row = b.place.first + in.crew[static_cast<std::size_t>(k)];
       r.flags[row] |= flag_work_ties;
       for (int j = 1; j <= reach; ++j)
-        reinforce(r, r.work_ties[row], b.first + in.crew[static_cast<std::size_t>((k + j) % n)], w.step);
+        reinforce(r, r.work_ties[row], b.place.first + in.crew[static_cast<std::size_t>((k + j) % n)], w.step);
     }
   }
 }

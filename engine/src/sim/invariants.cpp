@@ -23,25 +23,29 @@ std::string check_invariants(const World& w) {
   }
   std::uint64_t rows = 0;
   for (const auto& b : w.buurten) {
-    if (b.first != rows) return "buurt " + b.code + " is not contiguous with the previous one";
-    rows += b.count;
-    if (!unit_interval(b.disorder) || !unit_interval(b.vision) || !unit_interval(b.presence))
-      return "buurt " + b.code + ": disorder, vision or presence outside [0, 1]";
-    if (!std::isfinite(b.programme_budget) || b.programme_budget < -1e-6 || !std::isfinite(b.baseline_budget) ||
-        b.baseline_budget < -1e-6 || !std::isfinite(b.euros_spent) || b.euros_spent < 0)
-      return "buurt " + b.code + ": a budget is negative or not finite";
-    if (b.reached > static_cast<int>(b.count) || b.vision_participants > static_cast<int>(b.count))
-      return "buurt " + b.code + ": more residents reached than live there";
+    if (b.place.first != rows) return "buurt " + b.place.code + " is not contiguous with the previous one";
+    rows += b.place.count;
+    if (!unit_interval(b.incidents.disorder) || !unit_interval(b.vision.level) || !unit_interval(b.hours.presence))
+      return "buurt " + b.place.code + ": disorder, vision or presence outside [0, 1]";
+    if (!std::isfinite(b.gov.programme_budget) || b.gov.programme_budget < -1e-6 ||
+        !std::isfinite(b.gov.baseline_budget) || b.gov.baseline_budget < -1e-6 || !std::isfinite(b.money.euros_spent) ||
+        b.money.euros_spent < 0)
+      return "buurt " + b.place.code + ": a budget is negative or not finite";
+    if (b.outreach.reached > static_cast<int>(b.place.count) ||
+        b.vision.vision_participants > static_cast<int>(b.place.count))
+      return "buurt " + b.place.code + ": more residents reached than live there";
     // The counters follow the cohort of initiatives created from week 0.
-    if (b.approved + b.refused > b.proposed || b.completed > b.approved || b.failed < 0)
-      return "buurt " + b.code + ": initiative counts not conserved";
-    for (const auto& in : b.initiatives) {
+    if (b.initiatives.approved + b.initiatives.refused > b.initiatives.proposed ||
+        b.initiatives.completed > b.initiatives.approved || b.initiatives.failed < 0)
+      return "buurt " + b.place.code + ": initiative counts not conserved";
+    for (const auto& in : b.initiatives.list) {
       if (in.state == InitiativeState::completed || in.state == InitiativeState::failed || in.state == InitiativeState::refused)
-        return "buurt " + b.code + ": a finished initiative is still listed";
+        return "buurt " + b.place.code + ": a finished initiative is still listed";
       if (!(in.progress >= 0 && in.progress <= in.hours_needed + 1e-3f) || !(in.reserved >= -1e-3f))
-        return "buurt " + b.code + ": initiative progress or money out of range";
+        return "buurt " + b.place.code + ": initiative progress or money out of range";
       for (int k = 0; k < in.crew_size; ++k)
-        if (in.crew[static_cast<std::size_t>(k)] >= b.count) return "buurt " + b.code + ": crew member outside the buurt";
+        if (in.crew[static_cast<std::size_t>(k)] >= b.place.count)
+          return "buurt " + b.place.code + ": crew member outside the buurt";
     }
   }
   if (rows != r.size()) return "buurten do not cover every resident row";

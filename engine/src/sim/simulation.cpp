@@ -31,19 +31,20 @@ Simulation::Simulation(const ScenarioSpec& spec, std::uint64_t seed, std::uint32
   auto t = Clock::now();
   build_world(w_, spec, seed, replicate, pool);
   std::uint32_t largest = 0;
-  for (const auto& b : w_.buurten) largest = std::max(largest, b.count);
+  for (const auto& b : w_.buurten) largest = std::max(largest, b.place.count);
   scratch_.resize(pool.size());
   for (auto& s : scratch_) s.reserve(largest);
   worker_seconds_.assign(pool.size(), PhaseSeconds{});
   double total = 0;
-  for (const auto& b : w_.buurten) total += b.count + 1.0;
+  for (const auto& b : w_.buurten) total += b.place.count + 1.0;
   std::size_t begin = 0;
   double acc = 0;
   for (unsigned k = 0; k < pool.size(); ++k) {
     std::size_t end = begin;
     const double share = total * (k + 1) / pool.size();
-    while (end < w_.buurten.size() && (acc + w_.buurten[end].count + 1.0 <= share + 1e-9 || k + 1 == pool.size())) {
-      acc += w_.buurten[end].count + 1.0;
+    while (end < w_.buurten.size() &&
+           (acc + w_.buurten[end].place.count + 1.0 <= share + 1e-9 || k + 1 == pool.size())) {
+      acc += w_.buurten[end].place.count + 1.0;
       ++end;
     }
     worker_buurten_.emplace_back(begin, end);
@@ -99,9 +100,9 @@ void Simulation::step() {
     Tally& tally = buurt_tally_[bi];
     tally = tally_buurt(w_, b, w_.week);
     const double adults = at(tally, TallyField::adults);
-    b.active_share = adults > 0 ? at(tally, TallyField::active) / adults : 0;
-    b.unsafe_share = adults > 0 ? at(tally, TallyField::unsafe) / adults : 0;
-    b.collective_efficacy = adults > 0 ? at(tally, TallyField::sum_efficacy_social) / adults : 0;
+    b.last_week.active_share = adults > 0 ? at(tally, TallyField::active) / adults : 0;
+    b.last_week.unsafe_share = adults > 0 ? at(tally, TallyField::unsafe) / adults : 0;
+    b.last_week.collective_efficacy = adults > 0 ? at(tally, TallyField::sum_efficacy_social) / adults : 0;
     mark(Phase::observe);
   };
   pool_.on_every_worker([&](unsigned worker) {
@@ -126,7 +127,7 @@ void Simulation::step() {
     for (std::uint32_t k = 0; k < wk.buurt_count; ++k) {
       const Tally& bt = buurt_tally_[wk.first_buurt + k];
       for (std::size_t f = 0; f < wt.size(); ++f) wt[f] += bt[f];
-      vision += w_.buurten[wk.first_buurt + k].vision * at(bt, TallyField::adults);
+      vision += w_.buurten[wk.first_buurt + k].vision.level * at(bt, TallyField::adults);
     }
     const double adults = at(wt, TallyField::adults), residents = at(wt, TallyField::residents);
     wk.unsafe_share = adults > 0 ? at(wt, TallyField::unsafe) / adults : 0;

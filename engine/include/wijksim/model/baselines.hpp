@@ -18,9 +18,9 @@ double equilibrium_disorder(const Params& p, double deprivation);
 // conditions the target is safety.base.
 inline double safety_buurt_term(const Params& p, const Buurt& b) {
   const auto& s = p.safety;
-  const double perceived_disorder = b.disorder + s.deprivation_bias * b.deprivation;
-  return s.base + s.w_efficacy * (b.collective_efficacy - 0.3) - s.w_disorder * (perceived_disorder - 0.35) +
-         s.w_presence * (b.presence - 0.3) + s.w_active * (b.active_share - 0.07);
+  const double perceived_disorder = b.incidents.disorder + s.deprivation_bias * b.place.deprivation;
+  return s.base + s.w_efficacy * (b.last_week.collective_efficacy - 0.3) - s.w_disorder * (perceived_disorder - 0.35) +
+         s.w_presence * (b.hours.presence - 0.3) + s.w_active * (b.last_week.active_share - 0.07);
 }
 inline float safety_target(const Params& p, double buurt_term, float social, float offset, bool heard, bool victim) {
   const auto& s = p.safety;

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "wijksim/scenario/spec.hpp"
@@ -105,13 +106,13 @@ struct Initiative {
   std::array<std::uint32_t, max_crew> crew{};  // local indices in the buurt
 };
 
-// One buurt's state, grouped by the process that writes each field (files in engine/src/).
-// Other processes read it within the week in the order of Simulation::step, or through last
-// week's aggregates. Several counters are also reset by governance at the programme's start
-// (week 0): "from week 0" below. The fields keep their names: the grouping is the first half
-// of splitting this struct by owner (issue 17).
-struct Buurt {
-  // Fixed at build (city/population.cpp, from the ScenarioSpec); read everywhere.
+// One buurt's state, split by the process that writes it (files in engine/src/): each part
+// says who writes it and who reads it. Other processes read a part within the week in the
+// order of Simulation::step, or through last week's aggregates (BuurtLastWeek). Several
+// counters are also reset by governance at the programme's start (week 0): "from week 0" below.
+
+// Fixed at build (city/population.cpp, from the ScenarioSpec); read everywhere.
+struct BuurtPlace {
   std::string code;
   std::uint64_t key = 0;  // entity key for random streams: hash of the CBS code
   std::uint32_t first = 0, count = 0;  // rows of residents aged 15+
@@ -122,17 +123,22 @@ struct Buurt {
   double meeting_places_per_1000 = 0;    // read by initiatives
   double participation_cost_factor = 1;  // meeting places make taking part cheaper (read by participation)
   double owner_occupied = -1;  // share of owner-occupied dwellings from the spec; < 0: derived (read by mobility)
+};
 
-  // Governance (model/governance.cpp): programme membership, budgets, decisions. Read by
-  // professional_time (in_programme, allocation_weight), physical_capital (invest_week),
-  // incidents (incident_multiplier).
+// Written by governance (model/governance.cpp): programme membership, budgets, decisions. Read
+// by professional_time (in_programme, allocation_weight), physical_capital (invest_week),
+// incidents (incident_multiplier), initiatives (spends the budgets) and participation.
+struct BuurtGovernance {
   bool in_programme = false;
   double allocation_weight = 1;  // within-wijk weight for programme hours (monitoring)
   double programme_budget = 0, baseline_budget = 0, invest_week = 0;  // euros; initiatives spends the budgets
   double incident_multiplier = 1;
+};
 
-  // Professional time (model/professional_time.cpp): this week's hours by activity. Read by
-  // outreach, vision, initiatives, casework, trust (h_leader) and metrics.
+// Written by professional_time (model/professional_time.cpp): this week's hours by activity.
+// Read by outreach, vision, initiatives, casework, incidents, trust (h_leader), the safety
+// target and metrics.
+struct BuurtHours {
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
   double h_projects_programme = 0;  // the part of h_projects by programme roles (crowding-out)
@@ -142,66 +148,99 @@ struct Buurt {
   // The wijkagent's and handhaving's response to last week's incidents (MODEL.md 7.8.2): hours
   // spent on it this week, and the share of incidents answered (read by incidents).
   double h_response = 0, answered = 1;
+};
 
-  // Money (euros), added to by governance, professional_time (staff_euros), initiatives and
-  // physical_capital (euros_spent); read by metrics.
+// Money (euros), read by metrics. No single owner: each spender adds its own spending where it
+// decides it (professional_time: staff_euros; physical_capital and initiatives: euros_spent);
+// governance resets both at week 0.
+struct BuurtMoney {
   double euros_spent = 0;      // cumulative from week 0
   double staff_euros = 0;      // cumulative from week 0: professional hours at their cost per FTE
+};
 
-  // Incidents (model/incidents.cpp; initiatives lowers disorder when a project completes).
-  // Read by mobility, the safety target and metrics.
+// Written by incidents (model/incidents.cpp). Also written: its start value at build
+// (city/population.cpp), and initiatives lowers disorder when a project completes (the
+// project's effect on the street). Read by mobility, professional_time, the safety target and
+// metrics.
+struct BuurtIncidents {
   double disorder = 0;
   int incidents_week = 0;
+};
 
-  // Physical capital (model/physical_capital.cpp).
-  double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (fixed)
+// Written by physical_capital (model/physical_capital.cpp): the two stocks of MODEL.md 7.8.1.
+// Read by physical_capital's herstructurering and, through renewal_effect and
+// public_space_effect, by incidents and the safety target.
+struct BuurtPhysical {
+  double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (set by physical_capital, fixed)
   double renewed_share = 0;     // share of the buurt's dwellings renewed by herstructurering, not yet worn out
   double public_space = 0;      // euros per resident invested in public space by the programme, not yet worn out
+};
 
-  // Self-organisation (model/self_organisation.cpp). Read by initiatives (group_active).
+// Written by self_organisation (model/self_organisation.cpp): the bewonersgroep. Read by
+// initiatives (group_active).
+struct BuurtSelfOrganisation {
   bool group_active = false;    // a bewonersgroep exists
   int group_core = 0;           // organisers still active and tied to another organiser
   std::int32_t group_since = 0;
   int groups_formed = 0, groups_collapsed = 0;  // cumulative from the start of burn-in
+};
 
-  // Casework (model/casework.cpp).
+// Written by casework (model/casework.cpp); read by nobody else.
+struct BuurtCasework {
   double casework_acc = 0;      // fractional cases carried to next week
+};
 
-  // Outreach (model/outreach.cpp; governance resets at week 0, mobility removes movers).
-  // Read by expectations (reached) and metrics.
+// Written by outreach (model/outreach.cpp); vision counts resisting_week, governance resets
+// it at week 0, mobility removes movers (a resident who leaves takes their contact along).
+// Read by expectations (reached), governance and metrics.
+struct BuurtOutreach {
   int reached = 0;
   std::array<int, 8> reached_groups{};  // residents reached since week 0, by age band x resources
-  int resisting_week = 0;       // residents who opposed a project that went ahead this week (also vision)
+  int resisting_week = 0;  // residents who opposed a project that went ahead this week (counted by vision)
+};
 
-  // Vision (model/vision.cpp; governance resets at week 0, mobility removes movers). Read by
-  // initiatives, participation, professional_time and metrics.
-  double vision = 0;
+// Written by vision (model/vision.cpp); its start value is set at build (city/population.cpp),
+// governance resets the participants at week 0, mobility removes movers. Read by initiatives,
+// participation, professional_time, governance and metrics.
+struct BuurtVision {
+  double level = 0;  // how far residents share a vision of the buurt, 0..1
   std::array<int, 8> vision_groups{};  // participants by age band x resources (low/high)
   int vision_participants = 0;
+};
 
-  // Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
-  // Expectations (model/expectations.cpp) and vision; governance resets at week 0. Read by
-  // participation (legitimacy) and metrics.
+// Phase content (MODEL.md 7.1.11-7.1.14): what uitnodigen and visievorming leave behind.
+// Written by expectations (model/expectations.cpp); vision raises and decays legitimacy too
+// (visievorming builds it); governance resets at week 0. Read by participation (legitimacy),
+// governance (the wendbaar review) and metrics.
+struct BuurtExpectations {
   double legitimacy = 0;        // of the plan among residents, 0..1
   int promises_open = 0;        // residents holding a promise of results not yet kept or broken
   int disappointed_week = 0;    // residents disappointed this week
+};
 
-  // Mobility (model/mobility.cpp). Read by metrics.
+// Written by mobility (model/mobility.cpp). Read by metrics.
+struct BuurtMobility {
   int moved_in_week = 0;       // residents who moved in this week
+};
 
-  // Participation (model/participation.cpp): how far the active core mirrors the adults by age
-  // band x resources (1 - dissimilarity index; 1: a perfect mirror), and its mean resources and
-  // 65+ share. Read by metrics.
+// Written by participation (model/participation.cpp): how far the active core mirrors the
+// adults by age band x resources (1 - dissimilarity index; 1: a perfect mirror), and its mean
+// resources and 65+ share. Read by no process today: recorded state (MODEL.md 7.5).
+struct BuurtParticipation {
   double core_breadth = 1, core_ses = 0, core_old_share = 0;
+};
 
-  // Last week's aggregates, written at the end of the week (sim/simulation.cpp) and read by
-  // this week's processes (governance, incidents, the safety target).
+// Written at the end of the week (sim/simulation.cpp) from the residents; read by this week's
+// processes (governance, incidents, the safety target).
+struct BuurtLastWeek {
   double collective_efficacy = 0, active_share = 0, unsafe_share = 0;
+};
 
-  // Initiatives (model/initiatives.cpp; governance resets the counters at week 0 and ends
-  // open initiatives when the programme stops). Read by governance, mobility, work_ties and
-  // metrics.
-  std::vector<Initiative> initiatives;
+// Written by initiatives (model/initiatives.cpp); governance resets the counters at week 0 and
+// ends open initiatives when the programme stops, mobility takes movers out of crews. Read by
+// governance, mobility, work_ties, expectations, trust, vision, participation and metrics.
+struct BuurtInitiatives {
+  std::vector<Initiative> list;  // capacity kept across weeks: no allocation in the weekly step
   double project_hours_acc = 0;
   int visible_results_week = 0;  // read by expectations, trust and vision
   // Who made the buurt's visible results lately (exponentially weighted counts): the
@@ -210,6 +249,24 @@ struct Buurt {
   double programme_results_recent = 0, resident_results_recent = 0;
   int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
   int completed_term = 0;  // completed since the last election (visible results; governance resets it)
+};
+
+struct Buurt {
+  BuurtPlace place;
+  BuurtGovernance gov;
+  BuurtHours hours;
+  BuurtMoney money;
+  BuurtIncidents incidents;
+  BuurtPhysical physical;
+  BuurtSelfOrganisation group;
+  BuurtCasework casework;
+  BuurtOutreach outreach;
+  BuurtVision vision;
+  BuurtExpectations expectations;
+  BuurtMobility mobility;
+  BuurtParticipation participation;
+  BuurtLastWeek last_week;
+  BuurtInitiatives initiatives;
 };
 
 struct Post {

@@ -65,7 +65,7 @@ struct World {
     return a * ((1.0 - s) + s * wethouder.commitment);
   }
   CounterRng rng(Stream s, EntityId e) const { return CounterRng(keys[s], e, step); }
-  EntityId resident_id(const Buurt& b, std::uint32_t local) const { return EntityId{b.key, local}; }
+  EntityId resident_id(const Buurt& b, std::uint32_t local) const { return EntityId{b.place.key, local}; }
 };
 
 }  // namespace wijksim
