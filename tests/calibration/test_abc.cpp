@@ -43,7 +43,10 @@ void write_city_and_experiment(const fs::path& dir, double years = 2.0) {
                     {"variants",
                      {{{"name", "programme"}},
                       {{"name", "renewal"},
-                       {"set", {{"physical.herstructurering", 600}, {"physical.renewal_min_deprivation", 0.9}, {"physical.half_renewed_share", 0.005}}}}}}};
+                       {"set",
+                        {{"physical.herstructurering", 600},
+                         {"physical.renewal_min_deprivation", 0.9},
+                         {"physical.half_renewed_share", 0.005}}}}}}};
   test::write_file(dir / "experiment.json", exp.dump(2));
 }
 

@@ -60,7 +60,8 @@ void incidents_and_disorder(World& w, Buurt& b) {
   const double expected_per_1000 = ip.base_rate * 1000.0;
   // Renewed dwellings and streets lower the level disorder returns to, for as long as they last.
   physical_capital(w, b);
-  const double equilibrium = equilibrium_disorder(p, b.place.deprivation) - p.physical.disorder_effect * renewal_effect(p, b) -
+  const double equilibrium = equilibrium_disorder(p, b.place.deprivation) -
+                             p.physical.disorder_effect * renewal_effect(p, b) -
                              p.physical.public_space_disorder_effect * public_space_effect(p, b);
   const double d = b.incidents.disorder + ip.disorder_relaxation * (equilibrium - b.incidents.disorder) +
                    ip.disorder_per_incident * (per_1000 - expected_per_1000);
