@@ -2,8 +2,8 @@
 // base rate x (1 + a D) x (1 - b CE) x (1 - c presence)); victimisation (including unrecorded
 // incidents) falls on residents aged 15+, and their ties hear of it next week. Disorder rises
 // with incidents, is pulled toward the buurt's equilibrium (maintenance against neglect), and
-// whose level falls with physical capital (physical_capital.cpp), and falls with completed
-// initiatives (initiatives.cpp).
+// whose level falls with renewed dwellings and public space (physical_capital.cpp), and falls
+// with completed initiatives (initiatives.cpp).
 #include <algorithm>
 #include <boost/random/poisson_distribution.hpp>
 #include <cmath>
@@ -68,8 +68,9 @@ void incidents_and_disorder(World& w, Buurt& b) {
   const double expected_per_1000 = ip.base_rate * 1000.0;
   // Renewed dwellings and streets lower the level disorder returns to, for as long as they last.
   physical_capital(w, b);
-  const double equilibrium =
-      equilibrium_disorder(p, b.place.deprivation) - p.physical.disorder_effect * physical_effect(p, b);
+  const double equilibrium = equilibrium_disorder(p, b.place.deprivation) -
+                             p.physical.disorder_effect * renewal_effect(p, b) -
+                             p.physical.public_space_disorder_effect * public_space_effect(p, b);
   const double d = b.incidents.disorder + ip.disorder_relaxation * (equilibrium - b.incidents.disorder) +
                    ip.disorder_per_incident * (per_1000 - expected_per_1000);
   b.incidents.disorder = clamp01(d);

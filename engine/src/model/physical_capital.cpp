@@ -1,9 +1,15 @@
 // Physical capital (MODEL.md §7.8.1): what the woningcorporatie and the municipality invest in
-// dwellings and streets, as euros per resident not yet worn out. It is a stock: programme
-// investment and the corporatie's herstructurering add to it while the budget is open, and it
-// wears out with a mean lifetime of years, so it outlasts the programme that paid for it. Its
-// effect saturates (the first renewals fix the worst places) and acts on the buurt's
-// equilibrium disorder (incidents.cpp) and on residents' perceived safety (safety.cpp).
+// dwellings and streets, as two stocks with their own units, because the evidence sets them
+// apart. The corporatie's herstructurering renews dwellings: a share of the buurt's stock, at
+// physical.renewal_cost per resident whose dwelling is renewed (the same share mobility.cpp
+// rehouses). The municipality's programme money goes to public space (streets, lighting,
+// green): euros per resident. Both are added while the budget is open and wear out with a mean
+// lifetime of years, so they outlast the programme that paid for them. Each effect saturates
+// at its own half point (the first renewals fix the worst complexes, the first euros the worst
+// streets). Renewed dwellings lower the buurt's equilibrium disorder (incidents.cpp) and raise
+// residents' perceived safety (safety.cpp): SCP found the Vogelaar wijken's safety gains where
+// dwellings were renewed. Public space acts on disorder only, and through it on safety: SCP
+// found little demonstrable effect of green and play facilities.
 #include "wijksim/model/processes.hpp"
 
 namespace wijksim::model {
@@ -12,9 +18,14 @@ double corporatie_share(const Params& p, double deprivation) {
   return clamp01(p.physical.corporatie_share_base + p.physical.corporatie_share_deprivation * deprivation);
 }
 
-double physical_effect(const Params& p, const Buurt& b) {
-  const double c = b.physical.physical_capital;
-  return c > 0 ? c / (c + p.physical.half_capital) : 0.0;
+double renewal_effect(const Params& p, const Buurt& b) {
+  const double r = b.physical.renewed_share;
+  return r > 0 ? r / (r + p.physical.half_renewed_share) : 0.0;
+}
+
+double public_space_effect(const Params& p, const Buurt& b) {
+  const double s = b.physical.public_space;
+  return s > 0 ? s / (s + p.physical.half_public_space) : 0.0;
 }
 
 double herstructurering_week(const World& w, const Buurt& b) {
@@ -34,11 +45,13 @@ void physical_capital(World& w, Buurt& b) {
   const auto& pp = p.physical;
   b.physical.corporatie_share = corporatie_share(p, b.place.deprivation);
   if (b.place.residents_total <= 0) return;
-  double euros = b.gov.invest_week;  // the municipality's programme budget for public space (governance)
-  b.money.euros_spent += b.gov.invest_week;
-  euros += herstructurering_week(w, b) * b.place.residents_total;  // the corporatie's own dwellings
-  const double wear = pp.lifetime > 0 ? 1.0 / pp.lifetime : 1.0;
-  b.physical.physical_capital = b.physical.physical_capital * (1.0 - wear) + euros / b.place.residents_total;
+  b.money.euros_spent += b.gov.invest_week;  // the municipality's programme budget for public space (governance)
+  const double keep = pp.lifetime > 0 ? 1.0 - 1.0 / pp.lifetime : 0.0;
+  b.physical.public_space = b.physical.public_space * keep + b.gov.invest_week / b.place.residents_total;
+  // The corporatie's own dwellings: the euros per resident over the cost of renewing one
+  // resident's dwelling is the share renewed this week (the share relocation rehouses).
+  const double renewed = pp.renewal_cost > 0 ? herstructurering_week(w, b) / pp.renewal_cost : 0.0;
+  b.physical.renewed_share = clamp01(b.physical.renewed_share * keep + renewed);
 }
 
 }  // namespace wijksim::model

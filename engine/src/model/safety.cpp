@@ -18,9 +18,11 @@ void perceived_safety(World& w, Buurt& b, const Scratch& s) {
   const float w_social = static_cast<float>(sp.w_social), w_heard = static_cast<float>(sp.w_heard),
               w_victim = static_cast<float>(sp.w_victim);
   // The buurt's part of the target (safety_buurt_term), and fear spreading's constant part.
-  // Renewed dwellings and streets feel safer (SCP 2013: the one effect found in the Vogelaar wijken).
-  const float buurt_term = static_cast<float>(safety_buurt_term(p, b) + p.physical.safety_effect * physical_effect(p, b)) +
-                           spread * usual_fear - 0.5f * w_social;
+  // Renewed dwellings feel safer (SCP 2013: the one effect found in the Vogelaar wijken); public
+  // space acts only through disorder (physical_capital.cpp).
+  const float buurt_term =
+      static_cast<float>(safety_buurt_term(p, b) + p.physical.safety_effect * renewal_effect(p, b)) +
+      spread * usual_fear - 0.5f * w_social;
   // Branch-free over restrict pointers, so it vectorises (bench/README.md, "Vectorisation").
   const std::uint32_t n = b.place.count, first = b.place.first;
   const std::int32_t week = w.week, heard_new = w.week + heard_for;

@@ -90,6 +90,16 @@ constexpr const char* kWide = "assumption: default +-50%, because no source give
 // Vogelaar wijken: no effect at all is as plausible as the default, so the prior reaches 0.
 constexpr const char* kScpNone =
     "assumption: from none to 1.5 x the default, because SCP 2013 found no gain in perceived safety in the Vogelaar wijken beyond renewal";
+// Herstructurering (SCP: Wittebrood & Permentier 2011, Wonen, wijken & interventies; Permentier,
+// Kullberg & Van Noije 2013, Werk aan de wijk): renewing dwellings improved liveability and safety.
+constexpr const char* kScpRenewal =
+    "SCP: Wittebrood & Permentier 2011; Permentier, Kullberg & Van Noije 2013 (favourable effects on liveability and safety came with herstructurering); size: assumption, a couple of points (docs/CALIBRATION.md)";
+constexpr const char* kRenewalSize =
+    "assumption: from none to 2.5 x the default, because SCP 2013 found a gain of a few points at most where dwellings were renewed";
+constexpr const char* kHalfRenewed =
+    "assumption: the first renewals take the worst complexes, a minority of a buurt's stock; half the effect at a tenth renewed, so a five-year Vogelaar-like programme (about 5% renewed in the model) is in the rising part";
+constexpr const char* kGreen =
+    "Wittebrood & Permentier 2011 (SCP): more green and play facilities showed little demonstrable effect on liveability and safety; maintenance acts on disorder (Keizer, Lindenberg & Steg 2008); size assumed";
 constexpr const char* kFactor = "assumption: within a factor 2 of the default, because no source gives its size (a rate or scale)";
 constexpr const char* kZaanstadRange = "assumption: +-30% around a reading of Zaanstad's quadrant, which gives no numbers";
 constexpr const char* kDentersRange = "assumption: +-30% around Denters et al. 2012's qualitative finding";
@@ -661,14 +671,18 @@ std::vector<ParamDef> build_table() {
               programme, fixed(kPolicy)),
       WJ_REAL("physical.renewal_min_deprivation", physical.renewal_min_deprivation, share, 0.6, 0, 1, "herstructurering only in buurten at least this deprived", kScp,
               programme, around(0.5, kWide)),
-      WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and streets (10-30 years)", "MODEL.md §11 (10-30 years); assumption",
+      WJ_REAL("physical.lifetime", physical.lifetime, years, 20, 1, 60, "mean lifetime of renewed dwellings and of public-space works (10-30 years)", "MODEL.md §11 (10-30 years); assumption",
               programme, around(0.5, kWide)),
-      WJ_REAL("physical.half_capital", physical.half_capital, euros, 500, 1, 1e6, "capital per resident at which its effect is half the maximum", kAssumed,
+      WJ_REAL("physical.half_renewed_share", physical.half_renewed_share, share, 0.1, 0.001, 1, "share of the buurt's dwellings renewed at which the effect of renewal is half its maximum", kHalfRenewed,
+              programme, log_uniform(0.03, 0.3, "assumption: from a few complexes (3% of a buurt's dwellings) to large-scale restructuring (30%)")),
+      WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.08, 0, 1, "equilibrium disorder removed at full effect of renewed dwellings", kScpRenewal,
+              programme, uniform(0, 0.2, kRenewalSize)),
+      WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.03, 0, 1, "rise of residents' safety target at full effect of renewed dwellings", kScpRenewal,
+              programme, uniform(0, 0.075, kRenewalSize)),
+      WJ_REAL("physical.half_public_space", physical.half_public_space, euros, 500, 1, 1e6, "public-space investment per resident at which its effect is half the maximum", kAssumed,
               programme, around(0.5, kWide)),
-      WJ_REAL("physical.disorder_effect", physical.disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of physical capital", kAssumed,
+      WJ_REAL("physical.public_space_disorder_effect", physical.public_space_disorder_effect, share, 0.25, 0, 1, "equilibrium disorder removed at full effect of public-space investment (it acts on safety only through disorder)", kGreen,
               programme, uniform(0, 0.375, kScpNone)),
-      WJ_REAL("physical.safety_effect", physical.safety_effect, share, 0.08, 0, 1, "rise of residents' safety target at full effect of physical capital", kScp,
-              programme, uniform(0, 0.12, kScpNone)),
       WJ_REAL("physical.renewal_cost", physical.renewal_cost, euros, 40000, 1000, 1e6, "herstructurering cost per resident whose dwelling is renewed (they are relocated: MODEL.md §7.14)",
               "assumption: renovation with relocation about EUR 40-80k and demolition with new build about EUR 150-200k per dwelling, about 2.2 residents per dwelling (CBS); mostly renovation",
               programme, log_uniform(20000, 80000, "assumption: from renovation only (about EUR 20k per resident) to mostly demolition and new build (about EUR 80k)")),

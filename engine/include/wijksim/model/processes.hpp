@@ -43,11 +43,12 @@ void publish_views(World& w, const Buurt& b);
 
 // Durable stocks (physical_capital.cpp, self_organisation.cpp).
 void physical_capital(World& w, Buurt& b);  // called by incidents_and_disorder
-double physical_effect(const Params& p, const Buurt& b);  // saturating effect 0..1 of the capital
+double renewal_effect(const Params& p, const Buurt& b);       // saturating effect 0..1 of the renewed dwellings
+double public_space_effect(const Params& p, const Buurt& b);  // saturating effect 0..1 of the public-space capital
 double corporatie_share(const Params& p, double deprivation);
 // The corporatie's herstructurering in buurt b this week, euros per resident (0 where the
-// programme does not renew): the flow into physical capital and, through renewal_cost, the
-// share of residents relocated (mobility.cpp).
+// programme does not renew): over renewal_cost, the share of dwellings renewed
+// (physical_capital) and of residents relocated (mobility.cpp).
 double herstructurering_week(const World& w, const Buurt& b);
 double group_support_hours(const Params& p, const Buurt& b);
 // A buurt's police-recorded crime relative to what the model expects for its deprivation

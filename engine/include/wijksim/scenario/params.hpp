@@ -243,18 +243,21 @@ struct InitiativeParams {
 };
 
 struct PhysicalParams {
-  // The woningcorporatie and physical capital (MODEL.md §7.8.1). Capital is euros per
-  // resident invested and not yet worn out; its effect saturates at half_capital.
+  // The woningcorporatie and physical capital (MODEL.md §7.8.1): two stocks, the share of
+  // dwellings renewed by herstructurering and the programme's public-space investment in euros
+  // per resident, each with its own half-effect point.
   double corporatie_share_base = 0, corporatie_share_deprivation = 0;
   double herstructurering = 0;         // corporatie programme investment, euros per owned-dwelling resident per week
   double renewal_min_deprivation = 0;  // herstructurering only where deprivation is at least this
-  double lifetime = 0;                 // weeks: mean lifetime of an investment
-  double half_capital = 0;             // euros per resident at which the effect is half its maximum
-  double disorder_effect = 0;          // shift of equilibrium disorder at full effect
-  double safety_effect = 0;            // shift of the safety target at full effect
+  double lifetime = 0;                 // weeks: mean lifetime of a renewal or public-space work
+  double half_renewed_share = 0;       // share of dwellings renewed at which renewal's effect is half its maximum
+  double disorder_effect = 0;          // shift of equilibrium disorder at full effect of renewal
+  double safety_effect = 0;            // shift of the safety target at full effect of renewal
+  double half_public_space = 0;        // euros per resident at which public space's effect is half its maximum
+  double public_space_disorder_effect = 0;  // shift of equilibrium disorder at full effect of public space
   // Herstructurering renews dwellings, and their tenants move: the share of the buurt's residents
-  // rehoused in a week is that week's herstructurering per resident over the cost of renewing
-  // the dwelling of one resident (MODEL.md §7.14, relocation).
+  // rehoused in a week (and of its dwellings renewed) is that week's herstructurering per
+  // resident over the cost of renewing the dwelling of one resident (MODEL.md §7.14, relocation).
   double renewal_cost = 0;             // euros per resident whose dwelling is renewed
 };
 

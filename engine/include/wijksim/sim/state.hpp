@@ -176,11 +176,13 @@ struct BuurtIncidents {
   int incidents_week = 0;
 };
 
-// Written by physical_capital (model/physical_capital.cpp). Read by physical_capital's
-// herstructurering and, through physical_effect, by incidents and the safety target.
+// Written by physical_capital (model/physical_capital.cpp): the two stocks of MODEL.md 7.8.1.
+// Read by physical_capital's herstructurering and, through renewal_effect and
+// public_space_effect, by incidents and the safety target.
 struct BuurtPhysical {
   double corporatie_share = 0;  // share of dwellings owned by the woningcorporatie (set by physical_capital, fixed)
-  double physical_capital = 0;  // euros per resident invested in dwellings and streets, not yet worn out
+  double renewed_share = 0;     // share of the buurt's dwellings renewed by herstructurering, not yet worn out
+  double public_space = 0;      // euros per resident invested in public space by the programme, not yet worn out
 };
 
 // Written by self_organisation (model/self_organisation.cpp): the bewonersgroep. Read by
