@@ -4,7 +4,6 @@ import csv
 import json
 import os
 import random
-import sqlite3
 import statistics
 import subprocess
 import sys
@@ -15,6 +14,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import wijksim_plot  # noqa: E402
+from synthetic_store import open_store  # noqa: E402
 
 SCRIPT = os.path.join(HERE, "wijksim_plot.py")
 REPLICATES = 3
@@ -85,13 +85,7 @@ def write_store(run_dir, truth, replicates):
                 "experiment_hash": "test", "scenario_file": "s.json", "variants": [variant],
                 "baseline": variant, "outcomes": outcomes, "levels": ["city", "wijk", "buurt"],
                 "interval_weeks": 1, "replicates": replicates}
-    db = sqlite3.connect(os.path.join(run_dir, "results.sqlite"))
-    db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
-               "parameters TEXT, replicate INTEGER, seed INTEGER, status TEXT, error TEXT, wall_seconds REAL)")
-    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, "
-               "metric TEXT, value REAL)")
-    db.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+    db = open_store(run_dir, manifest)
     for rep in range(replicates):
         db.execute("INSERT INTO runs VALUES (?, ?, -1, '{}', ?, 1, 'ok', NULL, 0.1)", (rep + 1, variant, rep))
         rows = [(rep + 1, week, level, unit, metric, truth[(rep, week, unit, metric)])

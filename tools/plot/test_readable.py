@@ -22,6 +22,7 @@ import labels  # noqa: E402
 import report  # noqa: E402
 import results  # noqa: E402
 import wijksim_plot as wp  # noqa: E402
+from synthetic_store import open_store  # noqa: E402
 
 
 def tick_texts(ax, axis="y"):
@@ -129,7 +130,6 @@ def make_area_store(directory):
     """City of two wijken (W1 in the programme, W2 not); variants base, stop, lead. The
     programme raises W1's active residents by 100 (base) or 40 (stop); W2 never changes. Staff
     cost 200,000 more in base than in stop."""
-    import sqlite3
     os.makedirs(directory, exist_ok=True)
     outcomes = ["active_share", "active_residents", "euros_spent", "staff_euros"]
     variants = ["base", "stop"]
@@ -140,12 +140,7 @@ def make_area_store(directory):
     manifest = {"experiment": doc, "experiment_file": "e.json", "experiment_hash": "h", "variants": variants,
                 "baseline": "base", "outcomes": outcomes, "levels": ["city", "wijk"], "replicates": 6,
                 "cells": [{"variant": v, "design_point": -1} for v in variants], "seeds": {"experiment": 1}, "engine": {}}
-    db = sqlite3.connect(os.path.join(directory, "results.sqlite"))
-    db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, parameters TEXT, "
-               "replicate INTEGER, seed INTEGER, status TEXT, error TEXT, wall_seconds REAL)")
-    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, metric TEXT, value REAL)")
-    db.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+    db = open_store(directory, manifest)
     rid = 0
     adults = {"W1": 1000, "W2": 3000}
     for v in variants:

@@ -4,7 +4,6 @@ known differences. Run with: /usr/bin/python3 -m pytest tools/plot"""
 import json
 import os
 import re
-import sqlite3
 import sys
 
 import numpy as np
@@ -16,6 +15,7 @@ sys.path.insert(0, HERE)
 import report  # noqa: E402
 import results  # noqa: E402
 import wijksim_plot  # noqa: E402
+from synthetic_store import open_store  # noqa: E402
 
 REPS = 5
 WEEKS = list(range(0, 105, 4)) + [104]
@@ -50,13 +50,7 @@ def make_experiment(directory, with_costs=True):
                 "seeds": {"experiment": 17, "rule": "common random numbers"},
                 "engine": {"version": "9.9.9", "git_revision": "deadbeef"},
                 "command_line": "wijksim experiment exp.json", "created_utc": "2026-11-22T10:00:00Z"}
-    db = sqlite3.connect(os.path.join(directory, "results.sqlite"))
-    db.execute("CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT)")
-    db.execute("CREATE TABLE runs (id INTEGER PRIMARY KEY, variant TEXT, design_point INTEGER, "
-               "parameters TEXT, replicate INTEGER, seed INTEGER, status TEXT, error TEXT, wall_seconds REAL)")
-    db.execute("CREATE TABLE outcomes (run_id INTEGER, week INTEGER, level TEXT, unit TEXT, "
-               "metric TEXT, value REAL)")
-    db.executemany("INSERT INTO manifest VALUES (?, ?)", [(k, json.dumps(v)) for k, v in manifest.items()])
+    db = open_store(directory, manifest)
     run_id = 0
     for v in variants:
         for rep in range(REPS):
