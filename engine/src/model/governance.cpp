@@ -95,6 +95,12 @@ double yearly_pot(const World& w, const Buurt& b) {
          w.wijken[b.place.wijk].budget_factor;
 }
 
+// A buurt's programme pots set anew (a start, a rollout, a new year): unspent money lapses.
+void refill_programme_pots(const Params& p, Buurt& b, double euros) {
+  b.gov.programme_pot = {};
+  add_to_programme_pots(p, b, euros);
+}
+
 void start_programme(World& w) {
   const auto& spec = *w.spec;
   const int starts = w.programme.starts;
@@ -131,10 +137,7 @@ void restart_programme(World& w) {
   pr.returns = returns;
   const double rest_of_year = (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)) / weeks_per_year;
   for (auto& b : w.buurten)
-    if (b.gov.in_programme) {
-      b.gov.programme_pot = {};
-      add_to_programme_pots(*w.p, b, yearly_pot(w, b) * budget_share(w) * rest_of_year);
-    }
+    if (b.gov.in_programme) refill_programme_pots(*w.p, b, yearly_pot(w, b) * budget_share(w) * rest_of_year);
 }
 
 // What urgentie and randvoorwaarden build (MODEL.md 7.1.11-7.1.12): each a degree in [0, 1]
@@ -305,11 +308,10 @@ void budget_round(World& w) {
   for (auto& b : w.buurten) {
     const Wijk& wk = w.wijken[b.place.wijk];
     b.gov.baseline_budget = p.budget.baseline_budget * weeks_per_year * b.place.residents_total;
-    b.gov.programme_pot = {};  // each domain's pot starts the year afresh
-    if (programme_reaches(w, b))
-      add_to_programme_pots(p, b,
-                            p.budget.wijk_budget * weeks_per_year * b.place.residents_total *
-                                p.building_blocks.resources * wk.budget_factor * budget_share(w));
+    refill_programme_pots(p, b,
+                          programme_reaches(w, b) ? p.budget.wijk_budget * weeks_per_year * b.place.residents_total *
+                                                        p.building_blocks.resources * wk.budget_factor * budget_share(w)
+                                                  : 0.0);
   }
 }
 
@@ -427,8 +429,7 @@ void governance(World& w) {
     for (auto& b : w.buurten)
       if (w.wijken[b.place.wijk].in_programme && !b.gov.in_programme) {
         b.gov.in_programme = true;
-        b.gov.programme_pot = {};
-        add_to_programme_pots(p, b,
+        refill_programme_pots(p, b,
                               p.budget.wijk_budget * b.place.residents_total * p.building_blocks.resources *
                                   w.wijken[b.place.wijk].budget_factor * budget_share(w) *
                                   (weeks_per_year - w.week % static_cast<std::int32_t>(weeks_per_year)));
