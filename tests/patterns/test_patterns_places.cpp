@@ -75,7 +75,7 @@ std::vector<std::vector<double>> ensemble_many(const ScenarioSpec& spec, std::ui
   hooks.on_done = [&](std::uint32_t rep, const Simulation& sim) {
     for (std::size_t k = 0; k < measures.size(); ++k) out[k][rep] = measures[k](sim);
   };
-  run_replicates(spec, seed, replicates, 2, hooks);
+  run_ensemble(spec, seed, replicates, hooks);
   return out;
 }
 
@@ -282,7 +282,7 @@ TEST_CASE("pattern 10: fear persists after an incident wave", "[pattern]") {
     inc[rep][w] = city(s, Metric::incidents);
     uns[rep][w] = city(s, Metric::unsafe_share);
   };
-  run_replicates(spec, 11, reps, 2, hooks);
+  run_ensemble(spec, 11, reps, hooks);
   std::vector<double> mi(weeks, 0.0), mu(weeks, 0.0);
   for (std::uint32_t r = 0; r < reps; ++r)
     for (int w = 0; w < weeks; ++w) {

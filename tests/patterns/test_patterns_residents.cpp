@@ -47,7 +47,7 @@ std::vector<std::vector<double>> ensemble_many(const ScenarioSpec& spec, std::ui
   hooks.on_done = [&](std::uint32_t rep, const Simulation& sim) {
     for (std::size_t k = 0; k < measures.size(); ++k) out[k][rep] = measures[k](sim);
   };
-  run_replicates(spec, seed, replicates, 2, hooks);
+  run_ensemble(spec, seed, replicates, hooks);
   return out;
 }
 

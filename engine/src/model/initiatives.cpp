@@ -335,6 +335,10 @@ void initiatives(World& w, Buurt& b) {
   b.initiatives.programme_results_recent =
       b.initiatives.programme_results_recent * keep + project_results * programme_share;
   b.initiatives.resident_results_recent = b.initiatives.resident_results_recent * keep + resident_results;
+  b.initiatives.programme_project_hours_recent =
+      b.initiatives.programme_project_hours_recent * keep + b.hours.h_projects_programme;
+  b.initiatives.programme_support_hours_recent =
+      b.initiatives.programme_support_hours_recent * keep + b.hours.h_support_programme;
   self_organisation(w, b);
 }
 

@@ -30,9 +30,13 @@ void participation(World& w, Buurt& b, Scratch& s) {
   const double legitimacy =
       programme_reaches(w, b) ? p.legitimacy.join_weight * (b.expectations.legitimacy - p.legitimacy.neutral) : 0.0;
   // Crowding-out: where the programme's professionals made most of the buurt's recent results,
-  // taking part seems less needed and less one's own (last week's counts, initiatives.cpp).
-  const double made = b.initiatives.programme_results_recent + b.initiatives.resident_results_recent;
-  const double crowding = made > 0 ? pp.crowding_out * b.initiatives.programme_results_recent / made : 0.0;
+  // and did so instead of helping residents make them, taking part seems less needed and less
+  // one's own (last week's memories, initiatives.cpp).
+  const auto& ini = b.initiatives;
+  const double made = ini.programme_results_recent + ini.resident_results_recent;
+  const double hands_on = ini.programme_project_hours_recent + ini.programme_support_hours_recent;
+  const double taken_over = hands_on > 0 ? ini.programme_project_hours_recent / hands_on : 0.0;
+  const double crowding = made > 0 ? pp.crowding_out * taken_over * ini.programme_results_recent / made : 0.0;
   const auto join_rate = static_cast<float>(pp.join_rate);
   const double organiser_stay = 1.0 - p.self_organisation.organiser_commitment;
   for (std::uint32_t i = 0; i < b.place.count; ++i) {

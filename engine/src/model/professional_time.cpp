@@ -64,6 +64,7 @@ void professional_time(World& w) {
     b.hours.h_outreach = b.hours.h_vision = b.hours.h_support = b.hours.h_projects = b.hours.h_casework =
         b.hours.h_coordination = b.hours.h_visible = b.hours.h_leader = 0;
     b.hours.h_projects_programme = 0;
+    b.hours.h_support_programme = 0;
     b.hours.relationship = 0;
     b.hours.regisseur = 0;
     b.hours.h_response = 0;  // first the safety posts' free hours, then the hours they respond (below)
@@ -232,8 +233,11 @@ void professional_time(World& w) {
         b.hours.h_outreach += proactive * s.outreach;
         b.hours.h_vision += proactive * s.vision;
         b.hours.h_projects += proactive * s.projects;
-        if (role.programme) b.hours.h_projects_programme += proactive * s.projects;
         b.hours.h_support += proactive * s.support + on_request;
+        if (role.programme) {
+          b.hours.h_projects_programme += proactive * s.projects;
+          b.hours.h_support_programme += proactive * s.support + on_request;
+        }
         // Visible roles are in the street with their free hours; in a programme role the wijk's
         // working style sets how much (loslaten: little presence). Regular services keep theirs.
         if (role.visible)

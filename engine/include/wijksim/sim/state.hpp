@@ -150,7 +150,9 @@ struct BuurtGovernance {
 struct BuurtHours {
   double h_outreach = 0, h_vision = 0, h_support = 0, h_projects = 0, h_casework = 0,
          h_coordination = 0, h_visible = 0, h_leader = 0;
-  double h_projects_programme = 0;  // the part of h_projects by programme roles (crowding-out)
+  // The parts of h_projects and h_support given by programme roles (crowding-out: does the
+  // programme do the work itself or help residents do it).
+  double h_projects_programme = 0, h_support_programme = 0;
   double relationship = 0;     // hours-weighted relationship capital of the professionals here (read by outreach)
   double regisseur = 0;        // wijkregisseur coverage 0..1 of this buurt's wijk this week (read by initiatives)
   double presence = 0;         // visible presence 0..1 (read by incidents and the safety target)
@@ -253,9 +255,11 @@ struct BuurtInitiatives {
   double project_hours_acc = 0;
   int visible_results_week = 0;  // read by expectations, trust and vision
   // Who made the buurt's visible results lately (exponentially weighted counts): the
-  // programme's projects and residents' completed initiatives. Read by participation
+  // programme's projects and residents' completed initiatives; and, with the same memory, the
+  // programme's hours on projects and on supporting residents. Read by participation
   // (crowding-out) next week.
   double programme_results_recent = 0, resident_results_recent = 0;
+  double programme_project_hours_recent = 0, programme_support_hours_recent = 0;
   int proposed = 0, approved = 0, completed = 0, failed = 0, refused = 0;  // cumulative from week 0
   // From week 0: refused because the pot asked could not pay (also counted in refused), and
   // euros paid to initiatives from another domain's pot than their own (domains combined).
