@@ -41,7 +41,7 @@ int cmd_compare(const std::vector<std::string>& argv) {
   cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` (holds results.sqlite)");
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;
-  const auto s = experiment::compare(pos[0]);
+  const auto s = experiment::compare(pos[0], source_root());
   if (const auto done = experiment::completeness(experiment::Store::open_read(pos[0]));
       !done.complete() && !cli::quiet())
     std::fprintf(stderr, "compare: warning: %s\n", done.sentence().c_str());

@@ -134,10 +134,23 @@ def make_area_store(directory):
     outcomes = ["active_share", "active_residents", "euros_spent", "staff_euros"]
     variants = ["base", "stop"]
     doc = {"description": "q", "scenario": "s.json", "replicates": 6, "outcomes": outcomes,
+           "levels": ["city", "wijk"],
            "variants": [{"name": "base"}, {"name": "stop", "set": {"programme.stop_at_election": 1}}],
            "contrasts": [{"name": "doorgaan vs stoppen", "a": "base", "b": "stop"}],
            "smallest_effect": {"active_share": 0.005}}
-    manifest = {"experiment": doc, "experiment_file": "e.json", "experiment_hash": "h", "variants": variants,
+    # The scenario the store names: `wijksim compare` reads the programme area (W1) and the
+    # wijken's adults (1,000 and 3,000) from it.
+    def buurt(code, n):
+        return {"code": code, "name": code, "residents": n * 6 // 5, "deprivation": 0.5,
+                "age": {"0-15": n // 5, "15-25": n // 5, "25-45": n * 3 // 10, "45-65": n * 3 // 10, "65+": n // 5}}
+    scenario = {"name": "area-test", "description": "two wijken, the programme in W1", "programme": {"wijken": ["W1"]},
+                "city": {"code": "GM", "name": "Stad", "wijken": [
+                    {"code": "W1", "name": "Noord", "buurten": [buurt("B1", 1000)]},
+                    {"code": "W2", "name": "Zuid", "buurten": [buurt("B2", 3000)]}]}}
+    for name, content in (("s.json", scenario), ("e.json", doc)):
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
+            json.dump(content, f)
+    manifest = {"experiment": doc, "experiment_file": os.path.join(directory, "e.json"), "experiment_hash": "h", "variants": variants,
                 "baseline": "base", "outcomes": outcomes, "levels": ["city", "wijk"], "replicates": 6,
                 "cells": [{"variant": v, "design_point": -1} for v in variants], "seeds": {"experiment": 1}, "engine": {}}
     db = open_store(directory, manifest)
