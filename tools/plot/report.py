@@ -163,13 +163,14 @@ class Report:
         self.others = [v for v in exp.variants if v != exp.baseline
                        and exp.runs_per_variant.get(v)]
         self.area = exp.programme_area()  # brings comparison.json up to date first
-        # The engine's final-week rows of the city and of the programme area (level "area").
+        # The engine's final-week rows of the city and of the programme area (level "area"); of a
+        # design's points pooled.
         self.comparison_rows = {scope: results.load_comparison_rows(exp, level)
-                                for scope, level in (("city", "city"), ("area", results.AREA_LEVEL))} \
-            if not exp.has_design() else {}
-        # Set when every replicate drew its own parameter set (experiment key "uncertainty").
+                                for scope, level in (("city", "city"), ("area", results.AREA_LEVEL))}
+        # Set when every replicate drew its own parameter set (experiment key "uncertainty"); the
+        # engine states it per design point, so not for a design's pooled rows.
         self.parameter_uncertainty = (exp.comparison or {}).get("parameter_uncertainty") \
-            if self.comparison_rows.get("city") else None
+            if self.comparison_rows.get("city") and not exp.has_design() else None
         # The programme area's figures lead when the programme covers part of the city: the
         # city figure dilutes the effect by the residents it never reaches.
         self.scope = "area" if self.area else "city"

@@ -27,6 +27,7 @@ BANDS_FILE = "bands.csv"              # written by `wijksim compare`
 AREA_FILE = "area_outcomes.csv"       # written by `wijksim compare`: the programme area per run
 COSTS_FILE = "costs.csv"              # written by `wijksim compare`: cost per extra active resident
 AREA_LEVEL, AREA_UNIT = "area", "programme"  # the programme area in compare's outputs
+POOLED = -2                           # compare's design_point of a design's points pooled
 WEEKS_PER_YEAR = 52
 
 # The three questions strategists ask, each answered by the first outcome the experiment has.
@@ -158,21 +159,21 @@ class Series:
     variant: str = None
 
     def bands(self):
-        """Median, 50% and 90% bands per week: the engine's (bands.csv) for a series read from a
-        store without a design; computed here (linear interpolation, as the engine) only for
-        derived series: the programme area and the pooled design points of a design."""
-        if self.source is not None and self.variant is not None and not self.source[0].has_design():
-            exp, metric, level, unit = self.source
-            points = {k[0] for k in self.keys}  # one design point without a design (-1)
-            engine = exp.engine_bands(metric, level, unit).get((self.variant, min(points), metric, unit)) \
-                if len(points) == 1 else None
-            if engine is None or not np.array_equal(engine["weeks"], self.weeks):
-                raise ResultsError(f"{os.path.join(exp.dir, BANDS_FILE)}: no bands of '{metric}' at "
-                                   f"{level} {unit} for '{self.variant}' matching the store; run "
-                                   f"'wijksim compare {exp.dir}' again")
-            return {k: engine[k] for k in ("p5", "p25", "median", "p75", "p95")}
-        q = np.nanpercentile(self.values, [5, 25, 50, 75, 95], axis=0)
-        return {"p5": q[0], "p25": q[1], "median": q[2], "p75": q[3], "p95": q[4]}
+        """Median, 50% and 90% bands per week as the engine computed them (bands.csv): of the one
+        design point a store without a design has, or of the pooled design points of a design
+        (design_point POOLED)."""
+        if self.source is None or self.variant is None:
+            raise ResultsError("bands of a series not read from a store: the engine writes them (bands.csv)")
+        exp, metric, level, unit = self.source
+        points = {k[0] for k in self.keys}
+        point = POOLED if exp.has_design() else (min(points) if len(points) == 1 else None)
+        engine = exp.engine_bands(metric, level, unit).get((self.variant, point, metric, unit)) \
+            if point is not None else None
+        if engine is None or not np.array_equal(engine["weeks"], self.weeks):
+            raise ResultsError(f"{os.path.join(exp.dir, BANDS_FILE)}: no bands of '{metric}' at "
+                               f"{level} {unit} for '{self.variant}' matching the store; run "
+                               f"'wijksim compare {exp.dir}' again")
+        return {k: engine[k] for k in ("p5", "p25", "median", "p75", "p95")}
 
 
 @dataclass
@@ -271,19 +272,22 @@ class Experiment:
     def engine_differences(self):
         """{(variant, against, outcome, level, unit): {week: (n, mean, low, high)}} from the
         differences.csv `wijksim compare` wrote beside the store (paired differences with their
-        95% t-intervals per week), or {} when it is missing or older than the store. Also {} for
-        a store with a design: its rows are per design point, the tools pool the points."""
+        95% t-intervals per week), or {} when it is missing or older than the store. For a store
+        with a design, the rows of its design points pooled (design_point POOLED)."""
         if self._differences is not None:
             return self._differences
         self._differences = {}
         path = os.path.join(self.dir, DIFFERENCES_FILE)
         store = os.path.join(self.dir, STORE_FILE)
-        if self.has_design() or not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
+        if not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
             return self._differences
+        pooled = self.has_design()
         number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
         try:
             with open(path, newline="", encoding="utf-8") as f:
                 for row in csv.DictReader(f):
+                    if pooled != (int(row["design_point"]) == POOLED):
+                        continue
                     key = (row["variant"], row["against"], row["outcome"], row["level"], row["unit"])
                     self._differences.setdefault(key, {})[int(row["week"])] = (
                         int(row["n_pairs"]), float(row["mean_difference"]),
@@ -476,8 +480,9 @@ def engine_interval(series, variant, baseline, weeks, d):
 
 
 def difference(series, variant, baseline):
-    """Paired difference per week with its 95% t-interval: the engine's (differences.csv) for a
-    series read from the store, computed here only for derived series (the programme area)."""
+    """Paired difference per week with its 95% t-interval: the engine's (differences.csv; for a
+    store with a design, of its points pooled). Computed here only when those rows are not of
+    these pairs (a differences.csv older than the store)."""
     weeks, vv, bb = paired(series, variant, baseline)
     d = vv - bb
     mean, low, high, n = engine_interval(series, variant, baseline, weeks, d) or mean_ci(d)
@@ -597,15 +602,13 @@ def load_sensitivity(directory):
 
 
 def load_comparison_rows(exp, level="city"):
-    """comparison.json rows at `level` keyed by (variant, outcome), design points pooled out
-    (the row with the lowest design point is kept)."""
+    """comparison.json rows at `level` keyed by (variant, outcome): for a store with a design,
+    the engine's rows of its design points pooled (design_point POOLED)."""
+    pooled = exp.has_design()
     rows = {}
     for r in (exp.comparison or {}).get("comparisons", []):
-        if r.get("level") != level:
-            continue
-        key = (r.get("variant"), r.get("outcome"))
-        if key not in rows or r.get("design_point", -1) < rows[key].get("design_point", -1):
-            rows[key] = r
+        if r.get("level") == level and pooled == (r.get("design_point", -1) == POOLED):
+            rows[(r.get("variant"), r.get("outcome"))] = r
     return rows
 
 

@@ -213,6 +213,26 @@ std::map<SeriesKey, Series> area_series(const std::map<SeriesKey, Series>& data,
   return out;
 }
 
+// A store with a design, its design points pooled: one series per (variant, outcome, level,
+// unit) at design_point `pooled_design_point`, its replicates numbered point position x stride
+// + replicate, so pairs stay (design point, replicate) and keep that order.
+std::map<SeriesKey, Series> pooled_series(const std::map<SeriesKey, Series>& m, const std::set<int>& design_points) {
+  std::map<SeriesKey, Series> out;
+  std::uint32_t stride = 1;
+  for (const auto& [key, series] : m)
+    for (const auto& [week, reps] : series)
+      if (!reps.empty()) stride = std::max(stride, reps.rbegin()->first + 1);
+  std::map<int, std::uint32_t> position;
+  for (const int p : design_points) position.emplace(p, static_cast<std::uint32_t>(position.size()));
+  for (const auto& [key, series] : m) {
+    Series& s = out[{key.variant, pooled_design_point, key.metric, key.level, key.unit}];
+    const std::uint32_t base = position.at(key.design_point) * stride;
+    for (const auto& [week, reps] : series)
+      for (const auto& [rep, v] : reps) s[week][base + rep] = v;
+  }
+  return out;
+}
+
 // Paired differences a - b of one outcome at the last week both variants have, per (design
 // point, replicate): design points pooled.
 using PairKey = std::pair<int, std::uint32_t>;
@@ -385,7 +405,13 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
   if (std::any_of(data.begin(), data.end(), [](const auto& kv) { return kv.first.level == "wijk"; }))
     if (const StoreScenario loaded = load_store_scenario(store, source_root); loaded.spec) area = programme_area(*loaded.spec);
   const std::map<SeriesKey, Series> area_data = area_series(data, area);
-  const std::array<const std::map<SeriesKey, Series>*, 2> both{&data, &area_data};
+  // A design's points pooled (what the tools draw for a store with a design), after the rest.
+  const json design = store.manifest("design");
+  const bool has_design = design.is_object() && !design.value("method", std::string()).empty();
+  const std::map<SeriesKey, Series> pooled_data = has_design ? pooled_series(data, design_points) : std::map<SeriesKey, Series>{};
+  const std::map<SeriesKey, Series> pooled_area =
+      has_design ? pooled_series(area_data, design_points) : std::map<SeriesKey, Series>{};
+  const std::array<const std::map<SeriesKey, Series>*, 4> both{&data, &area_data, &pooled_data, &pooled_area};
 
   const Draws draws = read_draws(store);
   CompareSummary summary;
@@ -452,7 +478,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
                     {"ci95_bootstrap", {num(b_lo), num(b_hi)}},
                     {"probability_of_improvement", num(p_better)},
                     {"first_week_significant", first ? json(*first) : json(nullptr)}});
-    if (draws.enabled() && key.level == "city")
+    if (draws.enabled() && key.level == "city" && m == &data)
       rows.back()["parameter_uncertainty"] =
           uncertainty_row(draws, vf->second, bf->second, dir_better, key.variant, baseline, key.metric);
     csv::field(table, key.variant);
@@ -473,7 +499,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
     table += ",";
     if (first) table += std::to_string(*first);
     table += "\n";
-    ++(m == &data ? summary.comparisons : summary.area_rows);
+    ++(m == &data ? summary.comparisons : summary.added_rows);
   }
 
   json directions = json::object();

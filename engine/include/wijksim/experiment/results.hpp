@@ -40,6 +40,9 @@ inline constexpr std::array compare_files = {derived::comparison_json, derived::
 // comparison.*, area_outcomes.csv): the wijken it covers, summed or weighted by adults.
 inline constexpr const char* area_level = "area";
 inline constexpr const char* area_unit = "programme";
+// A store with a design also gets its design points pooled, at this design_point (pairs are
+// (design point, replicate)), after the per-point rows of comparison.*, bands.csv, differences.csv.
+inline constexpr int pooled_design_point = -2;
 
 // Writes runs.csv, outcomes.csv and metrics.csv of the store in DIR into `out` (default: DIR;
 // created when missing). Returns the number of outcome rows.
@@ -55,7 +58,7 @@ struct CompareSummary {
   std::size_t comparisons = 0;  // rows of comparison.csv
   std::size_t band_rows = 0;
   std::size_t difference_rows = 0;  // rows of differences.csv
-  std::size_t area_rows = 0;        // rows of comparison.csv of the programme area (level "area")
+  std::size_t added_rows = 0;       // rows of comparison.csv of the programme area and the pooled design points
   std::size_t cost_rows = 0;        // rows of costs.csv
 };
 inline constexpr int bootstrap_resamples = 2000;
