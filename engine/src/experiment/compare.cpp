@@ -4,8 +4,8 @@
 #include <filesystem>
 #include <map>
 #include <optional>
-#include <random>
 #include <limits>
+#include <random>
 #include <set>
 
 #include "csv.hpp"
@@ -286,7 +286,6 @@ std::pair<double, double> bootstrap_ratio_ci(const std::vector<double>& num, con
   return {percentile(ratios, 0.025), percentile(ratios, 0.975)};
 }
 
-
 // Extra euros per additional active resident, a against b (compare's costs.csv). Euros: the
 // cumulative euros_spent plus staff_euros (when recorded) at city level, all the money; active
 // residents: the count in `scope` (city or the programme area). Both at the final common week,
@@ -402,8 +401,12 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
   // The programme area, when it covers part of the city and the store has its wijken: the
   // scenario is loaded only then.
   ProgrammeArea area;
+  std::string area_warning;
   if (std::any_of(data.begin(), data.end(), [](const auto& kv) { return kv.first.level == "wijk"; }))
-    if (const StoreScenario loaded = load_store_scenario(store, source_root); loaded.spec) area = programme_area(*loaded.spec);
+    if (const StoreScenario loaded = load_store_scenario(store, source_root); loaded.spec) {
+      area = programme_area(*loaded.spec);
+      area_warning = loaded.warning;
+    }
   const std::map<SeriesKey, Series> area_data = area_series(data, area);
   // A design's points pooled (what the tools draw for a store with a design), after the rest.
   const json design = store.manifest("design");
@@ -411,7 +414,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
   const std::map<SeriesKey, Series> pooled_data = has_design ? pooled_series(data, design_points) : std::map<SeriesKey, Series>{};
   const std::map<SeriesKey, Series> pooled_area =
       has_design ? pooled_series(area_data, design_points) : std::map<SeriesKey, Series>{};
-  const std::array<const std::map<SeriesKey, Series>*, 4> both{&data, &area_data, &pooled_data, &pooled_area};
+  const std::array<const std::map<SeriesKey, Series>*, 4> sections{&data, &area_data, &pooled_data, &pooled_area};
 
   const Draws draws = read_draws(store);
   CompareSummary summary;
@@ -421,9 +424,9 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
       "variant,baseline,design_point,outcome,level,unit,direction,week,n_pairs,baseline_mean,variant_mean,mean_difference,"
       "ci_t_low,ci_t_high,ci_bootstrap_low,ci_bootstrap_high,probability_of_improvement,first_week_significant\n";
   std::int32_t final_week_all = -1;
-  // The store's series first, then the programme area's (level "area"): rows of the area are
-  // added after every row a store without one has.
-  for (const auto* m : both)
+  // The store's series first, then the programme area's (level "area"), then a design's points
+  // pooled: the added rows follow every row a store without them has.
+  for (const auto* m : sections)
   for (const auto& [key, series] : *m) {
     if (key.variant == baseline || series.empty()) continue;
     const auto base_it = m->find({baseline, key.design_point, key.metric, key.level, key.unit});
@@ -526,6 +529,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
                              {"adults", adults},
                              {"meaning", "the wijken the programme covers as one unit: counts, euros and hours summed; shares and "
                                          "means weighted by the wijken's adults; programme-wide outcomes as in each wijk"}};
+    if (!area_warning.empty()) doc["programme_area"]["scenario_warning"] = area_warning;
   }
   if (draws.enabled())
     doc["parameter_uncertainty"] = {
@@ -550,7 +554,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
   // Bands per variant and week: median, 50% and 90% of replicates.
   csv::AtomicFile f(fs::path(dir) / derived::bands_csv);
   std::string s = "variant,design_point,outcome,level,unit,week,n,median,p25,p75,p5,p95\n";
-  for (const auto* m : both)
+  for (const auto* m : sections)
   for (const auto& [key, series] : *m) {
     for (const auto& [week, reps] : series) {
       std::vector<double> v;
@@ -565,7 +569,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
         csv::number(s, percentile(v, q));
       }
       s += "\n";
-      ++summary.band_rows;
+      if (m == &data) ++summary.band_rows;
     }
   }
   f.write(s);
@@ -584,7 +588,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
   }
   csv::AtomicFile df(fs::path(dir) / derived::differences_csv);
   std::string ds = "variant,against,design_point,outcome,level,unit,week,n_pairs,mean_difference,ci_t_low,ci_t_high\n";
-  for (const auto* m : both)
+  for (const auto* m : sections)
   for (const auto& [key, series] : *m) {
     for (const auto& [a, b] : pairs) {
       if (key.variant != a) continue;
@@ -608,7 +612,7 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
         ds += ",";
         if (d.size() >= 2) csv::number(ds, sd.ci_high);
         ds += "\n";
-        ++summary.difference_rows;
+        if (m == &data) ++summary.difference_rows;
       }
     }
   }

@@ -55,9 +55,10 @@ const char* direction_name(Direction d);
 
 struct CompareSummary {
   std::string baseline;
-  std::size_t comparisons = 0;  // rows of comparison.csv
-  std::size_t band_rows = 0;
-  std::size_t difference_rows = 0;  // rows of differences.csv
+  // Rows of the store's own series (what `compare` reports; the files' added rows not counted).
+  std::size_t comparisons = 0;      // of comparison.csv
+  std::size_t band_rows = 0;        // of bands.csv
+  std::size_t difference_rows = 0;  // of differences.csv
   std::size_t added_rows = 0;       // rows of comparison.csv of the programme area and the pooled design points
   std::size_t cost_rows = 0;        // rows of costs.csv
 };
