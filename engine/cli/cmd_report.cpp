@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <cmath>
@@ -25,6 +26,7 @@
 #include "wijksim/core/error.hpp"
 #include "wijksim/experiment/completeness.hpp"
 #include "wijksim/experiment/experiment.hpp"
+#include "wijksim/experiment/programme_area.hpp"
 #include "wijksim/experiment/results.hpp"
 #include "wijksim/experiment/store.hpp"
 #include "wijksim/scenario/calendar.hpp"
@@ -60,6 +62,14 @@ std::string tools_dir() {
   if (const char* d = std::getenv("WIJKSIM_TOOLS_DIR"); d && *d) return d;
   return WIJKSIM_TOOLS_DIR_DEFAULT;
 }
+
+}  // namespace
+
+// The source tree the tools belong to: where a store's relative experiment file is tried when
+// it does not exist from the current folder.
+std::string source_root() { return (fs::path(tools_dir()) / ".." / "..").lexically_normal().string(); }
+
+namespace {
 
 std::string python_path() {
   if (const char* p = std::getenv("WIJKSIM_PYTHON"); p && *p) return p;
@@ -147,32 +157,10 @@ json report_context(const experiment::Store& store) {
   json ctx = {{"written_by", "wijksim report"}, {"note", "derived from the store and the scenario it names; safe to delete"}};
   json params = json::array();
   const Params defaults = default_params();
-  std::optional<ScenarioSpec> spec;
-  try {
-    // The store records the experiment file as given, often relative to the folder the
-    // experiment ran in; failing that, try the source tree the tools belong to.
-    std::string file = store.manifest("experiment_file").get<std::string>();
-    std::error_code ec;
-    if (fs::path(file).is_relative() && !fs::exists(file, ec)) {
-      const fs::path in_tree = fs::path(tools_dir()) / ".." / ".." / file;
-      if (fs::exists(in_tree, ec)) file = in_tree.lexically_normal().string();
-    }
-    const experiment::Experiment e = experiment::load_experiment_json(store.manifest("experiment"), file);
-    const experiment::Cell* base = nullptr;
-    for (const auto& c : e.cells)
-      if (c.variant == e.baseline && (!base || c.design_point < base->design_point)) base = &c;
-    spec = experiment::load_cell(e, *base);
-    const json cells = store.manifest("cells");
-    bool matches = false;
-    for (const auto& c : cells)
-      if (c.value("variant", "") == e.variants[e.baseline].name && c.value("design_point", -2) == base->design_point)
-        matches = c.value("scenario_hash", "") == base->scenario_hash;
-    ctx["scenario_matches_store"] = matches;
-    if (!matches) ctx["scenario_warning"] = "the scenario file has changed since the experiment ran; parameter values are today's";
-  } catch (const std::exception& ex) {
-    ctx["scenario_matches_store"] = false;
-    ctx["scenario_warning"] = std::string("scenario not loaded (") + ex.what() + "); parameter values are the defaults";
-  }
+  const experiment::StoreScenario loaded = experiment::load_store_scenario(store, source_root());
+  const std::optional<ScenarioSpec>& spec = loaded.spec;
+  ctx["scenario_matches_store"] = loaded.matches_store;
+  if (!loaded.warning.empty()) ctx["scenario_warning"] = loaded.warning;
   const auto done = experiment::completeness(store);
   ctx["runs"] = {{"planned", done.planned}, {"ok", done.ok}};
   if (!done.complete()) ctx["incomplete"] = done.sentence();
@@ -184,20 +172,11 @@ json report_context(const experiment::Store& store) {
     for (const auto& wk : spec->city.wijken)
       for (const auto& b : wk.buurten) deprivation[b.code] = b.deprivation;
     ctx["deprivation"] = deprivation;
-    // buurt code -> wijk code and adults per unit: the programme-area figures (shares weighted
-    // by adults) and the map.
-    json wijk_of = json::object(), adults = json::object();
-    for (const auto& wk : spec->city.wijken) {
-      int sum = 0;
-      for (const auto& b : wk.buurten) {
-        wijk_of[b.code] = wk.code;
-        adults[b.code] = b.adults();
-        sum += b.adults();
-      }
-      adults[wk.code] = sum;
-    }
-    ctx["wijk_of"] = wijk_of;
-    ctx["adults"] = adults;
+    // buurt code -> wijk code and adults per unit: the map and the names of the programme area
+    // (its figures are compare's, from the same experiment::programme_area).
+    const experiment::ProgrammeArea area = experiment::programme_area(*spec);
+    ctx["wijk_of"] = area.wijk_of;
+    ctx["adults"] = area.adults;
     ctx["scenario"] = {{"name", spec->name}, {"description", spec->description}, {"file", spec->source_file},
                        {"hash", spec->hash}, {"start_date", spec->start_date}};
     ctx["weeks"] = std::lround(p.simulation.years);
@@ -232,8 +211,11 @@ void refresh(const std::string& dir, bool need_compare) {
   const json design = store.manifest("design");
   const bool sensitivity_design =
       design.is_object() && design.contains("roles") && design.value("method", "") != "";
-  if (need_compare && stale(fs::path(dir) / experiment::derived::comparison_json, db)) {
-    const auto s = experiment::compare(dir);
+  // Every file compare writes: a folder compared by an older engine lacks the newer ones.
+  const bool compare_stale = std::any_of(
+      experiment::compare_files.begin(), experiment::compare_files.end(), [&](const char* f) { return stale(fs::path(dir) / f, db); });
+  if (need_compare && compare_stale) {
+    const auto s = experiment::compare(dir, source_root());
     if (!quiet()) std::fprintf(stderr, "report: compared %zu series with \"%s\"\n", s.comparisons, s.baseline.c_str());
   }
   if (sensitivity_design && stale(fs::path(dir) / experiment::derived::sensitivity_json, db)) {
@@ -325,7 +307,7 @@ int cmd_plot(const std::vector<std::string>& argv) {
     std::error_code ec;
     if (fs::is_regular_file(db, ec) && stale(fs::path(argv[1]) / experiment::derived::differences_csv, db)) {
       try {
-        (void)experiment::compare(argv[1]);
+        (void)experiment::compare(argv[1], source_root());
       } catch (const InputError&) {
       }
     }

@@ -35,13 +35,15 @@ int cmd_compare(const std::vector<std::string>& argv) {
   Command cmd(
       "compare",
       "Compares every variant with the baseline on every outcome: differences with 95% intervals over replicates "
-      "(common random numbers), written to DIR/comparison.json, comparison.csv, bands.csv and differences.csv (per week).",
+      "(common random numbers), written to DIR/comparison.json, comparison.csv, bands.csv and differences.csv (per week), "
+      "with the programme area as one unit (level \"area\"; per run in area_outcomes.csv), and the cost per additional "
+      "active resident (costs.csv).",
       "wijksim compare DIR [--quiet]");
   std::vector<std::string> pos;
   cmd.positionals("DIR", pos, 1, 1, "the --out folder of `wijksim experiment` (holds results.sqlite)");
   cmd.quiet_flag();
   if (cmd.parse(argv)) return 0;
-  const auto s = experiment::compare(pos[0]);
+  const auto s = experiment::compare(pos[0], source_root());
   if (const auto done = experiment::completeness(experiment::Store::open_read(pos[0]));
       !done.complete() && !cli::quiet())
     std::fprintf(stderr, "compare: warning: %s\n", done.sentence().c_str());

@@ -162,11 +162,15 @@ class Report:
         self.headline = exp.headline()
         self.others = [v for v in exp.variants if v != exp.baseline
                        and exp.runs_per_variant.get(v)]
-        self.comparison_rows = results.load_comparison_rows(exp) if not exp.has_design() else {}
-        # Set when every replicate drew its own parameter set (experiment key "uncertainty").
+        self.area = exp.programme_area()  # brings comparison.json up to date first
+        # The engine's final-week rows of the city and of the programme area (level "area"); of a
+        # design's points pooled.
+        self.comparison_rows = {scope: results.load_comparison_rows(exp, level)
+                                for scope, level in (("city", "city"), ("area", results.AREA_LEVEL))}
+        # Set when every replicate drew its own parameter set (experiment key "uncertainty"); the
+        # engine states it per design point, so not for a design's pooled rows.
         self.parameter_uncertainty = (exp.comparison or {}).get("parameter_uncertainty") \
-            if self.comparison_rows else None
-        self.area = exp.programme_area()
+            if self.comparison_rows.get("city") and not exp.has_design() else None
         # The programme area's figures lead when the programme covers part of the city: the
         # city figure dilutes the effect by the residents it never reaches.
         self.scope = "area" if self.area else "city"
@@ -191,10 +195,10 @@ class Report:
 
     def final_row(self, variant, metric, scope="city", against=None):
         """Final-week comparison of `variant` with `against` (the baseline): the engine's
-        comparison.json where it applies (city, baseline, no design), else computed from the
-        store the same way (paired t-interval)."""
+        comparison.json where it applies (city or programme area, baseline, no design), else
+        from the paired differences (the engine's t-interval per week, differences.csv)."""
         against = against or self.exp.baseline
-        row = self.comparison_rows.get((variant, metric)) if scope == "city" and against == self.exp.baseline else None
+        row = self.comparison_rows.get(scope, {}).get((variant, metric)) if against == self.exp.baseline else None
         d = results.difference(self.series(metric, scope), variant, against)
         if row and row.get("ci95_t") and row["ci95_t"][0] is not None:
             return {"mean": row["mean_difference"], "low": row["ci95_t"][0],
@@ -500,7 +504,7 @@ class Report:
 
     def uncertainty_of(self, variant, metric):
         """The city-level row's parameter_uncertainty for variant against the baseline, or None."""
-        row = self.comparison_rows.get((variant, metric)) or {}
+        row = self.comparison_rows.get("city", {}).get((variant, metric)) or {}
         return row.get("parameter_uncertainty")
 
     def winner_and_share(self, variant, u):

@@ -24,6 +24,10 @@ import catalogue
 STORE_FILE = "results.sqlite"
 DIFFERENCES_FILE = "differences.csv"  # written by `wijksim compare`
 BANDS_FILE = "bands.csv"              # written by `wijksim compare`
+AREA_FILE = "area_outcomes.csv"       # written by `wijksim compare`: the programme area per run
+COSTS_FILE = "costs.csv"              # written by `wijksim compare`: cost per extra active resident
+AREA_LEVEL, AREA_UNIT = "area", "programme"  # the programme area in compare's outputs
+POOLED = -2                           # compare's design_point of a design's points pooled
 WEEKS_PER_YEAR = 52
 
 # The three questions strategists ask, each answered by the first outcome the experiment has.
@@ -93,14 +97,15 @@ def stale(path, store):
 def refresh_compare(directory, needed=BANDS_FILE):
     """Runs `wijksim compare DIR` when `needed`, a file compare writes beside the store, is
     missing or older than the store: the tools draw the engine's numbers, never their own copy
-    of them."""
+    of them. True when it ran."""
     store = os.path.join(directory, STORE_FILE)
     if not stale(os.path.join(directory, needed), store):
-        return
+        return False
     engine = catalogue.engine_path()
     done = subprocess.run([engine, "compare", directory, "--quiet"], capture_output=True, text=True)
     if done.returncode != 0:
         raise ResultsError(f"{directory}: `wijksim compare` failed: {done.stderr.strip()}")
+    return True
 
 
 def engine_bands(directory, outcomes, level, unit=None):
@@ -154,21 +159,21 @@ class Series:
     variant: str = None
 
     def bands(self):
-        """Median, 50% and 90% bands per week: the engine's (bands.csv) for a series read from a
-        store without a design; computed here (linear interpolation, as the engine) only for
-        derived series: the programme area and the pooled design points of a design."""
-        if self.source is not None and self.variant is not None and not self.source[0].has_design():
-            exp, metric, level, unit = self.source
-            points = {k[0] for k in self.keys}  # one design point without a design (-1)
-            engine = exp.engine_bands(metric, level, unit).get((self.variant, min(points), metric, unit)) \
-                if len(points) == 1 else None
-            if engine is None or not np.array_equal(engine["weeks"], self.weeks):
-                raise ResultsError(f"{os.path.join(exp.dir, BANDS_FILE)}: no bands of '{metric}' at "
-                                   f"{level} {unit} for '{self.variant}' matching the store; run "
-                                   f"'wijksim compare {exp.dir}' again")
-            return {k: engine[k] for k in ("p5", "p25", "median", "p75", "p95")}
-        q = np.nanpercentile(self.values, [5, 25, 50, 75, 95], axis=0)
-        return {"p5": q[0], "p25": q[1], "median": q[2], "p75": q[3], "p95": q[4]}
+        """Median, 50% and 90% bands per week as the engine computed them (bands.csv): of the one
+        design point a store without a design has, or of the pooled design points of a design
+        (design_point POOLED)."""
+        if self.source is None or self.variant is None:
+            raise ResultsError("bands of a series not read from a store: the engine writes them (bands.csv)")
+        exp, metric, level, unit = self.source
+        points = {k[0] for k in self.keys}
+        point = POOLED if exp.has_design() else (min(points) if len(points) == 1 else None)
+        engine = exp.engine_bands(metric, level, unit).get((self.variant, point, metric, unit)) \
+            if point is not None else None
+        if engine is None or not np.array_equal(engine["weeks"], self.weeks):
+            raise ResultsError(f"{os.path.join(exp.dir, BANDS_FILE)}: no bands of '{metric}' at "
+                               f"{level} {unit} for '{self.variant}' matching the store; run "
+                               f"'wijksim compare {exp.dir}' again")
+        return {k: engine[k] for k in ("p5", "p25", "median", "p75", "p95")}
 
 
 @dataclass
@@ -267,19 +272,22 @@ class Experiment:
     def engine_differences(self):
         """{(variant, against, outcome, level, unit): {week: (n, mean, low, high)}} from the
         differences.csv `wijksim compare` wrote beside the store (paired differences with their
-        95% t-intervals per week), or {} when it is missing or older than the store. Also {} for
-        a store with a design: its rows are per design point, the tools pool the points."""
+        95% t-intervals per week), or {} when it is missing or older than the store. For a store
+        with a design, the rows of its design points pooled (design_point POOLED)."""
         if self._differences is not None:
             return self._differences
         self._differences = {}
         path = os.path.join(self.dir, DIFFERENCES_FILE)
         store = os.path.join(self.dir, STORE_FILE)
-        if self.has_design() or not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
+        if not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
             return self._differences
+        pooled = self.has_design()
         number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
         try:
             with open(path, newline="", encoding="utf-8") as f:
                 for row in csv.DictReader(f):
+                    if pooled != (int(row["design_point"]) == POOLED):
+                        continue
                     key = (row["variant"], row["against"], row["outcome"], row["level"], row["unit"])
                     self._differences.setdefault(key, {})[int(row["week"])] = (
                         int(row["n_pairs"]), float(row["mean_difference"]),
@@ -297,51 +305,52 @@ class Experiment:
         return self._series[key]
 
     def programme_area(self):
-        """Codes of the wijken the programme covers, in scenario order; [] when it covers the
-        whole city (then the city figures are the programme's) or the store has no wijk level."""
-        ctx = self.context
-        area = ctx.get("programme_area") or {}
-        wijk_of = ctx.get("wijk_of") or {}
-        every = list(dict.fromkeys(wijk_of.values()))
-        wijken = list(area.get("wijken") or [])
-        if not wijken and area.get("start_buurten"):
-            wijken = [w for w in every if w in {wijk_of.get(b) for b in area["start_buurten"]}]
-        if not wijken or set(wijken) >= set(every) or "wijk" not in self.levels():
-            return []
-        return [w for w in every if w in wijken]
+        """Codes of the wijken the programme covers, in scenario order, as `wijksim compare` found
+        them (comparison.json "programme_area", from the store's scenario; brought up to date
+        first); [] when it covers the whole city (then the city figures are the programme's) or
+        the store has no wijk level."""
+        if refresh_compare(self.dir, AREA_FILE) or self.comparison is None:
+            self.comparison = read_json(os.path.join(self.dir, "comparison.json"), "comparison")
+        return list((self.comparison.get("programme_area") or {}).get("wijken") or [])
 
-    def area_series(self, metric, wijken):
-        """{variant: Series} of one outcome over several wijken together: counts, hours and
-        euros summed; shares and means weighted by the wijken's adults (as the engine weights a
-        city's tally); programme-wide values taken from the first wijk."""
-        key = (metric, "area", tuple(wijken))
+    def area_series(self, metric):
+        """{variant: Series} of one outcome over the programme area as one unit, as `wijksim
+        compare` aggregated it (area_outcomes.csv: counts, hours and euros summed over the wijken,
+        shares and means weighted by their adults)."""
+        key = (metric, AREA_LEVEL, AREA_UNIT)
         if key in self._series:
             return self._series[key]
-        parts = [self.series(metric, "wijk", w) for w in wijken]
-        kind = catalogue.unit(metric)
-        adults = self.context.get("adults") or {}
-        weights = [float(adults.get(w, 1.0)) for w in wijken]
+        refresh_compare(self.dir, AREA_FILE)
+        path = os.path.join(self.dir, AREA_FILE)
+        rows = {}
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    if row["outcome"] == metric:
+                        rows.setdefault(row["variant"], []).append(
+                            (int(row["design_point"]), int(row["replicate"]), int(row["week"]),
+                             float(row["value"]) if row["value"] != "" else math.nan))
+        except (OSError, KeyError, ValueError) as exc:
+            raise ResultsError(f"{path}: cannot read the engine's programme-area values: {exc}") from exc
+        if not rows:
+            raise ResultsError(f"{path}: no programme-area values of '{metric}'; run 'wijksim compare {self.dir}' again")
         out = {}
-        for variant in parts[0]:
-            first = parts[0][variant]
-            if catalogue.info(metric).get("scope") == "programme" or len(parts) == 1:
-                out[variant] = first
+        for variant in self.variants:
+            if variant not in rows:
                 continue
-            total = np.zeros_like(first.values)
-            for part, weight in zip(parts, weights):
-                ser = part[variant]
-                vals = ser.values[np.ix_(_index(ser.keys, first.keys),
-                                         np.searchsorted(ser.weeks, first.weeks))]
-                total += vals * (1.0 if kind in ("count", "euros", "hours_per_week") else weight)
-            if kind not in ("count", "euros", "hours_per_week"):
-                total /= sum(weights)
-            out[variant] = Series(weeks=first.weeks, keys=first.keys, values=total)
+            sel = np.array(rows[variant], dtype=float)
+            weeks = np.unique(sel[:, 2])
+            keys, key_index = np.unique(sel[:, 0:2], axis=0, return_inverse=True)
+            values = np.full((len(keys), len(weeks)), np.nan)
+            values[key_index.ravel(), np.searchsorted(weeks, sel[:, 2])] = sel[:, 3]
+            out[variant] = Series(weeks=weeks.astype(int), keys=[(int(a), int(b)) for a, b in keys],
+                                  values=values, source=(self, metric, AREA_LEVEL, AREA_UNIT), variant=variant)
         self._series[key] = out
         return out
 
     def scoped_series(self, metric, scope):
         """City series ('city') or the programme area's ('area')."""
-        return self.series(metric) if scope == "city" else self.area_series(metric, self.programme_area())
+        return self.series(metric) if scope == "city" else self.area_series(metric)
 
     def contrasts(self):
         """[{'name', 'a', 'b'}] declared in the experiment file (validated by the engine)."""
@@ -471,8 +480,9 @@ def engine_interval(series, variant, baseline, weeks, d):
 
 
 def difference(series, variant, baseline):
-    """Paired difference per week with its 95% t-interval: the engine's (differences.csv) for a
-    series read from the store, computed here only for derived series (the programme area)."""
+    """Paired difference per week with its 95% t-interval: the engine's (differences.csv; for a
+    store with a design, of its points pooled). Computed here only when those rows are not of
+    these pairs (a differences.csv older than the store)."""
     weeks, vv, bb = paired(series, variant, baseline)
     d = vv - bb
     mean, low, high, n = engine_interval(series, variant, baseline, weeks, d) or mean_ci(d)
@@ -516,63 +526,48 @@ def ranking(series, baseline, metric):
     return rows
 
 
-def bootstrap_ratio(num, den, resamples=2000, seed=20260330):
-    """Percentile 95% interval of mean(num)/mean(den) over resampled pairs."""
-    rng = np.random.default_rng(seed)
-    n = len(num)
-    idx = rng.integers(0, n, size=(resamples, n))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratios = num[idx].mean(axis=1) / den[idx].mean(axis=1)
-    ratios = ratios[np.isfinite(ratios)]
-    if not len(ratios):
-        return math.nan, math.nan
-    return float(np.percentile(ratios, 2.5)), float(np.percentile(ratios, 97.5))
-
-
-COST_METRICS = ("euros_spent", "staff_euros")
-
-
 def cost_per_active(exp, variant, against=None, scope="city"):
-    """Extra euros per additional active resident, `variant` against `against` (the baseline).
+    """Extra euros per additional active resident, `variant` against `against` (the baseline),
+    as `wijksim compare` computed it (costs.csv, brought up to date first).
 
-    Euros: the cumulative euros_spent (initiatives and investments) plus staff_euros (the hours
-    of professionals at their cost per FTE, when recorded), at city level: all the money. Active
+    Euros: the cumulative euros_spent plus staff_euros (when recorded), city level; active
     residents: the final-week count in `scope` ('city' or the programme 'area'), paired by
-    replicate. Returns a dict with 'status': 'ok', 'no_gain', 'uncertain_gain' or
-    'not_recorded', and 'included': the euro metrics counted.
+    replicate; the cost's 95% interval is a percentile bootstrap. Returns a dict with 'status':
+    'ok', 'no_gain', 'uncertain_gain' or 'not_recorded', and 'included': the euro metrics counted.
     """
     against = against or exp.baseline
-    included = [m for m in COST_METRICS if m in exp.outcomes]
-    if "euros_spent" not in exp.outcomes or "active_residents" not in exp.outcomes:
-        missing = [m for m in ("euros_spent", "active_residents") if m not in exp.outcomes]
-        return {"status": "not_recorded", "missing": missing, "included": included}
-    active = exp.scoped_series("active_residents", scope)
-    d_euro = None
-    for m in included:
-        _, ev, eb = paired(exp.series(m), variant, against)
-        d_euro = (ev[:, -1] - eb[:, -1]) if d_euro is None else d_euro + (ev[:, -1] - eb[:, -1])
-    _, av, ab = paired(active, variant, against)
-    d_active = av[:, -1] - ab[:, -1]
-    ok = ~(np.isnan(d_euro) | np.isnan(d_active))
-    d_euro, d_active = d_euro[ok], d_active[ok]
-    e_mean, e_lo, e_hi, _ = mean_ci(d_euro[:, None])
-    a_mean, a_lo, a_hi, n = mean_ci(d_active[:, None])
-    out = {"extra_euros": float(e_mean[0]), "extra_euros_ci": (float(e_lo[0]), float(e_hi[0])),
-           "extra_active": float(a_mean[0]), "extra_active_ci": (float(a_lo[0]), float(a_hi[0])),
-           "n": int(n[0]), "included": included}
-    if not (a_mean[0] > 0):
-        out["status"] = "no_gain"
-        # The variant has fewer active residents and spends less: read the other way round,
-        # that is what the baseline pays per additional active resident.
-        if a_mean[0] < 0 and e_mean[0] < 0 and len(d_euro) >= 2:
-            out["reverse_cost"] = float(e_mean[0] / a_mean[0])
-            out["reverse_cost_ci"] = bootstrap_ratio(d_euro, d_active)
-            out["reverse_certain"] = bool(a_hi[0] < 0)
+    refresh_compare(exp.dir, COSTS_FILE)
+    path = os.path.join(exp.dir, COSTS_FILE)
+    number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            row = next((r for r in csv.DictReader(f)
+                        if (r["variant"], r["against"], r["scope"]) == (variant, against, scope)), None)
+    except (OSError, KeyError) as exc:
+        raise ResultsError(f"{path}: cannot read the engine's costs: {exc}") from exc
+    if row is None:
+        raise ResultsError(f"{path}: no cost of '{variant}' against '{against}' in the {scope}; "
+                           f"run 'wijksim compare {exp.dir}' again")
+    split = lambda text: [m for m in text.split(";") if m]  # noqa: E731
+    out = {"status": row["status"], "included": split(row["included"])}
+    if row["status"] == "not_recorded":
+        out["missing"] = split(row["missing"])
         return out
-    out["cost"] = float(e_mean[0] / a_mean[0])
-    out["cost_ci"] = bootstrap_ratio(d_euro, d_active) if len(d_euro) >= 2 else (math.nan, math.nan)
-    # With a gain whose interval reaches zero the ratio is unbounded: say so, not a number.
-    out["status"] = "ok" if a_lo[0] > 0 else "uncertain_gain"
+    try:
+        out.update({"extra_euros": number(row["extra_euros"]),
+                    "extra_euros_ci": (number(row["extra_euros_ci_low"]), number(row["extra_euros_ci_high"])),
+                    "extra_active": number(row["extra_active"]),
+                    "extra_active_ci": (number(row["extra_active_ci_low"]), number(row["extra_active_ci_high"])),
+                    "n": int(row["n_pairs"])})
+        if row["status"] in ("ok", "uncertain_gain"):
+            out["cost"] = number(row["cost"])
+            out["cost_ci"] = (number(row["cost_ci_low"]), number(row["cost_ci_high"]))
+        elif row["reverse_cost"] != "":
+            out["reverse_cost"] = number(row["reverse_cost"])
+            out["reverse_cost_ci"] = (number(row["reverse_cost_ci_low"]), number(row["reverse_cost_ci_high"]))
+            out["reverse_certain"] = row["reverse_certain"] == "true"
+    except (KeyError, ValueError) as exc:
+        raise ResultsError(f"{path}: malformed cost row of '{variant}' against '{against}': {exc}") from exc
     return out
 
 
@@ -607,15 +602,13 @@ def load_sensitivity(directory):
 
 
 def load_comparison_rows(exp, level="city"):
-    """comparison.json rows at `level` keyed by (variant, outcome), design points pooled out
-    (the row with the lowest design point is kept)."""
+    """comparison.json rows at `level` keyed by (variant, outcome): for a store with a design,
+    the engine's rows of its design points pooled (design_point POOLED)."""
+    pooled = exp.has_design()
     rows = {}
     for r in (exp.comparison or {}).get("comparisons", []):
-        if r.get("level") != level:
-            continue
-        key = (r.get("variant"), r.get("outcome"))
-        if key not in rows or r.get("design_point", -1) < rows[key].get("design_point", -1):
-            rows[key] = r
+        if r.get("level") == level and pooled == (r.get("design_point", -1) == POOLED):
+            rows[(r.get("variant"), r.get("outcome"))] = r
     return rows
 
 

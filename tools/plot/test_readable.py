@@ -134,10 +134,23 @@ def make_area_store(directory):
     outcomes = ["active_share", "active_residents", "euros_spent", "staff_euros"]
     variants = ["base", "stop"]
     doc = {"description": "q", "scenario": "s.json", "replicates": 6, "outcomes": outcomes,
+           "levels": ["city", "wijk"],
            "variants": [{"name": "base"}, {"name": "stop", "set": {"programme.stop_at_election": 1}}],
            "contrasts": [{"name": "doorgaan vs stoppen", "a": "base", "b": "stop"}],
            "smallest_effect": {"active_share": 0.005}}
-    manifest = {"experiment": doc, "experiment_file": "e.json", "experiment_hash": "h", "variants": variants,
+    # The scenario the store names: `wijksim compare` reads the programme area (W1) and the
+    # wijken's adults (1,000 and 3,000) from it.
+    def buurt(code, n):
+        return {"code": code, "name": code, "residents": n * 6 // 5, "deprivation": 0.5,
+                "age": {"0-15": n // 5, "15-25": n // 5, "25-45": n * 3 // 10, "45-65": n * 3 // 10, "65+": n // 5}}
+    scenario = {"name": "area-test", "description": "two wijken, the programme in W1", "programme": {"wijken": ["W1"]},
+                "city": {"code": "GM", "name": "Stad", "wijken": [
+                    {"code": "W1", "name": "Noord", "buurten": [buurt("B1", 1000)]},
+                    {"code": "W2", "name": "Zuid", "buurten": [buurt("B2", 3000)]}]}}
+    for name, content in (("s.json", scenario), ("e.json", doc)):
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
+            json.dump(content, f)
+    manifest = {"experiment": doc, "experiment_file": os.path.join(directory, "e.json"), "experiment_hash": "h", "variants": variants,
                 "baseline": "base", "outcomes": outcomes, "levels": ["city", "wijk"], "replicates": 6,
                 "cells": [{"variant": v, "design_point": -1} for v in variants], "seeds": {"experiment": 1}, "engine": {}}
     db = open_store(directory, manifest)
@@ -219,3 +232,75 @@ def test_incomplete_store_says_so_on_top(tmp_path):
     page = out.read_text(encoding="utf-8")
     assert page.index('id="incomplete"') < page.index("<h2>")
     assert "12 van de 20" in page
+
+
+def make_two_wijk_area_store(directory):
+    """City of three wijken (adults 1,000, 3,000 and 500); the programme covers W1 and W2. Per
+    replicate r the shares are 0.1 + 0.01 r (W1), 0.3 (W2) and 0.9 (W3, outside)."""
+    os.makedirs(directory, exist_ok=True)
+    outcomes = ["active_share", "active_residents", "euros_spent"]
+    variants = ["base", "more"]
+    doc = {"description": "q", "scenario": "s.json", "replicates": 5, "outcomes": outcomes,
+           "levels": ["city", "wijk"], "variants": [{"name": "base"}, {"name": "more"}]}
+
+    def buurt(code, n):
+        return {"code": code, "name": code, "residents": n * 6 // 5, "deprivation": 0.5,
+                "age": {"0-15": n // 5, "15-25": n // 5, "25-45": n * 3 // 10, "45-65": n * 3 // 10, "65+": n // 5}}
+    adults = {"W1": 1000, "W2": 3000, "W3": 500}
+    scenario = {"name": "area2", "description": "three wijken", "programme": {"wijken": ["W2", "W1"]},
+                "city": {"code": "GM", "name": "Stad", "wijken": [
+                    {"code": w, "name": w, "buurten": [buurt("B" + w, n)]} for w, n in adults.items()]}}
+    for name, content in (("s.json", scenario), ("e.json", doc)):
+        with open(os.path.join(directory, name), "w", encoding="utf-8") as f:
+            json.dump(content, f)
+    manifest = {"experiment": doc, "experiment_file": os.path.join(directory, "e.json"), "experiment_hash": "h",
+                "variants": variants, "baseline": "base", "outcomes": outcomes, "levels": ["city", "wijk"],
+                "replicates": 5, "cells": [{"variant": v, "design_point": -1} for v in variants],
+                "seeds": {"experiment": 1}, "engine": {}}
+    db = open_store(directory, manifest)
+    rid = 0
+    for v in variants:
+        for rep in range(5):
+            rid += 1
+            db.execute("INSERT INTO runs VALUES (?, ?, -1, '{}', ?, ?, 'ok', '', 1)", (rid, v, rep, rep))
+            extra = 0.05 if v == "more" else 0.0
+            share = {"W1": 0.1 + 0.01 * rep + extra, "W2": 0.3 + extra * (1 + rep % 2), "W3": 0.9}
+            rows = []
+            for week in (0, 52):
+                for w, s in share.items():
+                    rows += [(rid, week, "wijk", w, "active_share", s),
+                             (rid, week, "wijk", w, "active_residents", s * adults[w])]
+                rows += [(rid, week, "city", "GM", "active_share", 0.5),
+                         (rid, week, "city", "GM", "active_residents", sum(s * adults[w] for w, s in share.items())),
+                         (rid, week, "city", "GM", "euros_spent", (1000.0 + 100 * rep) if v == "more" else 0.0)]
+            db.executemany("INSERT INTO outcomes VALUES (?, ?, ?, ?, ?, ?)", rows)
+    db.commit()
+    db.close()
+
+
+def test_engine_weights_the_programme_area_by_adults(tmp_path):
+    """`wijksim compare` takes the programme's wijken (scenario order, W3 left out) as one unit:
+    shares weighted by adults, counts summed; the cost's bootstrap is the same on every run."""
+    d = str(tmp_path)
+    make_two_wijk_area_store(d)
+    exp = results.open_experiment(d)
+    assert exp.programme_area() == ["W1", "W2"]
+    share = exp.area_series("active_share")["base"]
+    count = exp.area_series("active_residents")["base"]
+    for k, (point, rep) in enumerate(share.keys):
+        assert share.values[k, -1] == pytest.approx(((0.1 + 0.01 * rep) * 1000 + 0.3 * 3000) / 4000)
+        assert count.values[k, -1] == pytest.approx((0.1 + 0.01 * rep) * 1000 + 0.3 * 3000)
+    c = results.cost_per_active(exp, "more", scope="area")
+    gains = [0.05 * 1000 + 0.05 * (1 + r % 2) * 3000 for r in range(5)]
+    assert c["status"] == "ok" and c["n"] == 5
+    assert c["extra_active"] == pytest.approx(np.mean(gains))
+    assert c["cost"] == pytest.approx(np.mean([1000 + 100 * r for r in range(5)]) / np.mean(gains))
+    assert c["cost_ci"][0] < c["cost"] < c["cost_ci"][1]
+    with open(os.path.join(d, results.COSTS_FILE), encoding="utf-8") as f:
+        first = f.read()
+    os.utime(os.path.join(d, results.STORE_FILE))  # newer than the derived files: compare again
+    os.utime(os.path.join(d, results.COSTS_FILE), (0, 0))
+    assert results.refresh_compare(d, results.COSTS_FILE)
+    with open(os.path.join(d, results.COSTS_FILE), encoding="utf-8") as f:
+        assert f.read() == first
+    exp.close()
