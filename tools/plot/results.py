@@ -453,14 +453,14 @@ def _index(keys, wanted):
 
 def engine_interval(series, variant, baseline, weeks, d):
     """(mean, low, high, n) per week of the paired difference as the engine computed it
-    (differences.csv), or None when it has no such rows or they are not of these pairs."""
+    (differences.csv), or None when its rows are not of these pairs (or there are none of pairs the
+    store has)."""
     source = series[variant].source
     if source is None:
         return None
     exp, metric, level, unit = source
-    rows = exp.engine_differences().get((variant, baseline, metric, level, unit))
-    if not rows:
-        return None
+    # No rows at all is right only for weeks without pairs (e.g. one shard of a store).
+    rows = exp.engine_differences().get((variant, baseline, metric, level, unit), {})
     n = np.sum(~np.isnan(d), axis=0)
     picked = [rows.get(int(w)) for w in weeks]
     # The same pairs or nothing: a count that differs means the rows are of another store state.
@@ -493,8 +493,8 @@ def _not_the_engines(series, name, what):
 
 def ranking(series, baseline, metric):
     """Variants by their final-week paired difference with the baseline (the engine's interval,
-    differences.csv), best first, with the share of replicates in which each is the best of all,
-    ties shared (the engine's, rankings.csv)."""
+    differences.csv, over the pairs each has with the baseline), best first, with the share of
+    replicates in which each is the best of all, ties shared (the engine's, rankings.csv)."""
     variants = list(series)
     keys = set.intersection(*(set(series[v].keys) for v in variants))
     common = sorted(keys)
@@ -516,9 +516,9 @@ def ranking(series, baseline, metric):
             n = int(np.sum(~np.isnan(d)))
             mean = 0.0 if n else math.nan
             low = high = 0.0 if n >= 2 else math.nan
-        else:  # the engine's interval at the final week
-            engine = engine_interval(series, v, baseline, np.array([series[v].weeks[-1]]), d[:, None]) \
-                if series[v].weeks[-1] == week else None
+        else:  # the engine's interval at the final week, over the pairs of v and the baseline
+            weeks, vv, bb = paired(series, v, baseline)
+            engine = engine_interval(series, v, baseline, weeks[-1:], (vv - bb)[:, -1:]) if len(weeks) else None
             if engine is None:
                 raise ResultsError(_not_the_engines(series[v], DIFFERENCES_FILE, f"'{v}' against '{baseline}'"))
             mean, low, high = (float(x[0]) for x in engine[:3])
