@@ -423,3 +423,19 @@ def test_chance_of_being_best_is_the_engines(tmp_path):
     assert best == pytest.approx({"base": 7 / 12, "a": 1 / 12, "b": 1 / 3})
     # an outcome that is not judged has no best
     assert all(math.isnan(r[2]) for r in exp.engine_rankings("phase", "city", "GM1").values())
+
+
+def test_variants_without_common_replicates_have_no_difference(exp_dir):
+    """One shard of a store: base ran replicates 0-1, the others 2-4. No pairs, so no engine rows
+    and no interval: NaN, not an error and not a number of the tools' own."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(exp_dir, results.STORE_FILE))
+    db.execute("DELETE FROM runs WHERE (variant = 'base') = (replicate >= 2)")
+    db.execute("DELETE FROM outcomes WHERE run_id NOT IN (SELECT id FROM runs)")
+    db.commit()
+    db.close()
+    exp = results.open_experiment(exp_dir)
+    d = results.difference(exp.series("active_share"), "plus", "base")
+    assert np.all(d.n == 0) and np.all(np.isnan(d.mean)) and np.all(np.isnan(d.low))
+    rows = results.ranking(exp.series("active_share"), "base", "active_share")
+    assert all(math.isnan(r["p_best"]) and math.isnan(r["mean"]) for r in rows)
