@@ -26,6 +26,7 @@ DIFFERENCES_FILE = "differences.csv"  # written by `wijksim compare`
 BANDS_FILE = "bands.csv"              # written by `wijksim compare`
 AREA_FILE = "area_outcomes.csv"       # written by `wijksim compare`: the programme area per run
 COSTS_FILE = "costs.csv"              # written by `wijksim compare`: cost per extra active resident
+RANKINGS_FILE = "rankings.csv"        # written by `wijksim compare`: each variant's chance of being best
 AREA_LEVEL, AREA_UNIT = "area", "programme"  # the programme area in compare's outputs
 POOLED = -2                           # compare's design_point of a design's points pooled
 WEEKS_PER_YEAR = 52
@@ -50,43 +51,6 @@ class ResultsError(Exception):
 def direction(metric):
     """'higher', 'lower' or 'none', from the engine's metric catalogue."""
     return catalogue.direction(metric)
-
-
-# Two-sided 95% Student-t quantiles; between table entries, interpolated in 1/df (accurate
-# to about 1e-3, far below the noise in any interval drawn from it). Avoids needing scipy.
-_T975 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306,
-         9: 2.262, 10: 2.228, 12: 2.179, 15: 2.131, 20: 2.086, 25: 2.060, 30: 2.042,
-         40: 2.021, 60: 2.000, 120: 1.980}
-
-
-def t975(df):
-    if df < 1:
-        return math.nan
-    keys = sorted(_T975)
-    if df in _T975:
-        return _T975[df]
-    if df > keys[-1]:
-        lo, hi, tlo, thi = keys[-1], math.inf, _T975[keys[-1]], 1.959964
-    else:
-        hi = next(k for k in keys if k > df)
-        lo = max(k for k in keys if k < df)
-        tlo, thi = _T975[lo], _T975[hi]
-    x, xlo, xhi = 1.0 / df, 1.0 / lo, (0.0 if math.isinf(hi) else 1.0 / hi)
-    return thi + (tlo - thi) * (x - xhi) / (xlo - xhi)
-
-
-def mean_ci(values):
-    """Mean and 95% t-interval over the first axis (NaN rows ignored per column)."""
-    values = np.asarray(values, dtype=float)
-    if values.ndim == 2 and values.shape[0] == 0:  # no pairs at all (e.g. disjoint shards)
-        nan = np.full(values.shape[1], np.nan)
-        return nan, nan, nan.copy(), np.zeros(values.shape[1], dtype=int)
-    n = np.sum(~np.isnan(values), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.nanmean(values, axis=0) if values.size else np.array([])
-        sd = np.nanstd(values, axis=0, ddof=1) if values.shape[0] > 1 else np.full(mean.shape, np.nan)
-        half = np.array([t975(int(k) - 1) for k in np.atleast_1d(n)]) * sd / np.sqrt(n)
-    return mean, mean - half, mean + half, n
 
 
 def stale(path, store):
@@ -272,15 +236,13 @@ class Experiment:
     def engine_differences(self):
         """{(variant, against, outcome, level, unit): {week: (n, mean, low, high)}} from the
         differences.csv `wijksim compare` wrote beside the store (paired differences with their
-        95% t-intervals per week), or {} when it is missing or older than the store. For a store
-        with a design, the rows of its design points pooled (design_point POOLED)."""
+        95% t-intervals per week; brought up to date first). For a store with a design, the rows
+        of its design points pooled (design_point POOLED)."""
         if self._differences is not None:
             return self._differences
+        refresh_compare(self.dir, DIFFERENCES_FILE)
         self._differences = {}
         path = os.path.join(self.dir, DIFFERENCES_FILE)
-        store = os.path.join(self.dir, STORE_FILE)
-        if not os.path.isfile(path) or os.path.getmtime(path) < os.path.getmtime(store):
-            return self._differences
         pooled = self.has_design()
         number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
         try:
@@ -295,6 +257,35 @@ class Experiment:
         except (OSError, KeyError, ValueError) as exc:
             raise ResultsError(f"{path}: cannot read the engine's differences: {exc}") from exc
         return self._differences
+
+    def engine_rankings(self, metric, level, unit):
+        """{variant: (week, n_replicates, p_best)} of one outcome at one unit from the rankings.csv
+        `wijksim compare` wrote (brought up to date first): the share of replicates in which each
+        variant is best in the outcome's better direction, ties shared (NaN for an outcome not
+        judged). Of the one design point a store without a design has, or of a design's points
+        pooled (design_point POOLED)."""
+        key = ("rankings", metric, level, unit)
+        if key in self._series:
+            return self._series[key]
+        refresh_compare(self.dir, RANKINGS_FILE)
+        path = os.path.join(self.dir, RANKINGS_FILE)
+        rows = {}
+        try:
+            with open(path, newline="", encoding="utf-8") as f:
+                for row in csv.DictReader(f):
+                    if (row["outcome"], row["level"], row["unit"]) == (metric, level, unit):
+                        rows.setdefault(int(row["design_point"]), {})[row["variant"]] = (
+                            int(row["week"]), int(row["n_replicates"]),
+                            float(row["p_best"]) if row["p_best"] != "" else math.nan)
+        except (OSError, KeyError, ValueError) as exc:
+            raise ResultsError(f"{path}: cannot read the engine's rankings: {exc}") from exc
+        if self.has_design():
+            out = rows.get(POOLED, {})
+        else:
+            points = [p for p in rows if p != POOLED]
+            out = rows[points[0]] if len(points) == 1 else {}
+        self._series[key] = out
+        return out
 
     def engine_bands(self, metric, level, unit):
         """{(variant, design_point, metric, unit): bands} of one outcome at one unit from the
@@ -462,14 +453,14 @@ def _index(keys, wanted):
 
 def engine_interval(series, variant, baseline, weeks, d):
     """(mean, low, high, n) per week of the paired difference as the engine computed it
-    (differences.csv), or None when it has no such rows or they are not of these pairs."""
+    (differences.csv), or None when its rows are not of these pairs (or there are none of pairs the
+    store has)."""
     source = series[variant].source
     if source is None:
         return None
     exp, metric, level, unit = source
-    rows = exp.engine_differences().get((variant, baseline, metric, level, unit))
-    if not rows:
-        return None
+    # No rows at all is right only for weeks without pairs (e.g. one shard of a store).
+    rows = exp.engine_differences().get((variant, baseline, metric, level, unit), {})
     n = np.sum(~np.isnan(d), axis=0)
     picked = [rows.get(int(w)) for w in weeks]
     # The same pairs or nothing: a count that differs means the rows are of another store state.
@@ -480,19 +471,30 @@ def engine_interval(series, variant, baseline, weeks, d):
 
 
 def difference(series, variant, baseline):
-    """Paired difference per week with its 95% t-interval: the engine's (differences.csv; for a
-    store with a design, of its points pooled). Computed here only when those rows are not of
-    these pairs (a differences.csv older than the store)."""
+    """Paired difference per week with its 95% t-interval, as the engine computed it
+    (differences.csv, brought up to date first; for a store with a design, of its points pooled)."""
     weeks, vv, bb = paired(series, variant, baseline)
     d = vv - bb
-    mean, low, high, n = engine_interval(series, variant, baseline, weeks, d) or mean_ci(d)
+    engine = engine_interval(series, variant, baseline, weeks, d)
+    if engine is None:
+        raise ResultsError(_not_the_engines(series[variant], DIFFERENCES_FILE, f"'{variant}' against '{baseline}'"))
+    mean, low, high, n = engine
     final = d[:, -1] if d.shape[1] else np.array([])
     return Difference(variant, weeks, mean, low, high, n, final[~np.isnan(final)])
 
 
+def _not_the_engines(series, name, what):
+    if series.source is None:
+        return f"no engine numbers of {what} for a series not read from a store"
+    exp, metric, level, unit = series.source
+    return (f"{os.path.join(exp.dir, name)}: no rows of '{metric}' at {level} {unit} for {what} matching "
+            f"the store; run 'wijksim compare {exp.dir}' again")
+
+
 def ranking(series, baseline, metric):
-    """Variants by their final-week paired difference with the baseline, best first, plus the
-    share of pairs in which each variant is the best of all (ties shared)."""
+    """Variants by their final-week paired difference with the baseline (the engine's interval,
+    differences.csv, over the pairs each has with the baseline), best first, with the share of
+    replicates in which each is the best of all, ties shared (the engine's, rankings.csv)."""
     variants = list(series)
     keys = set.intersection(*(set(series[v].keys) for v in variants))
     common = sorted(keys)
@@ -501,26 +503,28 @@ def ranking(series, baseline, metric):
         s = series[v]
         idx = _index(s.keys, common)
         final[v] = s.values[idx, -1]
+    source = series[baseline].source
+    best = source[0].engine_rankings(*source[1:]) if source is not None and common else {}
+    week = series[baseline].weeks[-1] if len(series[baseline].weeks) else None
+    if common and any(best.get(v, (None, None))[:2] != (week, len(common)) for v in variants):
+        raise ResultsError(_not_the_engines(series[baseline], RANKINGS_FILE, "the variants' chance of being best"))
     sign = -1.0 if direction(metric) == "lower" else 1.0
     rows = []
-    if common:
-        stack = np.vstack([sign * final[v] for v in variants])  # variants x pairs
-        best = np.nanmax(stack, axis=0)
-        is_best = (stack == best) / np.maximum(1, np.sum(stack == best, axis=0))
-        p_best = dict(zip(variants, np.nansum(is_best, axis=1) / stack.shape[1]))
-    else:
-        p_best = {v: math.nan for v in variants}
     for v in variants:
         d = final[v] - final[baseline]
-        mean, low, high, n = mean_ci(d[:, None])
-        if v != baseline:  # the engine's interval at the final week, when it is of these pairs
-            week = series[v].weeks[-1]
-            engine = engine_interval(series, v, baseline, np.array([week]), d[:, None]) \
-                if week == series[baseline].weeks[-1] else None
-            if engine is not None:
-                mean, low, high, n = engine
-        rows.append({"variant": v, "mean": float(mean[0]), "low": float(low[0]),
-                     "high": float(high[0]), "n": int(n[0]), "p_best": float(p_best[v]),
+        if v == baseline:  # against itself: zero, its interval zero wide once there are two pairs
+            n = int(np.sum(~np.isnan(d)))
+            mean = 0.0 if n else math.nan
+            low = high = 0.0 if n >= 2 else math.nan
+        else:  # the engine's interval at the final week, over the pairs of v and the baseline
+            weeks, vv, bb = paired(series, v, baseline)
+            engine = engine_interval(series, v, baseline, weeks[-1:], (vv - bb)[:, -1:]) if len(weeks) else None
+            if engine is None:
+                raise ResultsError(_not_the_engines(series[v], DIFFERENCES_FILE, f"'{v}' against '{baseline}'"))
+            mean, low, high = (float(x[0]) for x in engine[:3])
+            n = int(engine[3][0])
+        rows.append({"variant": v, "mean": float(mean), "low": float(low), "high": float(high), "n": int(n),
+                     "p_best": float(best[v][2]) if common else math.nan,
                      "level": float(np.nanmean(final[v])) if np.isfinite(final[v]).any() else math.nan})
     rows.sort(key=lambda r: -sign * r["mean"] if not math.isnan(r["mean"]) else math.inf)
     return rows

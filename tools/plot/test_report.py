@@ -2,6 +2,7 @@
 known differences. Run with: /usr/bin/python3 -m pytest tools/plot"""
 
 import json
+import math
 import os
 import re
 import sys
@@ -105,13 +106,6 @@ def exp_dir(tmp_path):
 
 
 # ---- numbers ----------------------------------------------------------------------------------
-
-def test_t_quantile_matches_tables():
-    assert results.t975(1) == pytest.approx(12.706)
-    assert results.t975(9) == pytest.approx(2.262)
-    assert results.t975(11) == pytest.approx(2.201, abs=2e-3)
-    assert results.t975(1000) == pytest.approx(1.962, abs=2e-3)
-
 
 def test_paired_difference_and_tipping_point(exp_dir):
     exp = results.open_experiment(exp_dir)
@@ -324,12 +318,15 @@ def test_intervals_of_counts_and_euros_do_not_go_below_zero():
 # ---- the engine's intervals -------------------------------------------------------------------
 
 def write_differences(exp_dir, rows):
-    """differences.csv as `wijksim compare` writes it, newer than the store."""
+    """differences.csv as `wijksim compare` writes it, newer than the store: `rows` in place of
+    the rows of their pair and outcome, the other rows kept."""
     path = os.path.join(exp_dir, results.DIFFERENCES_FILE)
+    replaced = {tuple(map(str, r[:6])) for r in rows}
+    with open(path, encoding="utf-8") as f:
+        header, *kept = f.read().splitlines()
+    kept = [line for line in kept if tuple(line.split(",")[:6]) not in replaced]
     with open(path, "w", encoding="utf-8") as f:
-        f.write("variant,against,design_point,outcome,level,unit,week,n_pairs,mean_difference,ci_t_low,ci_t_high\n")
-        for r in rows:
-            f.write(",".join(map(str, r)) + "\n")
+        f.write("\n".join([header] + kept + [",".join(map(str, r)) for r in rows]) + "\n")
     store = os.path.join(exp_dir, results.STORE_FILE)
     os.utime(path, (os.path.getmtime(store) + 10, os.path.getmtime(store) + 10))
 
@@ -337,6 +334,7 @@ def write_differences(exp_dir, rows):
 def test_differences_drawn_are_the_engines(exp_dir):
     """difference() and ranking() take the interval per week from differences.csv (the engine's),
     not from a t-table of their own: marked numbers come back as written."""
+    assert results.refresh_compare(exp_dir, results.DIFFERENCES_FILE)  # every file of compare fresh
     exp = results.open_experiment(exp_dir)
     series = exp.series("active_share")
     unit = exp.units("city")[0]
@@ -351,26 +349,93 @@ def test_differences_drawn_are_the_engines(exp_dir):
     assert list(d.high) == [200 + j for j in range(len(rows))]
     rank = {r["variant"]: r for r in results.ranking(series, "base", "active_share")}
     assert (rank["plus"]["low"], rank["plus"]["high"]) == (100 + len(rows) - 1, 200 + len(rows) - 1)
-    # Rows of other pairs (a count that differs) are not taken for these.
+    # Rows of other pairs (a count that differs) are not taken for these, nor replaced by numbers
+    # of the tools' own: the user is told to run compare again.
     write_differences(exp_dir, [r[:7] + (r[7] + 1,) + r[8:] for r in rows])
     exp = results.open_experiment(exp_dir)
+    with pytest.raises(results.ResultsError, match="wijksim compare"):
+        results.difference(exp.series("active_share"), "plus", "base")
+
+
+def test_stale_differences_are_refreshed_by_the_engine(exp_dir):
+    """A differences.csv older than the store is brought up to date by `wijksim compare`, not
+    replaced by intervals computed here: marked rows in a stale file do not survive."""
+    assert results.refresh_compare(exp_dir, results.DIFFERENCES_FILE)
+    path = os.path.join(exp_dir, results.DIFFERENCES_FILE)
+    with open(path, encoding="utf-8") as f:
+        fresh = f.read()
+    unit = results.open_experiment(exp_dir).units("city")[0]
+    write_differences(exp_dir, [("plus", "base", -1, "active_share", "city", unit, 104, REPS, 9, 100, 200)])
+    store = os.path.join(exp_dir, results.STORE_FILE)
+    os.utime(path, (os.path.getmtime(store) - 10, os.path.getmtime(store) - 10))  # older than the store
+    exp = results.open_experiment(exp_dir)
     d = results.difference(exp.series("active_share"), "plus", "base")
-    assert np.allclose(d.low, computed.low, equal_nan=True)
+    with open(path, encoding="utf-8") as f:
+        assert f.read() == fresh  # compare ran again and wrote what it wrote before
+    assert d.mean[-1] == pytest.approx(0.05) and d.high[-1] < 1
 
 
 def test_engine_differences_match_the_store(exp_dir):
     """`wijksim compare` on the store: its t-intervals per week are those of the pairs."""
-    binary = os.environ.get("WIJKSIM_BIN")
-    if not binary:
-        pytest.skip("WIJKSIM_BIN not set (ctest sets it)")
-    import subprocess
-    done = subprocess.run([binary, "compare", exp_dir], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
     exp = results.open_experiment(exp_dir)
     series = exp.series("active_share")
     d = results.difference(series, "plus", "base")
-    _, vv, bb = results.paired(series, "plus", "base")
-    mean, low, high, n = results.mean_ci(vv - bb)  # the table here is accurate to about 1e-3
     assert exp.engine_differences()  # read, not recomputed
-    assert np.allclose(d.mean, mean) and np.array_equal(d.n, n)
-    assert np.allclose(d.low, low, atol=1e-3 * np.nanmax(np.abs(high - low)), equal_nan=True)
+    _, vv, bb = results.paired(series, "plus", "base")
+    diff = vv - bb
+    assert REPS == 5  # the t quantile below is of 4 degrees of freedom
+    half = 2.776445 * np.std(diff, axis=0, ddof=1) / np.sqrt(REPS)
+    assert np.allclose(d.mean, diff.mean(axis=0)) and np.all(d.n == REPS)
+    assert np.allclose(d.low, diff.mean(axis=0) - half, atol=1e-9) and np.allclose(d.high, diff.mean(axis=0) + half, atol=1e-9)
+
+
+def test_chance_of_being_best_is_the_engines(tmp_path):
+    """rankings.csv of `wijksim compare`: per replicate the best variant in the outcome's better
+    direction wins it, ties shared; a replicate not run by every variant does not count."""
+    finals = {"base": [0.1, 0.3, 0.2, 0.2, 0.9], "a": [0.2, 0.2, 0.3, 0.2], "b": [0.3, 0.1, 0.3, 0.2]}
+    outcomes = ["active_share", "unsafe_share", "phase"]
+    manifest = {"wijksim_experiment": 1, "experiment": {"replicates": 5, "outcomes": outcomes},
+                "variants": list(finals), "baseline": "base", "outcomes": outcomes, "levels": ["city"],
+                "interval_weeks": 4, "replicates": 5, "seeds": {"experiment": 17, "rule": "common random numbers"},
+                "engine": {"version": "9.9.9", "git_revision": "deadbeef"}, "experiment_file": "exp.json",
+                "experiment_hash": "abc", "scenario_file": "s.json", "command_line": "wijksim experiment exp.json",
+                "created_utc": "2026-11-22T10:00:00Z"}
+    directory = str(tmp_path / "best")
+    os.makedirs(directory)
+    db = open_store(directory, manifest)
+    run_id = 0
+    for v, values in finals.items():
+        for rep, x in enumerate(values):
+            run_id += 1
+            db.execute("INSERT INTO runs VALUES (?, ?, -1, '{}', ?, 1, 'ok', '', 0.1)", (run_id, v, rep))
+            for week, value in ((0, 0.5), (4, x)):  # week 0 ties everywhere; ranked at the final week
+                db.executemany("INSERT INTO outcomes VALUES (?, ?, 'city', 'GM1', ?, ?)",
+                               [(run_id, week, m, value) for m in outcomes])
+    db.commit()
+    db.close()
+    exp = results.open_experiment(directory)
+    # higher is better: b, base, a and b tied, all three tied (the fifth replicate only base ran)
+    rankings = exp.engine_rankings("active_share", "city", "GM1")
+    assert {v: r[:2] for v, r in rankings.items()} == {v: (4, 4) for v in finals}  # week 4, 4 replicates
+    assert {v: r[2] for v, r in rankings.items()} == pytest.approx({"base": 1 / 3, "a": 5 / 24, "b": 11 / 24})
+    # lower is better: base, b, base, all three tied
+    best = {r["variant"]: r["p_best"] for r in results.ranking(exp.series("unsafe_share"), "base", "unsafe_share")}
+    assert best == pytest.approx({"base": 7 / 12, "a": 1 / 12, "b": 1 / 3})
+    # an outcome that is not judged has no best
+    assert all(math.isnan(r[2]) for r in exp.engine_rankings("phase", "city", "GM1").values())
+
+
+def test_variants_without_common_replicates_have_no_difference(exp_dir):
+    """One shard of a store: base ran replicates 0-1, the others 2-4. No pairs, so no engine rows
+    and no interval: NaN, not an error and not a number of the tools' own."""
+    import sqlite3
+    db = sqlite3.connect(os.path.join(exp_dir, results.STORE_FILE))
+    db.execute("DELETE FROM runs WHERE (variant = 'base') = (replicate >= 2)")
+    db.execute("DELETE FROM outcomes WHERE run_id NOT IN (SELECT id FROM runs)")
+    db.commit()
+    db.close()
+    exp = results.open_experiment(exp_dir)
+    d = results.difference(exp.series("active_share"), "plus", "base")
+    assert np.all(d.n == 0) and np.all(np.isnan(d.mean)) and np.all(np.isnan(d.low))
+    rows = results.ranking(exp.series("active_share"), "base", "active_share")
+    assert all(math.isnan(r["p_best"]) and math.isnan(r["mean"]) for r in rows)

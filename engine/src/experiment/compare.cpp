@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <set>
+#include <tuple>
 
 #include "csv.hpp"
 #include "wijksim/experiment/evidence.hpp"
@@ -657,6 +658,66 @@ CompareSummary compare(const std::string& dir, const std::string& source_root) {
       }
     cf.write(cs);
     cf.commit();
+  }
+
+  // The chance of being best: per outcome, level, unit and design point (and a design's points
+  // pooled), at the final week every variant has, the share of replicates common to all variants
+  // in which each variant is best in the outcome's better direction, ties shared. Empty for an
+  // outcome that is not judged (direction none).
+  {
+    csv::AtomicFile rf(fs::path(dir) / derived::rankings_csv);
+    std::string rs = "variant,design_point,outcome,level,unit,direction,week,n_replicates,p_best\n";
+    for (const auto* m : sections) {
+      std::set<std::tuple<int, std::string, std::string, std::string>> groups;
+      for (const auto& [key, series] : *m) groups.emplace(key.design_point, key.metric, key.level, key.unit);
+      for (const auto& [point, metric, level, unit] : groups) {
+        std::vector<const Series*> of;
+        for (const auto& v : variants) {
+          const auto it = m->find({v, point, metric, level, unit});
+          of.push_back(it == m->end() || it->second.empty() ? nullptr : &it->second);
+        }
+        if (std::any_of(of.begin(), of.end(), [](const Series* of_variant) { return of_variant == nullptr; })) continue;
+        std::int32_t week = of.front()->rbegin()->first;
+        for (const Series* of_variant : of) week = std::min(week, of_variant->rbegin()->first);
+        std::vector<const std::map<std::uint32_t, double>*> at;
+        for (const Series* of_variant : of) {
+          const auto it = of_variant->find(week);
+          if (it == of_variant->end()) break;
+          at.push_back(&it->second);
+        }
+        if (at.size() != of.size()) continue;
+        std::vector<std::uint32_t> reps;
+        for (const auto& [rep, v] : *at.front())
+          if (std::all_of(at.begin(), at.end(), [rep = rep](const auto* a) { return a->count(rep) > 0; }))
+            reps.push_back(rep);
+        if (reps.empty()) continue;
+        const int idx = metric_index(metric);
+        const Direction better = idx >= 0 ? better_direction(static_cast<Metric>(idx)) : Direction::none;
+        std::vector<double> wins(variants.size(), 0.0);
+        if (better != Direction::none)
+          for (const std::uint32_t rep : reps) {
+            const double sign = better == Direction::lower ? -1.0 : 1.0;
+            double best = -std::numeric_limits<double>::infinity();
+            for (const auto* a : at)
+              if (const double x = sign * a->at(rep); x > best) best = x;
+            std::size_t tied = 0;
+            for (const auto* a : at) tied += sign * a->at(rep) == best;
+            for (std::size_t i = 0; i < at.size(); ++i)
+              if (sign * at[i]->at(rep) == best) wins[i] += 1.0 / static_cast<double>(tied);
+          }
+        for (std::size_t i = 0; i < variants.size(); ++i) {
+          csv::field(rs, variants[i]);
+          csv::append(rs, ",", point, ",", metric, ",", level, ",");
+          csv::field(rs, unit);
+          csv::append(rs, ",", direction_name(better), ",", week, ",", reps.size(), ",");
+          if (better != Direction::none) csv::number(rs, wins[i] / static_cast<double>(reps.size()));
+          rs += "\n";
+          ++summary.ranking_rows;
+        }
+      }
+    }
+    rf.write(rs);
+    rf.commit();
   }
   return summary;
 }

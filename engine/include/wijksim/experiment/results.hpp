@@ -21,6 +21,7 @@ inline constexpr const char* bands_csv = "bands.csv";
 inline constexpr const char* differences_csv = "differences.csv";
 inline constexpr const char* area_outcomes_csv = "area_outcomes.csv";
 inline constexpr const char* costs_csv = "costs.csv";
+inline constexpr const char* rankings_csv = "rankings.csv";
 inline constexpr const char* runs_csv = "runs.csv";
 inline constexpr const char* outcomes_csv = "outcomes.csv";
 inline constexpr const char* metrics_csv = "metrics.csv";
@@ -30,11 +31,13 @@ inline constexpr const char* report_context_json = "report_context.json";
 }  // namespace derived
 inline constexpr std::array derived_files = {
     derived::comparison_json, derived::comparison_csv,   derived::bands_csv,        derived::differences_csv,
-    derived::area_outcomes_csv, derived::costs_csv,      derived::runs_csv,         derived::outcomes_csv,
-    derived::metrics_csv,     derived::sensitivity_json, derived::sensitivity_csv,  derived::report_context_json};
+    derived::area_outcomes_csv, derived::costs_csv,      derived::rankings_csv,     derived::runs_csv,
+    derived::outcomes_csv,    derived::metrics_csv,      derived::sensitivity_json, derived::sensitivity_csv,
+    derived::report_context_json};
 // What `compare` writes (report brings them up to date together).
-inline constexpr std::array compare_files = {derived::comparison_json, derived::comparison_csv,    derived::bands_csv,
-                                             derived::differences_csv, derived::area_outcomes_csv, derived::costs_csv};
+inline constexpr std::array compare_files = {derived::comparison_json,   derived::comparison_csv, derived::bands_csv,
+                                             derived::differences_csv,   derived::area_outcomes_csv, derived::costs_csv,
+                                             derived::rankings_csv};
 
 // The programme area as one unit in compare's outputs (bands.csv, differences.csv,
 // comparison.*, area_outcomes.csv): the wijken it covers, summed or weighted by adults.
@@ -61,6 +64,7 @@ struct CompareSummary {
   std::size_t difference_rows = 0;  // of differences.csv
   std::size_t added_rows = 0;       // rows of comparison.csv of the programme area and the pooled design points
   std::size_t cost_rows = 0;        // rows of costs.csv
+  std::size_t ranking_rows = 0;     // rows of rankings.csv
 };
 inline constexpr int bootstrap_resamples = 2000;
 inline constexpr unsigned long long bootstrap_seed = 20260330;
@@ -70,7 +74,9 @@ inline constexpr unsigned long long bootstrap_seed = 20260330;
 // each with the programme area's rows (level "area") when the programme covers part of the city
 // and the store has its wijken; DIR/area_outcomes.csv (the area's value per run and week) and
 // DIR/costs.csv (extra euros per additional active resident, per pair and scope, with a
-// percentile bootstrap interval). The area comes from the store's baseline scenario
+// percentile bootstrap interval) and DIR/rankings.csv (per outcome, level, unit and design point at the
+// final common week: the share of replicates in which each variant, the baseline included, is best
+// in the outcome's better direction, ties shared). The area comes from the store's baseline scenario
 // (load_store_scenario; a relative experiment file is also tried under `source_root`).
 CompareSummary compare(const std::string& dir, const std::string& source_root = "");
 
