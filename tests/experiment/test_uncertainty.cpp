@@ -198,6 +198,11 @@ TEST_CASE("uncertainty: a posterior file supplies the sets; bad files and keys a
   std::set<std::vector<double>> got(e.uncertainty.sets.begin(), e.uncertainty.sets.end());
   CHECK(got == std::set<std::vector<double>>{{0.2, 0.3}, {0.25, 0.35}, {0.4, 0.28}});  // each accepted set once
   CHECK(value_of(ex::load_cell(e, e.cells[1], 2), "safety.fear_rise") == Approx(e.uncertainty.sets[2][0]));
+  // Without "source" the sets come from the posterior: the evidence is the default source.
+  doc["uncertainty"] = {{"draws", 3}, {"file", "posterior.json"}};
+  const ex::Experiment by_default = ex::load_experiment_file(write(dir, doc, "e-default.json"));
+  CHECK(by_default.uncertainty.source == "posterior");
+  CHECK(by_default.uncertainty.sets == e.uncertainty.sets);
 
   // A value outside its row's range names the file and the place.
   json bad_post = post;

@@ -227,14 +227,15 @@ void read_adaptive(JsonChecker& c, const json& r, Experiment& e) {
 }
 
 // "uncertainty": {"source": "prior" | "posterior", "draws": N, "file": "..."}: checked here,
-// drawn by draw_uncertainty once the scenario and every variant are known.
+// drawn by draw_uncertainty once the scenario and every variant are known. Without "source"
+// the sets come from the shipped posterior: the evidence is the default source of uncertainty.
 void read_uncertainty(JsonChecker& c, const json& u, Experiment& e) {
   if (!u.is_object()) {
     c.problem("uncertainty", "found " + describe(u) + R"(, expected {"source": "prior" | "posterior", "draws": N})");
     return;
   }
   c.only_keys(u, "uncertainty", {"source", "draws", "file", "parameters"});
-  const auto source = c.string(u, "source", "uncertainty", true);
+  const std::optional<std::string> source = c.string(u, "source", "uncertainty", false).value_or("posterior");
   if (source && *source != "prior" && *source != "posterior") {
     const auto near = nearest(*source, {"prior", "posterior"});
     c.problem("uncertainty.source", "found \"" + *source + "\", expected \"prior\" or \"posterior\"" +
