@@ -20,9 +20,10 @@ inline ScenarioSpec load(const std::string& name, std::vector<Override> override
   return load_scenario_file(scenario_path(name), overrides);
 }
 
-// Runs the replicates of a pattern ensemble. WIJKSIM_PATTERN_SET="path=value;path=value" puts
-// parameters of the table at other values first (e.g. a posterior draw), so the patterns can be
-// re-read at any parameter set without a rebuild; unset, the table's defaults hold.
+// Runs the replicates of a pattern ensemble. WIJKSIM_PATTERN_SET="path=value;path=value" sets
+// real parameters of the table on the loaded scenario (e.g. a posterior draw), so the patterns
+// can be re-read at any parameter set without a rebuild; unset, the table's defaults hold. It
+// overwrites a path the test itself sets, so set only the parameters the tests leave alone.
 inline void run_ensemble(const ScenarioSpec& spec, std::uint64_t seed, std::uint32_t replicates, const RunnerHooks& hooks) {
   const char* env = std::getenv("WIJKSIM_PATTERN_SET");
   if (!env || !*env) {
