@@ -72,28 +72,44 @@ def refresh_compare(directory, needed=BANDS_FILE):
     return True
 
 
+def number(text):
+    """A number of the engine's CSV files; an empty cell is NaN."""
+    return float(text) if text != "" else math.nan
+
+
+def engine_rows(directory, name, what, take):
+    """[take(row) for each row of `name`, a CSV file `wijksim compare` wrote beside the store]
+    (brought up to date first; rows `take` returns None for are left out). A missing file,
+    column or bad number is a ResultsError naming the file and `what` it holds."""
+    refresh_compare(directory, name)
+    path = os.path.join(directory, name)
+    try:
+        with open(path, newline="", encoding="utf-8") as f:
+            return [x for x in map(take, csv.DictReader(f)) if x is not None]
+    except (OSError, KeyError, ValueError) as exc:
+        raise ResultsError(f"{path}: cannot read the engine's {what}: {exc}") from exc
+
+
 def engine_bands(directory, outcomes, level, unit=None):
     """Median, 50% and 90% bands per week as the engine computed them (bands.csv, brought up to
     date first): {(variant, design_point, outcome, unit): {"weeks", "n", "median", "p25",
     "p75", "p5", "p95"}} for `outcomes` at `level` (one `unit`, or every unit), plus the set of
     units bands.csv holds at that level. Streamed: only the rows asked for are kept."""
-    refresh_compare(directory, BANDS_FILE)
-    path = os.path.join(directory, BANDS_FILE)
     wanted = set(outcomes)
     cols = ("n", "median", "p25", "p75", "p5", "p95")
     rows, units = {}, set()
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            for row in csv.DictReader(f):
-                if row["level"] != level:
-                    continue
-                units.add(row["unit"])
-                if row["outcome"] not in wanted or (unit is not None and row["unit"] != unit):
-                    continue
-                key = (row["variant"], int(row["design_point"]), row["outcome"], row["unit"])
-                rows.setdefault(key, []).append((int(row["week"]),) + tuple(float(row[c]) for c in cols))
-    except (OSError, KeyError, ValueError) as exc:
-        raise ResultsError(f"{path}: cannot read the engine's bands: {exc}") from exc
+
+    def take(row):
+        if row["level"] != level:
+            return None
+        units.add(row["unit"])
+        if row["outcome"] not in wanted or (unit is not None and row["unit"] != unit):
+            return None
+        key = (row["variant"], int(row["design_point"]), row["outcome"], row["unit"])
+        rows.setdefault(key, []).append((int(row["week"]),) + tuple(float(row[c]) for c in cols))
+        return None  # kept in rows as it streams by
+
+    engine_rows(directory, BANDS_FILE, "bands", take)
     out = {}
     for key, values in rows.items():
         a = np.array(sorted(values), dtype=float)
@@ -240,22 +256,18 @@ class Experiment:
         of its design points pooled (design_point POOLED)."""
         if self._differences is not None:
             return self._differences
-        refresh_compare(self.dir, DIFFERENCES_FILE)
-        self._differences = {}
-        path = os.path.join(self.dir, DIFFERENCES_FILE)
         pooled = self.has_design()
-        number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
-        try:
-            with open(path, newline="", encoding="utf-8") as f:
-                for row in csv.DictReader(f):
-                    if pooled != (int(row["design_point"]) == POOLED):
-                        continue
-                    key = (row["variant"], row["against"], row["outcome"], row["level"], row["unit"])
-                    self._differences.setdefault(key, {})[int(row["week"])] = (
-                        int(row["n_pairs"]), float(row["mean_difference"]),
-                        number(row["ci_t_low"]), number(row["ci_t_high"]))
-        except (OSError, KeyError, ValueError) as exc:
-            raise ResultsError(f"{path}: cannot read the engine's differences: {exc}") from exc
+        differences = {}
+
+        def take(row):
+            if pooled == (int(row["design_point"]) == POOLED):
+                key = (row["variant"], row["against"], row["outcome"], row["level"], row["unit"])
+                differences.setdefault(key, {})[int(row["week"])] = (
+                    int(row["n_pairs"]), float(row["mean_difference"]),
+                    number(row["ci_t_low"]), number(row["ci_t_high"]))
+
+        engine_rows(self.dir, DIFFERENCES_FILE, "differences", take)
+        self._differences = differences
         return self._differences
 
     def engine_rankings(self, metric, level, unit):
@@ -267,18 +279,14 @@ class Experiment:
         key = ("rankings", metric, level, unit)
         if key in self._series:
             return self._series[key]
-        refresh_compare(self.dir, RANKINGS_FILE)
-        path = os.path.join(self.dir, RANKINGS_FILE)
         rows = {}
-        try:
-            with open(path, newline="", encoding="utf-8") as f:
-                for row in csv.DictReader(f):
-                    if (row["outcome"], row["level"], row["unit"]) == (metric, level, unit):
-                        rows.setdefault(int(row["design_point"]), {})[row["variant"]] = (
-                            int(row["week"]), int(row["n_replicates"]),
-                            float(row["p_best"]) if row["p_best"] != "" else math.nan)
-        except (OSError, KeyError, ValueError) as exc:
-            raise ResultsError(f"{path}: cannot read the engine's rankings: {exc}") from exc
+
+        def take(row):
+            if (row["outcome"], row["level"], row["unit"]) == (metric, level, unit):
+                rows.setdefault(int(row["design_point"]), {})[row["variant"]] = (
+                    int(row["week"]), int(row["n_replicates"]), number(row["p_best"]))
+
+        engine_rows(self.dir, RANKINGS_FILE, "rankings", take)
         if self.has_design():
             out = rows.get(POOLED, {})
         else:
@@ -311,19 +319,16 @@ class Experiment:
         key = (metric, AREA_LEVEL, AREA_UNIT)
         if key in self._series:
             return self._series[key]
-        refresh_compare(self.dir, AREA_FILE)
-        path = os.path.join(self.dir, AREA_FILE)
         rows = {}
-        try:
-            with open(path, newline="", encoding="utf-8") as f:
-                for row in csv.DictReader(f):
-                    if row["outcome"] == metric:
-                        rows.setdefault(row["variant"], []).append(
-                            (int(row["design_point"]), int(row["replicate"]), int(row["week"]),
-                             float(row["value"]) if row["value"] != "" else math.nan))
-        except (OSError, KeyError, ValueError) as exc:
-            raise ResultsError(f"{path}: cannot read the engine's programme-area values: {exc}") from exc
+
+        def take(row):
+            if row["outcome"] == metric:
+                rows.setdefault(row["variant"], []).append(
+                    (int(row["design_point"]), int(row["replicate"]), int(row["week"]), number(row["value"])))
+
+        engine_rows(self.dir, AREA_FILE, "programme-area values", take)
         if not rows:
+            path = os.path.join(self.dir, AREA_FILE)
             raise ResultsError(f"{path}: no programme-area values of '{metric}'; run 'wijksim compare {self.dir}' again")
         out = {}
         for variant in self.variants:
@@ -540,15 +545,10 @@ def cost_per_active(exp, variant, against=None, scope="city"):
     'ok', 'no_gain', 'uncertain_gain' or 'not_recorded', and 'included': the euro metrics counted.
     """
     against = against or exp.baseline
-    refresh_compare(exp.dir, COSTS_FILE)
     path = os.path.join(exp.dir, COSTS_FILE)
-    number = lambda text: float(text) if text != "" else math.nan  # noqa: E731
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            row = next((r for r in csv.DictReader(f)
-                        if (r["variant"], r["against"], r["scope"]) == (variant, against, scope)), None)
-    except (OSError, KeyError) as exc:
-        raise ResultsError(f"{path}: cannot read the engine's costs: {exc}") from exc
+    found = engine_rows(exp.dir, COSTS_FILE, "costs",
+                        lambda r: r if (r["variant"], r["against"], r["scope"]) == (variant, against, scope) else None)
+    row = found[0] if found else None
     if row is None:
         raise ResultsError(f"{path}: no cost of '{variant}' against '{against}' in the {scope}; "
                            f"run 'wijksim compare {exp.dir}' again")

@@ -24,7 +24,6 @@ import json
 import math
 import os
 import re
-import sqlite3
 import statistics
 import sys
 import textwrap
@@ -215,43 +214,32 @@ def fan_data(run_dir, metrics, level="city", unit=None):
                         + f"; units at that level: {found}")
     # A run is an experiment of one variant: its rows are that variant's, without design points.
     by_metric = {key[2]: b for key, b in bands.items() if key[3] == unit}
-    outcomes = set(load_store_outcomes(store))
-    for metric in metrics:
-        if metric not in by_metric:
-            raise PlotError(f"{path}: metric '{metric}' not found for level '{level}' unit "
-                            f"'{unit}'; metrics present there: {', '.join(sorted(outcomes)) or '(none)'}")
+    exp = results.open_experiment(run_dir)
+    try:
+        for metric in metrics:
+            if metric not in by_metric:
+                raise PlotError(f"{path}: metric '{metric}' not found for level '{level}' unit "
+                                f"'{unit}'; metrics present there: {', '.join(sorted(exp.outcomes)) or '(none)'}")
+        phases = run_phases(exp, level, unit)
+    finally:
+        exp.close()
     out = {m: Bands(weeks=by_metric[m]["weeks"].astype(float), median=by_metric[m]["median"],
                     p05=by_metric[m]["p5"], p25=by_metric[m]["p25"], p75=by_metric[m]["p75"],
                     p95=by_metric[m]["p95"], replicates=int(by_metric[m]["n"].max()))
            for m in metrics}
-    return FanData(level=level, unit=unit, bands=out, phases=store_phases(store, level, unit))
+    return FanData(level=level, unit=unit, bands=out, phases=phases)
 
 
-def load_store_outcomes(store):
-    """The outcomes a store records (its manifest)."""
-    db = sqlite3.connect(f"file:{os.path.abspath(store)}?mode=ro", uri=True)
+def run_phases(exp, level, unit):
+    """{week: phase index} of replicate 0 at one unit ({} when the store has no 'phase' there)."""
+    if "phase" not in exp.outcomes:
+        return {}
     try:
-        row = db.execute("SELECT value FROM manifest WHERE key = 'outcomes'").fetchone()
-        return json.loads(row[0]) if row else []
-    except (sqlite3.Error, ValueError) as exc:
-        raise PlotError(f"{store}: not a readable wijksim results store: {exc}") from exc
-    finally:
-        db.close()
-
-
-def store_phases(store, level, unit):
-    """{week: phase index} of replicate 0 at one unit, from the store ({} without 'phase')."""
-    db = sqlite3.connect(f"file:{os.path.abspath(store)}?mode=ro", uri=True)
-    try:
-        rows = db.execute(
-            "SELECT o.week, o.value FROM outcomes o JOIN runs r ON r.id = o.run_id "
-            "WHERE r.status = 'ok' AND r.replicate = 0 AND o.metric = 'phase' "
-            "AND o.level = ? AND o.unit = ?", (level, unit)).fetchall()
-    except sqlite3.Error as exc:
-        raise PlotError(f"{store}: not a readable wijksim results store: {exc}") from exc
-    finally:
-        db.close()
-    return {int(w): int(round(v)) for w, v in rows}
+        series = next(iter(exp.series("phase", level, unit).values()))
+    except results.ResultsError:  # recorded, but not at this unit
+        return {}
+    row = next(i for i, (_, replicate) in enumerate(series.keys) if replicate == 0)
+    return {int(w): int(round(v)) for w, v in zip(series.weeks, series.values[row]) if not np.isnan(v)}
 
 
 def phase_runs(phases):
